@@ -1,0 +1,55 @@
+// The IPC contract between the renderer (preload) and the Electron main process: channel names, the
+// argument each takes (one object), and what it returns. main validates every argument with the schema
+// before it reaches the service; `satisfies` makes a channel without a schema a compile error.
+import { z } from 'zod';
+import { comicIdSchema, comicQuerySchema, userStatePatchSchema } from './query.js';
+import type { SerializedError } from './errors.js';
+import type { CacheStatus, ComicDetail, ComicPage, ComicQuery, LibraryEvent, LibraryInfo, UserState } from './types.js';
+
+export type InvokeMap = {
+  'library:get-status': (arg: Record<string, never>) => CacheStatus;
+  'library:list-comics': (arg: ComicQuery) => ComicPage;
+  'library:get-comic': (arg: { id: number }) => ComicDetail;
+  'library:refresh': (arg: Record<string, never>) => void;
+  'library:set-user-state': (arg: { id: number; patch: Partial<UserState> }) => UserState;
+  'library:get-library': (arg: Record<string, never>) => LibraryInfo | null;
+  'library:choose-library': (arg: Record<string, never>) => LibraryInfo | null;
+  'library:open-sample': (arg: Record<string, never>) => LibraryInfo;
+  'comic:open': (arg: { id: number }) => void;
+  'comic:reveal': (arg: { id: number }) => void;
+};
+export type InvokeChannel = keyof InvokeMap;
+export type InvokeArg<C extends InvokeChannel> = Parameters<InvokeMap[C]>[0];
+export type InvokeResult<C extends InvokeChannel> = ReturnType<InvokeMap[C]>;
+
+const empty = z.object({}).strict();
+const byId = z.object({ id: comicIdSchema }).strict();
+
+export const invokeSchemas = {
+  'library:get-status': empty,
+  'library:list-comics': comicQuerySchema,
+  'library:get-comic': byId,
+  'library:refresh': empty,
+  'library:set-user-state': z.object({ id: comicIdSchema, patch: userStatePatchSchema }).strict(),
+  'library:get-library': empty,
+  'library:choose-library': empty,
+  'library:open-sample': empty,
+  'comic:open': byId,
+  'comic:reveal': byId,
+} satisfies { [C in InvokeChannel]: z.ZodType<InvokeArg<C>, unknown> };
+
+export const INVOKE_CHANNELS = Object.keys(invokeSchemas) as InvokeChannel[];
+
+/** Events main pushes to the renderer. */
+export const EVENT_CHANNEL = 'library:event';
+export type EventPayload = LibraryEvent;
+/** The renderer sends this once it has subscribed, so main can flush events queued before that. */
+export const READY_CHANNEL = 'app:renderer-ready';
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+
+/** The custom protocol covers and pages are served through (never file://). */
+export const COVER_PROTOCOL = 'longbox';
+export function coverProtocolUrl(id: number, fingerprint: string): string {
+  return `${COVER_PROTOCOL}://cover/${id}?v=${encodeURIComponent(fingerprint)}`;
+}

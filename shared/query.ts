@@ -1,0 +1,119 @@
+// Validation of everything a client may send. Used by the IPC handlers and the HTTP routes, so both
+// refuse the same bad input with the same messages.
+import { z } from 'zod';
+import { SORT_KEYS, type ComicQuery, type ComicFilter } from './types.js';
+
+export const MAX_PAGE_SIZE = 500;
+export const MAX_QUERY_LENGTH = 200;
+/** Far beyond any real library; keeps offsets inside SQLite's integer range and out of silly work. */
+export const MAX_OFFSET = 10_000_000;
+
+const FORMATS = ['zip', 'rar', '7z', 'tar', 'pdf', 'epub', 'unknown'] as const;
+
+export const comicFilterSchema = z
+  .object({
+    formats: z.array(z.enum(FORMATS)).max(FORMATS.length).optional(),
+    hasError: z.boolean().optional(),
+    duplicates: z.boolean().optional(),
+    unread: z.boolean().optional(),
+  })
+  .strict();
+
+export const comicQuerySchema = z
+  .object({
+    offset: z.number().int().min(0).max(MAX_OFFSET).default(0),
+    limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(100),
+    q: z.string().max(MAX_QUERY_LENGTH).optional(),
+    sort: z.enum(SORT_KEYS).default('series'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    filter: comicFilterSchema.optional(),
+  })
+  .strict();
+
+export const comicIdSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+export const userStatePatchSchema = z
+  .object({
+    read: z.boolean().optional(),
+    lastPage: z.number().int().min(0).max(100_000).nullable().optional(),
+    favourite: z.boolean().optional(),
+  })
+  .strict();
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid input';
+  const where = issue.path.length > 0 ? issue.path.join('.') : 'input';
+  return `${where}: ${issue.message}`;
+}
+
+export function parseComicQuery(input: unknown): ParseResult<ComicQuery> {
+  const parsed = comicQuerySchema.safeParse(input ?? {});
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describe(parsed.error) };
+}
+
+export function parseWith<T>(schema: z.ZodType<T>, input: unknown): ParseResult<T> {
+  const parsed = schema.safeParse(input);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describe(parsed.error) };
+}
+
+const BOOL_PARAMS = { 'true': true, '1': true, 'false': false, '0': false } as const;
+
+/**
+ * Turns URL search params (`?offset=0&limit=100&q=saga&sort=title&order=desc&filter=errors,duplicates,unread&format=zip,rar`)
+ * into a ComicQuery. Unknown parameters are refused so typos do not silently return everything.
+ */
+export function parseComicQueryParams(params: URLSearchParams): ParseResult<ComicQuery> {
+  const known = new Set(['offset', 'limit', 'q', 'sort', 'order', 'filter', 'format']);
+  for (const key of params.keys()) {
+    if (!known.has(key)) return { ok: false, message: `${key}: unknown parameter` };
+  }
+  const raw: Record<string, unknown> = {};
+  for (const key of ['offset', 'limit'] as const) {
+    const value = params.get(key);
+    if (value === null) continue;
+    if (!/^\d{1,12}$/.test(value)) return { ok: false, message: `${key}: expected a non-negative integer` };
+    raw[key] = Number(value);
+  }
+  const q = params.get('q');
+  if (q !== null && q !== '') raw.q = q;
+  const sort = params.get('sort');
+  if (sort !== null) raw.sort = sort;
+  const order = params.get('order');
+  if (order !== null) raw.order = order;
+  const filter: ComicFilter = {};
+  const flags = params.get('filter');
+  if (flags) {
+    for (const flag of flags.split(',')) {
+      if (flag === 'errors') filter.hasError = true;
+      else if (flag === 'ok') filter.hasError = false;
+      else if (flag === 'duplicates') filter.duplicates = true;
+      else if (flag === 'unread') filter.unread = true;
+      else return { ok: false, message: `filter: unknown flag '${flag.slice(0, 40)}'` };
+    }
+  }
+  const formats = params.get('format');
+  if (formats) filter.formats = formats.split(',') as ComicFilter['formats'];
+  if (Object.keys(filter).length > 0) raw.filter = filter;
+  return parseComicQuery(raw);
+}
+
+/** The inverse of parseComicQueryParams, used by the HTTP client. */
+export function comicQueryToParams(query: ComicQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  params.set('offset', String(query.offset));
+  params.set('limit', String(query.limit));
+  if (query.q) params.set('q', query.q);
+  params.set('sort', query.sort);
+  params.set('order', query.order);
+  const flags: string[] = [];
+  if (query.filter?.hasError === true) flags.push('errors');
+  if (query.filter?.hasError === false) flags.push('ok');
+  if (query.filter?.duplicates) flags.push('duplicates');
+  if (query.filter?.unread) flags.push('unread');
+  if (flags.length > 0) params.set('filter', flags.join(','));
+  if (query.filter?.formats && query.filter.formats.length > 0) params.set('format', query.filter.formats.join(','));
+  return params;
+}

@@ -1,0 +1,173 @@
+// Domain types shared by every layer (engine, hosts, renderer). Pure TypeScript: no Node, DOM or Electron.
+
+/** Container format detected from the file's magic bytes (never from its extension). */
+export type ComicFormat = 'zip' | 'rar' | '7z' | 'tar' | 'pdf' | 'epub' | 'unknown';
+
+/** Why a file could not be read. One bad file is one row with an error, never a failed rebuild. */
+export type ErrorKind =
+  | 'not-archive' // magic bytes match no supported container
+  | 'corrupt' // structure is damaged (bad central directory, bad header)
+  | 'truncated' // file ends before its structure says it should
+  | 'encrypted' // password protected
+  | 'multi-volume' // needs other volumes we do not read
+  | 'empty' // 0 bytes
+  | 'no-images' // a valid archive without a single page
+  | 'unsupported' // a format recognised but not read (yet): PDF, EPUB, 7z without a reader
+  | 'too-large' // over a per-file limit (entries, declared sizes, metadata size)
+  | 'timeout' // reading took longer than the per-file time limit
+  | 'unreadable'; // the OS refused (permission denied, vanished between walk and read, I/O error)
+
+/** Where a metadata field came from. */
+export type FieldSource = 'comicinfo' | 'comicbookinfo' | 'filename';
+
+export interface ComicMetadata {
+  series: string | null;
+  number: string | null;
+  volume: number | null;
+  title: string | null;
+  year: number | null;
+  month: number | null;
+  writer: string | null;
+  penciller: string | null;
+  publisher: string | null;
+  genre: string | null;
+  summary: string | null;
+  /** PageCount as declared by ComicInfo (the real count is ComicSummary.pageCount). */
+  declaredPageCount: number | null;
+  languageIso: string | null;
+  manga: string | null;
+}
+
+export type MetadataField = keyof ComicMetadata;
+export type MetadataSources = Partial<Record<MetadataField, FieldSource>>;
+
+/** What a reader may mark per comic; keyed by fingerprint so it survives renames, moves and rebuilds. */
+export interface UserState {
+  read: boolean;
+  /** Last page read, 0-based; null when never opened. */
+  lastPage: number | null;
+  favourite: boolean;
+}
+
+/** One row of the library list: everything the grid, the list view and the filters need. */
+export interface ComicSummary {
+  id: number;
+  /** Path relative to the library root, with forward slashes. */
+  path: string;
+  folder: string;
+  fileName: string;
+  ext: string;
+  format: ComicFormat;
+  size: number;
+  mtimeMs: number;
+  pageCount: number;
+  series: string | null;
+  number: string | null;
+  volume: number | null;
+  title: string | null;
+  year: number | null;
+  writer: string | null;
+  publisher: string | null;
+  errorKind: ErrorKind | null;
+  errorMessage: string | null;
+  fingerprint: string;
+  /** Number of files in the library with the same fingerprint (1 = unique). */
+  duplicateCount: number;
+  read: boolean;
+  /** When this file was first seen in the library (epoch ms). */
+  addedAt: number;
+}
+
+export interface ComicDetail extends ComicSummary {
+  metadata: ComicMetadata;
+  sources: MetadataSources;
+  /** Image entries in reading order (capped for huge archives; pageCount is the full count). */
+  pages: string[];
+  duplicates: Array<{ id: number; path: string }>;
+  lastChangedAt: number;
+  userState: UserState;
+}
+
+export const SORT_KEYS = ['series', 'title', 'added', 'size', 'file'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+export type SortOrder = 'asc' | 'desc';
+
+export interface ComicFilter {
+  formats?: ComicFormat[];
+  /** true: only files with an error; false: only readable files. */
+  hasError?: boolean;
+  /** Only files that have at least one duplicate. */
+  duplicates?: boolean;
+  /** Only files not marked read. */
+  unread?: boolean;
+}
+
+export interface ComicQuery {
+  offset: number;
+  limit: number;
+  /** Free-text search over series, title, writer and file name (prefix match per word). */
+  q?: string;
+  sort: SortKey;
+  order: SortOrder;
+  filter?: ComicFilter;
+}
+
+export interface ComicPage {
+  items: ComicSummary[];
+  total: number;
+  offset: number;
+  generation: number;
+  /** true while a rebuild is running: the rows are the last complete generation. */
+  stale: boolean;
+}
+
+export type RebuildPhase = 'idle' | 'scanning' | 'enriching' | 'writing' | 'swapping';
+
+export interface RebuildProgress {
+  done: number;
+  total: number;
+  files_per_second: number;
+  eta_seconds: number | null;
+}
+
+export interface CacheError {
+  message: string;
+  /** ErrorCode of the failure, e.g. ROOT_UNREADABLE. */
+  code: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+/** The cache's state. The first four fields keep the original web app's `enriched_file_cache` shape. */
+export interface CacheStatus {
+  file_count: number;
+  age_seconds: number | null;
+  is_populated: boolean;
+  rebuild_in_progress: boolean;
+  generation: number;
+  phase: RebuildPhase;
+  progress: RebuildProgress | null;
+  last_error: CacheError | null;
+  last_duration_ms: number | null;
+  library_root: string | null;
+  /** Files in the current generation that have an error row. */
+  error_count: number;
+  /** A rebuild is being run by another process on the same data dir. */
+  rebuild_owner: 'self' | 'other' | null;
+}
+
+export type LibraryEvent =
+  | Readonly<{ type: 'status'; status: CacheStatus }>
+  | Readonly<{ type: 'library-changed'; generation: number }>;
+
+export interface LibraryInfo {
+  root: string;
+  isSample: boolean;
+}
+
+/** What a host can do beyond the LibraryApi basics (the browser build cannot open native dialogs). */
+export interface HostCapabilities {
+  chooseFolder: boolean;
+  openFile: boolean;
+  revealFile: boolean;
+}
