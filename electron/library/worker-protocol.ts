@@ -11,6 +11,11 @@ export interface RebuildOptions {
   maxFileMs: number;
   /** Re-read every file even when size and mtime are unchanged. */
   force: boolean;
+  /**
+   * Path of a better-sqlite3 native binding built for the runtime the worker runs in (Electron's ABI
+   * during development, where node_modules holds the Node build); undefined = the default one.
+   */
+  nativeBinding?: string;
 }
 
 export type WorkerRequest = Readonly<
