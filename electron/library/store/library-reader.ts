@@ -1,0 +1,153 @@
+// Read side of the cache: paged, indexed queries on the live generation. Runs in the main process
+// (or the headless host), so every query must stay in the millisecond range at 100,000 rows.
+import type { ComicFilter, ComicQuery, SortKey, UserState } from '../../../shared/types.js';
+import type Database from 'better-sqlite3';
+import type { Db } from './open-database.js';
+import { SUMMARY_COLUMNS, type StoredRow, type SummaryRow } from './comic-row.js';
+
+type Statement = Database.Statement<unknown[]>;
+
+const RANK_OF: Record<SortKey, string> = {
+  series: 'rank_series',
+  title: 'rank_title',
+  added: 'rank_added',
+  size: 'rank_size',
+  file: 'rank_file',
+};
+
+export interface GenerationInfo {
+  generation: number;
+  fileCount: number;
+  errorCount: number;
+  builtAt: number | null;
+  lastDurationMs: number | null;
+}
+
+export interface ListRows {
+  rows: SummaryRow[];
+  total: number;
+  generation: number;
+}
+
+/** FTS5 query for free text: each word a prefix term, all required. Returns null when nothing to search. */
+export function toFtsMatch(text: string): string | null {
+  const words = text.normalize('NFKC').match(/[\p{L}\p{N}]+/gu);
+  if (!words || words.length === 0) return null;
+  return words.slice(0, 12).map((w) => `"${w}"*`).join(' AND ');
+}
+
+function hasFilter(filter: ComicFilter | undefined): boolean {
+  if (!filter) return false;
+  return (
+    (filter.formats !== undefined && filter.formats.length > 0) ||
+    filter.hasError !== undefined ||
+    filter.duplicates === true ||
+    filter.unread === true
+  );
+}
+
+export class LibraryReader {
+  readonly #db: Db;
+  readonly #statements = new Map<string, Statement>();
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  #stmt(sql: string): Statement {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) {
+      stmt = this.#db.prepare<unknown[]>(sql);
+      this.#statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  generationInfo(): GenerationInfo {
+    const rows = this.#stmt(
+      `SELECT key, value FROM meta WHERE key IN ('generation', 'file_count', 'error_count', 'built_at', 'last_duration_ms')`,
+    ).all() as Array<{ key: string; value: number }>;
+    const get = (key: string) => rows.find((r) => r.key === key)?.value ?? null;
+    return {
+      generation: get('generation') ?? 0,
+      fileCount: get('file_count') ?? 0,
+      errorCount: get('error_count') ?? 0,
+      builtAt: get('built_at'),
+      lastDurationMs: get('last_duration_ms'),
+    };
+  }
+
+  /** One consistent snapshot: rows, total and generation come from the same read transaction. */
+  list(query: ComicQuery): ListRows {
+    return this.#db.transaction(() => this.#listInSnapshot(query))();
+  }
+
+  #listInSnapshot(query: ComicQuery): ListRows {
+    const info = this.generationInfo();
+    const rank = RANK_OF[query.sort];
+    const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+    const match = query.q ? toFtsMatch(query.q) : null;
+    if (match === null && !hasFilter(query.filter)) {
+      // Unfiltered: an index range seek on the precomputed rank, equally fast at any depth.
+      const total = info.fileCount;
+      const sql =
+        direction === 'ASC'
+          ? `SELECT ${SUMMARY_COLUMNS} FROM comics c LEFT JOIN user_state u ON u.fingerprint = c.fingerprint WHERE c.${rank} >= ? ORDER BY c.${rank} ASC LIMIT ?`
+          : `SELECT ${SUMMARY_COLUMNS} FROM comics c LEFT JOIN user_state u ON u.fingerprint = c.fingerprint WHERE c.${rank} <= ? ORDER BY c.${rank} DESC LIMIT ?`;
+      const start = direction === 'ASC' ? query.offset : total - 1 - query.offset;
+      const rows = this.#stmt(sql).all(start, query.limit) as SummaryRow[];
+      return { rows, total, generation: info.generation };
+    }
+    const where: string[] = [];
+    const params: Record<string, string | number> = {};
+    if (match !== null) {
+      where.push('c.id IN (SELECT rowid FROM comics_fts WHERE comics_fts MATCH @match)');
+      params.match = match;
+    }
+    const filter = query.filter ?? {};
+    if (filter.hasError === true) where.push('c.error_kind IS NOT NULL');
+    if (filter.hasError === false) where.push('c.error_kind IS NULL');
+    if (filter.duplicates) where.push('c.dup_count > 1');
+    if (filter.unread) where.push('coalesce(u.read, 0) = 0');
+    if (filter.formats && filter.formats.length > 0) {
+      where.push(`c.format IN (${filter.formats.map((_, i) => `@format${i}`).join(', ')})`);
+      filter.formats.forEach((format, i) => (params[`format${i}`] = format));
+    }
+    const from = `FROM comics c LEFT JOIN user_state u ON u.fingerprint = c.fingerprint WHERE ${where.join(' AND ')}`;
+    const total = (this.#stmt(`SELECT count(*) AS n ${from}`).get(params) as { n: number }).n;
+    const rows = this.#stmt(`SELECT ${SUMMARY_COLUMNS} ${from} ORDER BY c.${rank} ${direction} LIMIT @limit OFFSET @offset`).all({
+      ...params,
+      limit: query.limit,
+      offset: query.offset,
+    }) as SummaryRow[];
+    return { rows, total, generation: info.generation };
+  }
+
+  getRow(id: number): (StoredRow & { read: number }) | undefined {
+    return this.#stmt(
+      'SELECT c.*, coalesce(u.read, 0) AS read FROM comics c LEFT JOIN user_state u ON u.fingerprint = c.fingerprint WHERE c.id = ?',
+    ).get(id) as (StoredRow & { read: number }) | undefined;
+  }
+
+  duplicatesOf(fingerprint: string, exceptId: number): Array<{ id: number; path: string }> {
+    return this.#stmt('SELECT id, path FROM comics WHERE fingerprint = ? AND id != ? AND error_kind IS NULL ORDER BY path LIMIT 50').all(
+      fingerprint,
+      exceptId,
+    ) as Array<{ id: number; path: string }>;
+  }
+
+  userState(fingerprint: string): UserState {
+    const row = this.#stmt('SELECT read, last_page, favourite FROM user_state WHERE fingerprint = ?').get(fingerprint) as
+      | { read: number; last_page: number | null; favourite: number }
+      | undefined;
+    return { read: row?.read === 1, lastPage: row?.last_page ?? null, favourite: row?.favourite === 1 };
+  }
+}
+
+/** User state writes (main process, tiny). Keyed by fingerprint, never touched by a rebuild. */
+export function writeUserState(db: Db, fingerprint: string, state: UserState, now: number): void {
+  db.prepare(
+    `INSERT INTO user_state (fingerprint, read, last_page, favourite, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(fingerprint) DO UPDATE SET read = excluded.read, last_page = excluded.last_page, favourite = excluded.favourite, updated_at = excluded.updated_at`,
+  ).run(fingerprint, state.read ? 1 : 0, state.lastPage, state.favourite ? 1 : 0, now);
+}

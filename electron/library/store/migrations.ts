@@ -1,0 +1,54 @@
+// Forward-only, numbered migrations. The cache tables are disposable (a rebuild recreates them);
+// user_state is the table that must migrate carefully.
+import type Database from 'better-sqlite3';
+import { createComicsIndexesSql, createComicsTableSql, createFtsTableSql } from './schema.js';
+
+interface Migration {
+  version: number;
+  up(db: Database.Database): void;
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 10,
+    up(db) {
+      db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value ANY) STRICT`);
+      db.exec(
+        `CREATE TABLE user_state (
+           fingerprint TEXT PRIMARY KEY,
+           read INTEGER NOT NULL DEFAULT 0,
+           last_page INTEGER,
+           favourite INTEGER NOT NULL DEFAULT 0,
+           updated_at INTEGER NOT NULL
+         ) STRICT`,
+      );
+      db.exec(createComicsTableSql('comics'));
+      for (const sql of createComicsIndexesSql('comics', 0)) db.exec(sql);
+      db.exec(createFtsTableSql('comics_fts'));
+      const insert = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+      insert.run('generation', 0);
+      insert.run('next_id', 1);
+      insert.run('file_count', 0);
+      insert.run('error_count', 0);
+    },
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function migrate(db: Database.Database): void {
+  let previous = 0;
+  for (const m of MIGRATIONS) {
+    if (m.version <= previous) throw new Error(`migrations out of order at ${m.version}`);
+    previous = m.version;
+  }
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const pending = MIGRATIONS.filter((m) => m.version > current);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    for (const m of pending) {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  }).immediate();
+}

@@ -1,0 +1,64 @@
+// Generation-wide fields computed in the worker before writing: duplicate counts and sort ranks.
+import type { EnrichedRow, StoredRow } from './comic-row.js';
+
+type SortTuple = Array<string | number>;
+
+/** Lower-cased with digit runs zero-padded, so "Saga 2" sorts before "Saga 10" with plain `<`. */
+export function naturalKey(text: string): string {
+  return text.toLowerCase().replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, '').padStart(12, '0'));
+}
+
+function compareTuples(a: SortTuple, b: SortTuple): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x < y) return -1;
+    if (x > y) return 1;
+  }
+  return 0;
+}
+
+/** Dense 0-based rank of each row in the order given by `key` (ties broken by the row's position). */
+function ranksBy(rows: readonly EnrichedRow[], key: (row: EnrichedRow) => SortTuple): Int32Array {
+  const keys = rows.map((row, index) => [...key(row), index]);
+  const order = rows.map((_, index) => index);
+  order.sort((a, b) => compareTuples(keys[a]!, keys[b]!));
+  const ranks = new Int32Array(rows.length);
+  order.forEach((rowIndex, rank) => {
+    ranks[rowIndex] = rank;
+  });
+  return ranks;
+}
+
+export function withGenerationFields(rows: readonly EnrichedRow[]): StoredRow[] {
+  const fileKeys = rows.map((row) => naturalKey(row.file_name));
+  const pathKeys = rows.map((row) => naturalKey(row.path));
+  const indexOf = new Map<EnrichedRow, number>(rows.map((row, i) => [row, i]));
+  const idx = (row: EnrichedRow) => indexOf.get(row)!;
+
+  const series = ranksBy(rows, (r) => [
+    naturalKey(r.series ?? r.file_name),
+    r.volume ?? -1,
+    r.number_sort ?? Number.MAX_SAFE_INTEGER,
+    naturalKey(r.number ?? ''),
+    pathKeys[idx(r)]!,
+  ]);
+  const title = ranksBy(rows, (r) => [naturalKey(r.title ?? r.series ?? r.file_name), pathKeys[idx(r)]!]);
+  const added = ranksBy(rows, (r) => [r.added_at, pathKeys[idx(r)]!]);
+  const size = ranksBy(rows, (r) => [r.size, pathKeys[idx(r)]!]);
+  const file = ranksBy(rows, (r) => [fileKeys[idx(r)]!, pathKeys[idx(r)]!]);
+
+  const dupCounts = new Map<string, number>();
+  for (const row of rows) {
+    if (row.error_kind === null) dupCounts.set(row.fingerprint, (dupCounts.get(row.fingerprint) ?? 0) + 1);
+  }
+  return rows.map((row, i) => ({
+    ...row,
+    dup_count: row.error_kind === null ? dupCounts.get(row.fingerprint)! : 1,
+    rank_series: series[i]!,
+    rank_title: title[i]!,
+    rank_added: added[i]!,
+    rank_size: size[i]!,
+    rank_file: file[i]!,
+  }));
+}
