@@ -1,0 +1,141 @@
+import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runRebuild, type RebuildInput } from './rebuild-job.js';
+import { openDatabase } from './store/open-database.js';
+import { LibraryReader } from './store/library-reader.js';
+import { writeComic, writeLibrary } from './testing/fixtures.js';
+import { buildZip } from '../../scripts/fixtures/zip-writer.js';
+import type { ComicQuery } from '../../shared/types.js';
+
+let dir: string;
+let root: string;
+let dbPath: string;
+const everything: ComicQuery = { offset: 0, limit: 500, sort: 'file', order: 'asc' };
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lb-job-'));
+  root = join(dir, 'library');
+  mkdirSync(root);
+  dbPath = join(dir, 'library.db');
+  openDatabase(dbPath).close(); // the service migrates before the worker runs
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function rebuild(extra: Partial<RebuildInput> = {}) {
+  const opened: string[] = [];
+  const result = await runRebuild({
+    root,
+    dbPath,
+    options: { concurrency: 4, maxFileMs: 10_000, force: false },
+    onOpen: (p) => opened.push(p),
+    ...extra,
+  });
+  return { ...result, opened };
+}
+
+function rows() {
+  const db = openDatabase(dbPath, { readonly: true });
+  try {
+    return new LibraryReader(db).list(everything).rows;
+  } finally {
+    db.close();
+  }
+}
+
+describe('rebuild job', () => {
+  it('indexes comics with metadata from ComicInfo and the file name', async () => {
+    writeComic(root, 'Image/Saga/Saga 054 (2018) (Digital).cbz', { series: 'Saga', number: '54', writer: 'Brian K. Vaughan', pages: 5 });
+    writeFileSync(join(root, 'Image/Saga/notes.txt'), 'not a comic');
+    writeFileSync(join(root, '.hidden.cbz'), 'hidden');
+    const result = await rebuild();
+    expect(result.generation).toBe(1);
+    expect(result.fileCount).toBe(1);
+    const [row] = rows();
+    expect(row).toMatchObject({ series: 'Saga', number: '54', writer: 'Brian K. Vaughan', page_count: 5, format: 'zip', error_kind: null });
+    expect(row!.path).toBe('Image/Saga/Saga 054 (2018) (Digital).cbz');
+  });
+
+  it('never re-reads unchanged files; re-reads changed ones; keeps ids', async () => {
+    const paths = writeLibrary(root, 30);
+    const first = await rebuild();
+    expect(first.opened).toHaveLength(30);
+    const idsBefore = new Map(rows().map((r) => [r.path, r.id]));
+
+    const second = await rebuild();
+    expect(second.opened).toEqual([]);
+    expect(second.stats).toMatchObject({ reused: 30, opened: 0, removed: 0 });
+
+    const changed = join(root, paths[3]!);
+    writeComic(root, paths[3]!, { series: 'Changed', pages: 7 });
+    utimesSync(changed, new Date(), new Date(Date.now() + 5000));
+    const third = await rebuild();
+    expect(third.opened).toEqual([paths[3]]);
+    const after = rows();
+    expect(after.find((r) => r.path === paths[3])!.series).toBe('Changed');
+    for (const r of after) expect(r.id).toBe(idsBefore.get(r.path));
+  });
+
+  it('keeps the row (id, added time) of a moved file without opening it', async () => {
+    const [first] = writeLibrary(root, 3);
+    await rebuild();
+    const before = rows().find((r) => r.path === first)!;
+    mkdirSync(join(root, 'Moved'));
+    renameSync(join(root, first!), join(root, 'Moved/renamed.cbz'));
+    const result = await rebuild();
+    expect(result.opened).toEqual([]);
+    expect(result.stats.moved).toBe(1);
+    const moved = rows().find((r) => r.path === 'Moved/renamed.cbz')!;
+    expect(moved.id).toBe(before.id);
+    expect(moved.fingerprint).toBe(before.fingerprint);
+    expect(moved.added_at).toBe(before.added_at);
+  });
+
+  it('turns each broken file into one error row and still completes', async () => {
+    writeLibrary(root, 2);
+    const good = buildZip([{ name: 'p1.png', data: Buffer.from('png') }]);
+    writeFileSync(join(root, 'truncated.cbz'), good.subarray(0, good.length - 10));
+    writeFileSync(join(root, 'empty.cbz'), Buffer.alloc(0));
+    writeFileSync(join(root, 'text.cbz'), 'this is not an archive at all, just text');
+    writeFileSync(join(root, 'noimages.cbz'), buildZip([{ name: 'readme.txt', data: Buffer.from('hi') }]));
+    writeFileSync(join(root, 'encrypted.cbz'), buildZip([{ name: 'p1.jpg', data: Buffer.from('x'), encrypted: true }]));
+    writeFileSync(join(root, 'sjis.cbz'), buildZip([{ name: 'x', rawName: Buffer.from([0x83, 0x65, 0x83, 0x58, 0x83, 0x67, 0x2e, 0x6a, 0x70, 0x67]), data: Buffer.from('img') }]));
+    mkdirSync(join(root, 'folder.cbz'));
+    writeFileSync(join(root, 'book.pdf'), '%PDF-1.7\n');
+    const result = await rebuild();
+    expect(result.fileCount).toBe(9);
+    const byName = new Map(rows().map((r) => [r.file_name, r]));
+    expect(byName.get('truncated.cbz')!.error_kind).toMatch(/truncated|corrupt/);
+    expect(byName.get('empty.cbz')!.error_kind).toBe('empty');
+    expect(byName.get('text.cbz')!.error_kind).toBe('not-archive');
+    expect(byName.get('noimages.cbz')!.error_kind).toBe('no-images');
+    expect(byName.get('encrypted.cbz')!.error_kind).toMatch(/encrypted|no-images/);
+    expect(byName.get('sjis.cbz')!.error_kind).toBeNull();
+    expect(byName.get('sjis.cbz')!.page_count).toBe(1);
+    expect(byName.get('book.pdf')!.error_kind).toBe('unsupported');
+    for (const name of ['truncated.cbz', 'empty.cbz', 'text.cbz']) expect(byName.get(name)!.error_message).toBeTruthy();
+    expect(result.stats.errors).toBe(6);
+  });
+
+  it('refuses to replace a populated library with an empty or missing folder', async () => {
+    writeLibrary(root, 4);
+    await rebuild();
+    const hidden = join(dir, 'unmounted');
+    renameSync(root, hidden);
+    await expect(rebuild()).rejects.toMatchObject({ code: 'ROOT_UNREADABLE' });
+    mkdirSync(root); // the mount point is back, but empty
+    await expect(rebuild()).rejects.toMatchObject({ code: 'ROOT_UNREADABLE', message: expect.stringMatching(/empty/) });
+    expect(rows()).toHaveLength(4);
+  });
+
+  it('stops when cancelled and keeps the live generation', async () => {
+    writeLibrary(root, 10);
+    await rebuild();
+    writeLibrary(root, 40, 'More');
+    const controller = new AbortController();
+    const pending = rebuild({ signal: controller.signal, onProgress: (phase) => phase === 'enriching' && controller.abort() });
+    await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(rows()).toHaveLength(10);
+  });
+});
