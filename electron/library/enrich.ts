@@ -1,0 +1,138 @@
+// The index pass for one file: format, pages, metadata and fingerprint, from the archive's directory
+// plus (at most) one small ComicInfo.xml read. Every failure becomes an error row, never an exception.
+import { createHash } from 'node:crypto';
+import { basename, join } from 'node:path';
+import type { ComicFormat, ErrorKind } from '../../shared/types.js';
+import { ArchiveError, DEFAULT_ARCHIVE_LIMITS } from './archive/types.js';
+import { readArchiveIndex } from './archive/index.js';
+import { readArchiveEntry } from './archive/extract.js';
+import { findComicInfo, listPages } from './archive/pages.js';
+import { fingerprintFromIndex } from './archive/fingerprint.js';
+import { parseComicInfo } from './metadata/comicinfo.js';
+import { parseComicBookInfo } from './metadata/comicbookinfo.js';
+import { parseFileName } from './metadata/filename.js';
+import { mergeMetadata } from './metadata/merge.js';
+import { numberSortKey, type EnrichedRow } from './store/comic-row.js';
+import type { WalkedFile } from './scan/walk.js';
+
+export type EnrichedFile = Omit<EnrichedRow, 'id' | 'added_at' | 'changed_at'>;
+
+const MAX_COMICINFO_BYTES = 1024 * 1024;
+
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+function formatFromExtension(ext: string): ComicFormat {
+  switch (ext) {
+    case '.cbz': case '.zip': return 'zip';
+    case '.cbr': case '.rar': return 'rar';
+    case '.cb7': case '.7z': return '7z';
+    case '.cbt': return 'tar';
+    case '.pdf': return 'pdf';
+    case '.epub': return 'epub';
+    default: return 'unknown';
+  }
+}
+
+/** Fields every row has, whatever happened inside the file. */
+function baseRow(file: WalkedFile): Pick<EnrichedFile, 'path' | 'folder' | 'file_name' | 'ext' | 'size' | 'mtime_ms' | 'inode'> {
+  return {
+    path: file.path,
+    folder: folderOf(file.path),
+    file_name: basename(file.path),
+    ext: file.ext,
+    size: file.size,
+    mtime_ms: file.mtimeMs,
+    inode: file.ino,
+  };
+}
+
+function metadataColumns(merged: ReturnType<typeof mergeMetadata>) {
+  const m = merged.metadata;
+  return {
+    series: m.series,
+    number: m.number,
+    number_sort: numberSortKey(m.number),
+    volume: m.volume,
+    title: m.title,
+    year: m.year,
+    month: m.month,
+    writer: m.writer,
+    penciller: m.penciller,
+    publisher: m.publisher,
+    genre: m.genre,
+    summary: m.summary,
+    declared_page_count: m.declaredPageCount,
+    language_iso: m.languageIso,
+    manga: m.manga,
+    sources: JSON.stringify(merged.sources),
+  };
+}
+
+/** A row for a file that could not be read: still searchable by its file name, with the reason. */
+export function errorRow(file: WalkedFile, kind: ErrorKind, message: string): EnrichedFile {
+  const merged = mergeMetadata([{ source: 'filename', metadata: parseFileName(basename(file.path)) }]);
+  return {
+    ...baseRow(file),
+    format: formatFromExtension(file.ext),
+    page_count: 0,
+    cover_entry: null,
+    ...metadataColumns(merged),
+    // No directory to fingerprint: identify the row by what we know. Error rows never count as duplicates.
+    fingerprint: 'x' + createHash('sha1').update(`${file.size}:${file.path}`).digest('hex').slice(0, 39),
+    error_kind: kind,
+    error_message: message,
+  };
+}
+
+function describeUnexpected(err: unknown): { kind: ErrorKind; message: string } {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return { kind: 'unreadable', message: 'The file disappeared while the library was being scanned.' };
+  if (code === 'EACCES' || code === 'EPERM') return { kind: 'unreadable', message: 'Permission denied.' };
+  if (code === 'EISDIR') return { kind: 'not-archive', message: 'This is a folder, not a file.' };
+  if (code) return { kind: 'unreadable', message: `The file could not be read (${code}).` };
+  return { kind: 'corrupt', message: err instanceof Error ? err.message : String(err) };
+}
+
+export async function enrichFile(root: string, file: WalkedFile): Promise<EnrichedFile> {
+  const abs = join(root, file.path);
+  try {
+    const index = await readArchiveIndex(abs, { limits: DEFAULT_ARCHIVE_LIMITS });
+    const pages = listPages(index.entries);
+    let comicInfo: ReturnType<typeof parseComicInfo> | null = null;
+    const infoEntry = findComicInfo(index.entries);
+    if (infoEntry) {
+      try {
+        const xml = await readArchiveEntry(abs, index.format, infoEntry.name, { maxBytes: MAX_COMICINFO_BYTES });
+        comicInfo = parseComicInfo(xml);
+      } catch (err) {
+        comicInfo = { metadata: {}, frontCoverPage: null, problem: `ComicInfo.xml unreadable: ${(err as Error).message}` };
+      }
+    }
+    const merged = mergeMetadata([
+      { source: 'comicinfo', metadata: comicInfo?.metadata ?? null },
+      { source: 'comicbookinfo', metadata: parseComicBookInfo(index.comment) },
+      { source: 'filename', metadata: parseFileName(basename(file.path)) },
+    ]);
+    const front = comicInfo?.frontCoverPage;
+    const cover = front !== null && front !== undefined && front >= 0 && front < pages.length ? pages[front]! : (pages[0] ?? null);
+    const noImages = pages.length === 0;
+    return {
+      ...baseRow(file),
+      format: index.format,
+      page_count: pages.length,
+      cover_entry: cover,
+      ...metadataColumns(merged),
+      fingerprint: fingerprintFromIndex(file.size, index.entries),
+      error_kind: noImages ? 'no-images' : null,
+      // A metadata problem is worth showing but the comic is still readable: keep it as a message only.
+      error_message: noImages ? 'The archive contains no images.' : (comicInfo?.problem ?? null),
+    };
+  } catch (err) {
+    if (err instanceof ArchiveError) return errorRow(file, err.kind, err.message);
+    const { kind, message } = describeUnexpected(err);
+    return errorRow(file, kind, message);
+  }
+}

@@ -1,0 +1,44 @@
+// The headless host's (and the tests') way to start the rebuild worker: child_process.fork. Electron
+// uses utilityProcess.fork instead (electron/worker-host.ts); both speak worker-protocol.ts.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { isWorkerMessage, type WorkerHandle, type WorkerLauncher, type WorkerMessage } from './worker-protocol.js';
+
+/** The worker entry next to this module: .js when built, .ts when run from source (tests, tsx). */
+export function workerEntryPath(): { path: string; fromSource: boolean } {
+  const self = fileURLToPath(import.meta.url);
+  const fromSource = self.endsWith('.ts');
+  return { path: self.replace(/node-launcher\.(ts|js)$/, `worker-entry.${fromSource ? 'ts' : 'js'}`), fromSource };
+}
+
+export function createNodeLauncher(options: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {}): WorkerLauncher {
+  return () => {
+    const entry = workerEntryPath();
+    const child = fork(entry.path, [], {
+      execArgv: [...(entry.fromSource ? ['--import', 'tsx'] : []), ...(options.execArgv ?? [])],
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    const handle: WorkerHandle = {
+      get pid() {
+        return child.pid;
+      },
+      send(request) {
+        if (child.connected) child.send(request);
+      },
+      onMessage(listener: (message: WorkerMessage) => void) {
+        child.on('message', (message: unknown) => {
+          if (isWorkerMessage(message)) listener(message);
+        });
+      },
+      onExit(listener) {
+        child.once('exit', (code, signal) => listener(code, signal));
+      },
+      kill() {
+        child.kill('SIGKILL');
+      },
+    };
+    return handle;
+  };
+}

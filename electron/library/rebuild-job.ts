@@ -1,0 +1,169 @@
+// One rebuild, start to swap, inside the worker process: walk + stat, reuse unchanged rows, read the
+// rest with bounded concurrency, write the next generation beside the live one, swap.
+import { statSync } from 'node:fs';
+import { LongboxError } from '../../shared/errors.js';
+import type { RebuildPhase } from '../../shared/types.js';
+import { enrichFile, errorRow, type EnrichedFile } from './enrich.js';
+import { walkLibrary, type WalkedFile } from './scan/walk.js';
+import { openDatabase, type Db } from './store/open-database.js';
+import { readLiveRows, readMetaNumber, swapInNextGeneration, writeNextGeneration } from './store/generation-writer.js';
+import type { EnrichedRow, StoredRow } from './store/comic-row.js';
+import type { RebuildOptions, RebuildStats } from './worker-protocol.js';
+
+export interface RebuildInput {
+  root: string;
+  dbPath: string;
+  options: RebuildOptions;
+  signal?: AbortSignal;
+  onProgress?: (phase: RebuildPhase, done: number, total: number) => void;
+  /** Test hook: called with each file the job opens (counts "unchanged files are never re-read"). */
+  onOpen?: (path: string) => void;
+  now?: () => number;
+}
+
+export interface RebuildResult {
+  generation: number;
+  fileCount: number;
+  durationMs: number;
+  stats: RebuildStats;
+}
+
+function checkRoot(root: string): void {
+  try {
+    const st = statSync(root);
+    if (!st.isDirectory()) throw new LongboxError('ROOT_UNREADABLE', `The library folder ${root} is not a folder.`);
+  } catch (err) {
+    if (err instanceof LongboxError) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new LongboxError('ROOT_UNREADABLE', `The library folder ${root} is unavailable (${code}). Showing the last known library.`);
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new LongboxError('CANCELLED', 'The rebuild was stopped.');
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, in order of completion. */
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      throwIfAborted(signal);
+      const index = next++;
+      await work(items[index]!, index);
+    }
+  });
+  await Promise.all(runners);
+}
+
+export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
+  const started = Date.now();
+  const now = input.now ?? Date.now;
+  const { root, options, signal } = input;
+  const progress = input.onProgress ?? (() => {});
+  checkRoot(root);
+
+  const db: Db = openDatabase(input.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  try {
+    progress('scanning', 0, 0);
+    const walk = walkLibrary(root, (found) => progress('scanning', found, 0));
+    throwIfAborted(signal);
+    const live = readLiveRows(db);
+    // Offline guard: an empty walk of a library that had files is an unmounted drive, not a deletion.
+    if (walk.files.length === 0 && live.length > 0) {
+      throw new LongboxError('ROOT_UNREADABLE', `The library folder ${root} is empty: is the drive mounted? Showing the last known library.`);
+    }
+
+    const byPath = new Map<string, StoredRow>(live.map((row) => [row.path, row]));
+    const walkedPaths = new Set(walk.files.map((f) => f.path));
+    // Rows whose path vanished, by (size, mtime, inode): a new path with the same triple is a move.
+    const vanished = new Map<string, StoredRow>();
+    for (const row of live) {
+      if (!walkedPaths.has(row.path)) vanished.set(`${row.size}:${row.mtime_ms}:${row.inode}`, row);
+    }
+
+    let nextId = readMetaNumber(db, 'next_id') ?? 1;
+    const generation = (readMetaNumber(db, 'generation') ?? 0) + 1;
+    const stats: RebuildStats = { files: walk.files.length, reused: 0, moved: 0, opened: 0, removed: 0, errors: 0 };
+    const rows: Array<EnrichedRow | undefined> = new Array(walk.files.length);
+    const toRead: Array<{ file: WalkedFile; index: number; previous: StoredRow | undefined }> = [];
+    const stamp = now();
+
+    walk.files.forEach((file, index) => {
+      const previous = byPath.get(file.path);
+      if (previous && !options.force && previous.size === file.size && previous.mtime_ms === file.mtimeMs) {
+        rows[index] = { ...previous, inode: file.ino };
+        stats.reused++;
+        return;
+      }
+      const moved = previous ? undefined : vanished.get(`${file.size}:${file.mtimeMs}:${file.ino}`);
+      if (moved && !options.force) {
+        vanished.delete(`${file.size}:${file.mtimeMs}:${file.ino}`);
+        const slash = file.path.lastIndexOf('/');
+        rows[index] = {
+          ...moved,
+          path: file.path,
+          folder: slash < 0 ? '' : file.path.slice(0, slash),
+          file_name: file.path.slice(slash + 1),
+          ext: file.ext,
+          changed_at: stamp,
+        };
+        stats.moved++;
+        return;
+      }
+      toRead.push({ file, index, previous });
+    });
+    stats.removed = vanished.size;
+
+    const total = walk.files.length;
+    let done = stats.reused + stats.moved;
+    progress('enriching', done, total);
+    let lastReport = 0;
+    await forEachLimited(
+      toRead,
+      options.concurrency,
+      async ({ file, index, previous }) => {
+        input.onOpen?.(file.path);
+        stats.opened++;
+        const enriched: EnrichedFile = await withTimeout(enrichFile(root, file), options.maxFileMs, () =>
+          errorRow(file, 'timeout', `Reading this file took longer than ${Math.round(options.maxFileMs / 1000)} s.`),
+        );
+        rows[index] = {
+          ...enriched,
+          id: previous?.id ?? nextId++,
+          added_at: previous?.added_at ?? stamp,
+          changed_at: stamp,
+        };
+        done++;
+        const t = Date.now();
+        if (t - lastReport >= 100) {
+          lastReport = t;
+          progress('enriching', done, total);
+        }
+      },
+      signal,
+    );
+    progress('enriching', total, total);
+    throwIfAborted(signal);
+
+    const finalRows = rows as EnrichedRow[];
+    stats.errors = finalRows.filter((r) => r.error_kind !== null).length;
+    progress('writing', 0, total);
+    writeNextGeneration(db, finalRows, generation, (written) => progress('writing', written, total));
+    throwIfAborted(signal);
+    progress('swapping', total, total);
+    const durationMs = Date.now() - started;
+    swapInNextGeneration(db, { generation, nextId, builtAt: now(), durationMs }, { fileCount: finalRows.length, errorCount: stats.errors });
+    return { generation, fileCount: finalRows.length, durationMs, stats };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,85 @@
+// The rebuild worker's entry point. Started once by the LibraryService and kept between rebuilds:
+// by Electron's utilityProcess.fork (messages on process.parentPort) in the app, by
+// child_process.fork (process.send / 'message') in the headless host and in tests.
+import { toSerializedError } from '../../shared/errors.js';
+import { runRebuild } from './rebuild-job.js';
+import { isWorkerRequest, type WorkerMessage, type WorkerRequest } from './worker-protocol.js';
+
+interface ParentPort {
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+
+const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
+
+function post(message: WorkerMessage): void {
+  if (parentPort) parentPort.postMessage(message);
+  else if (process.send) process.send(message);
+}
+
+function log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
+  post({ type: 'log', level, message });
+}
+
+let current: { jobId: string; controller: AbortController } | null = null;
+
+async function start(request: Extract<WorkerRequest, { type: 'start' }>): Promise<void> {
+  if (current) {
+    post({ type: 'failed', jobId: request.jobId, error: { code: 'INTERNAL', message: 'A rebuild is already running in this worker.' } });
+    return;
+  }
+  const controller = new AbortController();
+  current = { jobId: request.jobId, controller };
+  try {
+    const result = await runRebuild({
+      root: request.root,
+      dbPath: request.dbPath,
+      options: request.options,
+      signal: controller.signal,
+      onProgress: (phase, done, total) => post({ type: 'progress', jobId: request.jobId, phase, done, total }),
+    });
+    log('info', `rebuild ${request.jobId}: generation ${result.generation}, ${result.fileCount} files in ${result.durationMs} ms (${JSON.stringify(result.stats)})`);
+    post({ type: 'done', jobId: request.jobId, ...result });
+  } catch (err) {
+    post({ type: 'failed', jobId: request.jobId, error: toSerializedError(err) });
+  } finally {
+    current = null;
+  }
+}
+
+function onRequest(raw: unknown): void {
+  if (!isWorkerRequest(raw)) {
+    log('warn', `ignored a message that is not a worker request: ${JSON.stringify(raw)?.slice(0, 200)}`);
+    return;
+  }
+  switch (raw.type) {
+    case 'start':
+      void start(raw);
+      return;
+    case 'cancel':
+      if (current?.jobId === raw.jobId) current.controller.abort();
+      return;
+    case 'shutdown':
+      current?.controller.abort();
+      // Give a running job a moment to drop its half-written tables and close the database.
+      setTimeout(() => process.exit(0), current ? 200 : 0);
+      return;
+  }
+}
+
+process.on('uncaughtException', (err) => {
+  log('error', `worker uncaught exception: ${err.stack ?? err.message}`);
+  process.exit(70);
+});
+
+if (parentPort) {
+  parentPort.on('message', (event) => onRequest(event.data));
+} else if (process.send) {
+  process.on('message', onRequest);
+  // The host is gone (crashed or killed): never outlive it.
+  process.on('disconnect', () => process.exit(0));
+} else {
+  console.error('worker-entry must be started by the LibraryService (utilityProcess or child_process.fork).');
+  process.exit(64);
+}
+post({ type: 'ready', pid: process.pid });
