@@ -61,7 +61,6 @@ function waitFor(service: LibraryService, predicate: (e: LibraryEvent) => boolea
 }
 
 const isChanged = (e: LibraryEvent) => e.type === 'library-changed';
-const isRebuilding = (e: LibraryEvent) => e.type === 'status' && e.status.rebuild_in_progress;
 
 describe('LibraryService', () => {
   it('cold start: the first list waits for the first complete generation', async () => {

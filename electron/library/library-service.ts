@@ -10,6 +10,7 @@ import type {
   CacheError,
   CacheStatus,
   ComicDetail,
+  ComicFormat,
   ComicPage,
   ComicQuery,
   LibraryEvent,
@@ -20,7 +21,7 @@ import type {
 import { readArchiveIndex } from './archive/index.js';
 import { readArchiveEntry } from './archive/extract.js';
 import { listPages } from './archive/pages.js';
-import { createCoverStore, type CoverStore } from './covers.js';
+import { CoverError, createCoverStore, type CoverStore } from './covers.js';
 import { silentLogger, toLogFormat, type Logger } from './logger.js';
 import { createNodeLauncher } from './node-launcher.js';
 import { acquireRebuildLock, isStale, readLock, type RebuildLock } from './rebuild-lock.js';
@@ -38,6 +39,7 @@ const HEARTBEAT_MS = 5000;
 const MAX_AGE_MS = 6 * 60 * 60 * 1000;
 const MAX_DETAIL_PAGES = 2000;
 const MAX_COVER_SOURCE_BYTES = 64 * 1024 * 1024;
+const PREFETCH_COVERS = 120;
 
 type Trigger = 'start' | 'user' | 'watcher' | 'max-age' | 'cold-start' | 'rerun';
 
@@ -233,10 +235,35 @@ export class LibraryService implements LibraryServiceApi {
     if (row.error_kind !== null || row.cover_entry === null) {
       throw new LongboxError('UNSUPPORTED', 'This comic has no readable cover.');
     }
-    const abs = this.#absolutePath(row.path);
-    const entry = row.cover_entry;
-    const format = row.format;
-    return this.#covers.getCover(row.fingerprint, () => readArchiveEntry(abs, format, entry, { maxBytes: MAX_COVER_SOURCE_BYTES }));
+    try {
+      return await this.#covers.getCover(row.fingerprint, this.#coverLoader(row.path, row.format, row.cover_entry));
+    } catch (err) {
+      if (err instanceof CoverError) throw new LongboxError('UNSUPPORTED', `The cover could not be made: ${err.message}`);
+      throw err;
+    }
+  }
+
+  #coverLoader(path: string, format: ComicFormat, entry: string): () => Promise<Buffer> {
+    const abs = this.#absolutePath(path);
+    return () => readArchiveEntry(abs, format, entry, { maxBytes: MAX_COVER_SOURCE_BYTES });
+  }
+
+  /** After a new generation: make the covers of the first screen in the background, before anyone asks. */
+  #prefetchFirstCovers(): void {
+    try {
+      const { rows } = this.#reader.list({ offset: 0, limit: PREFETCH_COVERS, sort: 'series', order: 'asc' });
+      this.#covers.cancelPrefetch();
+      this.#covers.prefetch(
+        rows
+          .filter((r) => r.error_kind === null)
+          .flatMap((r) => {
+            const full = this.#reader.getRow(r.id);
+            return full?.cover_entry ? [{ fingerprint: r.fingerprint, loadImage: this.#coverLoader(full.path, full.format, full.cover_entry) }] : [];
+          }),
+      );
+    } catch (err) {
+      this.#logger.warn(`cover prefetch failed: ${toLogFormat(err)}`);
+    }
   }
 
   async getComicPath(id: number): Promise<string> {
@@ -440,6 +467,7 @@ export class LibraryService implements LibraryServiceApi {
     if (this.#info.generation !== previous) {
       if (this.#info.generation > 0) this.#firstGeneration.resolve();
       this.#emit({ type: 'library-changed', generation: this.#info.generation });
+      if (this.#options.prefetchCovers ?? true) this.#prefetchFirstCovers();
     }
   }
 
@@ -532,7 +560,7 @@ export class LibraryService implements LibraryServiceApi {
       worker.kill();
     }
     this.#worker = null;
-    this.#covers.close();
+    await this.#covers.close();
     this.#readDb.close();
     this.#writeDb.close();
     this.#notifyIdle();

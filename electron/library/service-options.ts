@@ -15,6 +15,8 @@ export interface LibraryServiceOptions {
   logger?: Logger;
   /** better-sqlite3 binding for this runtime (see RebuildOptions.nativeBinding). */
   nativeBinding?: string;
+  /** Make the first screen's covers in the background after each new generation (default true). */
+  prefetchCovers?: boolean;
   /** Archive reads in flight in the worker (default 16). */
   concurrency?: number;
 }
