@@ -124,10 +124,22 @@ describe('LibraryService', () => {
     await service.listComics(ALL);
     await service.whenIdle();
     expect(service.getStatus().generation).toBe(1);
+    const events = recordEvents(service);
     service.refresh();
     for (let i = 0; i < 10; i++) service.refresh();
     await service.whenIdle();
-    expect(service.getStatus().generation).toBe(3);
+    // Rebuild starts = transitions of rebuild_in_progress from false to true.
+    let busy = false;
+    let starts = 0;
+    for (const e of events) {
+      if (e.type !== 'status') continue;
+      if (e.status.rebuild_in_progress && !busy) starts++;
+      busy = e.status.rebuild_in_progress;
+    }
+    expect(starts).toBe(2);
+    expect(busy).toBe(false);
+    // Nothing changed on disk: both runs validated the generation without writing a new one.
+    expect(service.getStatus().generation).toBe(1);
   });
 
   it('a killed worker keeps the old data, resets the state, records the error; the next refresh works', async () => {

@@ -66,6 +66,7 @@ describe('rebuild job', () => {
     const second = await rebuild();
     expect(second.opened).toEqual([]);
     expect(second.stats).toMatchObject({ reused: 30, opened: 0, removed: 0 });
+    expect(second.generation).toBe(first.generation); // no change: nothing rewritten
 
     const changed = join(root, paths[3]!);
     writeComic(root, paths[3]!, { series: 'Changed', pages: 7 });

@@ -6,7 +6,7 @@ import type { RebuildPhase } from '../../shared/types.js';
 import { enrichFile, errorRow, type EnrichedFile } from './enrich.js';
 import { walkLibrary, type WalkedFile } from './scan/walk.js';
 import { openDatabase, type Db } from './store/open-database.js';
-import { readLiveRows, readMetaNumber, swapInNextGeneration, writeNextGeneration } from './store/generation-writer.js';
+import { markValidated, readLiveRows, readMetaNumber, swapInNextGeneration, writeNextGeneration } from './store/generation-writer.js';
 import type { EnrichedRow, StoredRow } from './store/comic-row.js';
 import type { RebuildOptions, RebuildStats } from './worker-protocol.js';
 
@@ -96,11 +96,13 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     const rows: Array<EnrichedRow | undefined> = new Array(walk.files.length);
     const toRead: Array<{ file: WalkedFile; index: number; previous: StoredRow | undefined }> = [];
     const stamp = now();
+    let inodesChanged = 0;
 
     walk.files.forEach((file, index) => {
       const previous = byPath.get(file.path);
       if (previous && !options.force && previous.size === file.size && previous.mtime_ms === file.mtimeMs) {
-        rows[index] = { ...previous, inode: file.ino };
+        if (previous.inode !== file.ino) inodesChanged++;
+        rows[index] = previous.inode === file.ino ? previous : { ...previous, inode: file.ino };
         stats.reused++;
         return;
       }
@@ -156,6 +158,12 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
 
     const finalRows = rows as EnrichedRow[];
     stats.errors = finalRows.filter((r) => r.error_kind !== null).length;
+    if (toRead.length === 0 && stats.moved === 0 && stats.removed === 0 && inodesChanged === 0 && live.length === finalRows.length) {
+      // Nothing changed: the live generation is still exact. Record that it was checked, write nothing.
+      const durationMs = Date.now() - started;
+      markValidated(db, now(), durationMs);
+      return { generation: generation - 1, fileCount: finalRows.length, durationMs, stats };
+    }
     progress('writing', 0, total);
     writeNextGeneration(db, finalRows, generation, (written) => progress('writing', written, total));
     throwIfAborted(signal);

@@ -62,6 +62,15 @@ export function swapInNextGeneration(db: Db, meta: GenerationMeta, counts: { fil
   db.exec('DROP TABLE IF EXISTS comics_prev; DROP TABLE IF EXISTS comics_fts_prev;');
 }
 
+/** A rescan found no change: the live generation stays, only its age restarts. */
+export function markValidated(db: Db, builtAt: number, durationMs: number): void {
+  const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  db.transaction(() => {
+    setMeta.run('built_at', builtAt);
+    setMeta.run('last_duration_ms', durationMs);
+  }).immediate();
+}
+
 export function readMetaNumber(db: Db, key: string): number | null {
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: unknown } | undefined;
   return typeof row?.value === 'number' ? row.value : null;
