@@ -17,7 +17,8 @@ export function createNodeLauncher(options: { execArgv?: string[]; env?: NodeJS.
     const child = fork(entry.path, [], {
       execArgv: [...(entry.fromSource ? ['--import', 'tsx'] : []), ...(options.execArgv ?? [])],
       env: options.env ?? process.env,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // The worker's stdout goes to our stderr: the host's stdout is reserved for its one "serving at" line.
+      stdio: ['ignore', process.stderr, 'inherit', 'ipc'],
       serialization: 'advanced',
     });
     const handle: WorkerHandle = {

@@ -1,0 +1,144 @@
+// The JSON API under /api/: a fixed route table over LibraryServiceApi.
+import type http from 'node:http';
+import { comicIdSchema, parseComicQueryParams, parseWith, userStatePatchSchema } from '../../shared/query.js';
+import type { HostCapabilities, LibraryInfo } from '../../shared/types.js';
+import type { Logger } from '../library/logger.js';
+import type { CoverImage, LibraryServiceApi } from '../library/service-types.js';
+import { HttpError, readJsonBody, sendErrorBody, sendJson } from './http-util.js';
+import type { EventStreams } from './sse.js';
+
+export const STATE_BODY_LIMIT = 4 * 1024;
+
+/** The browser build cannot open native dialogs or files. */
+export const HTTP_CAPABILITIES: Readonly<HostCapabilities> = { chooseFolder: false, openFile: false, revealFile: false };
+
+export interface ApiContext {
+  service: LibraryServiceApi;
+  library: LibraryInfo;
+  events: EventStreams;
+  logger: Logger;
+}
+
+interface Call {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  params: URLSearchParams;
+  /** The `:id` segment, raw. */
+  id: string;
+}
+
+type Handler = (ctx: ApiContext, call: Call) => Promise<void> | void;
+
+interface Route {
+  pattern: RegExp;
+  methods: Readonly<Record<string, Handler>>;
+}
+
+/** `:id` must be a positive decimal integer that fits comicIdSchema; anything else is 400. */
+export function parseComicId(raw: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(raw)) throw new HttpError(400, 'BAD_REQUEST', 'id: expected a positive integer');
+  const parsed = parseWith(comicIdSchema, Number(raw));
+  if (!parsed.ok) throw new HttpError(400, 'BAD_REQUEST', `id: ${parsed.message}`);
+  return parsed.value;
+}
+
+const listComics: Handler = async ({ service }, { res, params }) => {
+  const query = parseComicQueryParams(params);
+  if (!query.ok) throw new HttpError(400, 'BAD_REQUEST', query.message);
+  const page = await service.listComics(query.value);
+  sendJson(res, 200, {
+    items: page.items,
+    total: page.total,
+    offset: page.offset,
+    generation: page.generation,
+    stale: page.stale,
+  });
+};
+
+const getComic: Handler = async ({ service }, { res, id }) => {
+  sendJson(res, 200, await service.getComic(parseComicId(id)));
+};
+
+const FINGERPRINT = /^[A-Za-z0-9_-]{1,128}$/;
+
+const getCover: Handler = async ({ service, logger }, { res, params, id }) => {
+  const comicId = parseComicId(id);
+  let cover: CoverImage;
+  try {
+    cover = await service.getCover(comicId);
+  } catch (err) {
+    // Any failure is a missing cover to the renderer, which shows a placeholder.
+    logger.debug(`cover ${comicId}: ${err instanceof Error ? err.message : String(err)}`);
+    sendErrorBody(res, 404, 'NOT_FOUND', 'no cover');
+    return;
+  }
+  if (res.destroyed) return;
+  const v = params.get('v');
+  res.writeHead(200, {
+    'Content-Type': cover.contentType,
+    'Content-Length': String(cover.data.length),
+    // The URL carries the fingerprint, so a changed file gets a new URL.
+    'Cache-Control': v !== null && FINGERPRINT.test(v) ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(cover.data);
+};
+
+const setState: Handler = async ({ service }, { req, res, id }) => {
+  const comicId = parseComicId(id);
+  const body = await readJsonBody(req, STATE_BODY_LIMIT);
+  const patch = parseWith(userStatePatchSchema, body);
+  if (!patch.ok) throw new HttpError(400, 'BAD_REQUEST', patch.message);
+  sendJson(res, 200, await service.setUserState(comicId, patch.value));
+};
+
+const refresh: Handler = ({ service }, { res }) => {
+  service.refresh('http');
+  sendJson(res, 202, { accepted: true });
+};
+
+const stats: Handler = ({ service }, { res }) => {
+  sendJson(res, 200, { enriched_file_cache: service.getStatus() });
+};
+
+const library: Handler = ({ library: info }, { res }) => {
+  sendJson(res, 200, { library: info, capabilities: HTTP_CAPABILITIES });
+};
+
+const events: Handler = ({ events: streams }, { req, res }) => {
+  streams.open(req, res);
+};
+
+const ROUTES: readonly Route[] = [
+  { pattern: /^\/api\/comics$/, methods: { GET: listComics } },
+  { pattern: /^\/api\/comics\/([^/]+)$/, methods: { GET: getComic } },
+  { pattern: /^\/api\/comics\/([^/]+)\/cover$/, methods: { GET: getCover } },
+  { pattern: /^\/api\/comics\/([^/]+)\/state$/, methods: { POST: setState } },
+  { pattern: /^\/api\/cache\/refresh$/, methods: { POST: refresh } },
+  { pattern: /^\/api\/cache\/stats$/, methods: { GET: stats } },
+  { pattern: /^\/api\/library$/, methods: { GET: library } },
+  { pattern: /^\/api\/events$/, methods: { GET: events } },
+];
+
+/** Dispatches one /api/ request; throws HttpError/LongboxError for the caller to map. */
+export async function handleApi(
+  ctx: ApiContext,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  pathname: string,
+  params: URLSearchParams,
+): Promise<void> {
+  for (const route of ROUTES) {
+    const m = route.pattern.exec(pathname);
+    if (!m) continue;
+    const method = req.method ?? '';
+    const handler = Object.hasOwn(route.methods, method) ? route.methods[method] : undefined;
+    if (!handler) {
+      const allow = Object.keys(route.methods).join(', ');
+      throw new HttpError(405, 'BAD_REQUEST', `method ${req.method ?? ''} not allowed`, { Allow: allow });
+    }
+    await handler(ctx, { req, res, params, id: m[1] ?? '' });
+    return;
+  }
+  throw new HttpError(404, 'NOT_FOUND', 'no such endpoint');
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PORT, parseCliArgs, UsageError } from './cli-args.js';
+
+function usageError(argv: string[]): string {
+  try {
+    parseCliArgs(argv);
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError);
+    return (err as Error).message;
+  }
+  throw new Error(`expected a UsageError for ${argv.join(' ')}`);
+}
+
+describe('parseCliArgs: serve', () => {
+  it('has safe defaults', () => {
+    expect(parseCliArgs(['serve'])).toEqual({
+      kind: 'serve',
+      folder: null,
+      port: DEFAULT_PORT,
+      dataDir: null,
+      host: '127.0.0.1',
+      token: null,
+      watch: true,
+    });
+  });
+
+  it('reads every option, in both --opt value and --opt=value forms', () => {
+    expect(
+      parseCliArgs(['serve', '/comics', '--port', '0', '--data-dir=/tmp/d', '--host', '0.0.0.0', '--token=abc', '--no-watch']),
+    ).toEqual({
+      kind: 'serve',
+      folder: '/comics',
+      port: 0,
+      dataDir: '/tmp/d',
+      host: '0.0.0.0',
+      token: 'abc',
+      watch: false,
+    });
+  });
+
+  it('accepts loopback hosts without a token', () => {
+    for (const host of ['127.0.0.1', 'localhost', '::1', '127.0.0.2']) {
+      expect(parseCliArgs(['serve', '--host', host])).toMatchObject({ host, token: null });
+    }
+  });
+
+  it.each(['0.0.0.0', '::', '192.168.1.10', 'nas.local'])('refuses non-loopback --host %s without --token', (host) => {
+    expect(usageError(['serve', '--host', host])).toMatch(/without a token/);
+  });
+
+  it.each([
+    [['serve', '--port', '70000'], /--port/],
+    [['serve', '--port', '-1'], /--port/],
+    [['serve', '--port', 'http'], /--port/],
+    [['serve', '--port'], /--port needs a value/],
+    [['serve', '--port', '--no-watch'], /--port needs a value/],
+    [['serve', '--prot', '80'], /unknown option '--prot'/],
+    [['serve', '-p', '80'], /unknown option '-p'/],
+    [['serve', 'a', 'b'], /at most one folder/],
+    [['serve', '--no-watch=1'], /takes no value/],
+    [['serve', '--port', '1', '--port', '2'], /more than once/],
+    [['serve', '--token', 'a b', '--host', '0.0.0.0'], /spaces/],
+  ])('refuses %j', (argv, message) => {
+    expect(usageError(argv)).toMatch(message);
+  });
+
+  it('takes a folder after --', () => {
+    expect(parseCliArgs(['serve', '--', '--weird-folder'])).toMatchObject({ folder: '--weird-folder' });
+  });
+
+  it('shows help', () => {
+    const help = parseCliArgs(['serve', '--help']);
+    expect(help).toMatchObject({ kind: 'help', exitCode: 0 });
+    expect(help.kind === 'help' && help.text).toMatch(/--token/);
+  });
+});
+
+describe('parseCliArgs: scan and the rest', () => {
+  it('parses scan', () => {
+    expect(parseCliArgs(['scan', 'lib', '--json', '--data-dir', 'd'])).toEqual({
+      kind: 'scan',
+      folder: 'lib',
+      dataDir: 'd',
+      json: true,
+    });
+  });
+
+  it('needs a folder for scan', () => {
+    expect(usageError(['scan'])).toMatch(/needs a folder/);
+    expect(usageError(['scan', '--port', '1', 'x'])).toMatch(/unknown option/);
+  });
+
+  it('shows help with no command (exit 2) or --help (exit 0)', () => {
+    expect(parseCliArgs([])).toMatchObject({ kind: 'help', exitCode: 2 });
+    expect(parseCliArgs(['--help'])).toMatchObject({ kind: 'help', exitCode: 0 });
+    expect(parseCliArgs(['help'])).toMatchObject({ kind: 'help', exitCode: 0 });
+    expect(parseCliArgs(['scan', '-h'])).toMatchObject({ kind: 'help', exitCode: 0 });
+  });
+
+  it('refuses an unknown command', () => {
+    expect(usageError(['serv'])).toMatch(/unknown command 'serv'/);
+  });
+});

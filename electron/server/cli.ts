@@ -1,0 +1,217 @@
+// `longbox serve` and `longbox scan`: the engine without a display. Run through bin/longbox.js.
+// stdout carries results only (the "serving" line, the scan summary or JSON); logs go to stderr.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LongboxError } from '../../shared/errors.js';
+import type { CacheStatus, LibraryInfo } from '../../shared/types.js';
+import { defaultDataHome, libraryDataDir, sampleLibraryDir } from '../library/data-dir.js';
+import { consoleLogger, toLogFormat, type Logger } from '../library/logger.js';
+import type { LibraryServiceOptions } from '../library/service-options.js';
+import type { LibraryServiceApi } from '../library/service-types.js';
+import { parseCliArgs, UsageError, type ScanCommand, type ServeCommand } from './cli-args.js';
+import { createHttpHost } from './http-server.js';
+import { formatScanSummary, ProgressReporter, type ProgressSink } from './progress.js';
+
+export interface SampleLibraryOptions {
+  out: string;
+  files: number;
+  broken: number;
+  seed: number;
+}
+
+/** Everything main touches outside itself, so tests can run it in process. */
+export interface CliDeps {
+  stdout(text: string): void;
+  stderr: ProgressSink;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** The built renderer served by `serve`. */
+  staticDir: string;
+  openService(options: LibraryServiceOptions): Promise<LibraryServiceApi>;
+  generateSampleLibrary(options: SampleLibraryOptions): Promise<void>;
+  /** Resolves with the signal name when the process is asked to stop. */
+  waitForStop(): Promise<string>;
+}
+
+export const SAMPLE_LIBRARY = { files: 300, broken: 3, seed: 1 } as const;
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      // A second Ctrl+C while shutting down exits at once.
+      const force = (): void => process.exit(130);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+export function defaultDeps(): CliDeps {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: { write: (text) => process.stderr.write(text), isTTY: process.stderr.isTTY === true },
+    env: process.env,
+    logger: consoleLogger('longbox', process.env.LONGBOX_LOG_LEVEL === 'debug' ? 'debug' : 'info'),
+    // out/electron/server/cli.js → out/renderer/
+    staticDir: fileURLToPath(new URL('../../renderer/', import.meta.url)),
+    async openService(options) {
+      const { openLibraryService } = await import('../library/library-service.js');
+      return openLibraryService(options);
+    },
+    async generateSampleLibrary(options) {
+      // Loaded only when the sample library is missing: keeps `serve` start-up small.
+      const { generateLibrary } = await import('../../scripts/lib/generate-library.js');
+      await generateLibrary(options);
+    },
+    waitForStop: waitForSignal,
+  };
+}
+
+/** Folder given on the command line → absolute path of an existing directory, or UsageError. */
+function existingFolder(folder: string): string {
+  const root = path.resolve(folder);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(root);
+  } catch {
+    throw new UsageError(`no such folder: ${root}`);
+  }
+  if (!st.isDirectory()) throw new UsageError(`not a folder: ${root}`);
+  return root;
+}
+
+/** The sample library, generated on first use (into a temporary folder renamed into place). */
+async function ensureSampleLibrary(home: string, deps: CliDeps): Promise<string> {
+  const dir = sampleLibraryDir(home);
+  if (fs.existsSync(dir)) return dir;
+  deps.logger.info(`generating the sample library (${SAMPLE_LIBRARY.files} files) in ${dir}`);
+  const partial = `${dir}.partial-${process.pid}`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  fs.mkdirSync(partial, { recursive: true });
+  try {
+    await deps.generateSampleLibrary({ out: partial, ...SAMPLE_LIBRARY });
+    fs.renameSync(partial, dir);
+  } catch (err) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    if (fs.existsSync(dir)) return dir; // another process won the race
+    throw err;
+  }
+  return dir;
+}
+
+function dataHome(dataDir: string | null, deps: CliDeps): string {
+  return dataDir !== null ? path.resolve(dataDir) : defaultDataHome({ env: deps.env });
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+async function serve(cmd: ServeCommand, deps: CliDeps): Promise<number> {
+  const home = dataHome(cmd.dataDir, deps);
+  const root = cmd.folder === null ? await ensureSampleLibrary(home, deps) : existingFolder(cmd.folder);
+  const library: LibraryInfo = { root, isSample: cmd.folder === null };
+  const dataDir = libraryDataDir(home, root);
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  const stop = deps.waitForStop();
+  const service = await deps.openService({ root, dataDir, watch: cmd.watch, logger: deps.logger });
+  if (!fs.existsSync(path.join(deps.staticDir, 'index.html'))) {
+    deps.logger.warn(`no built renderer in ${deps.staticDir}: serving the API only (run \`npm run build\`)`);
+  }
+  const host = createHttpHost({
+    service,
+    library,
+    staticDir: deps.staticDir,
+    token: cmd.token ?? undefined,
+    host: cmd.host,
+    logger: deps.logger,
+  });
+  let port: number;
+  try {
+    port = (await host.listen(cmd.port, cmd.host)).port;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    deps.logger.error(
+      code === 'EADDRINUSE'
+        ? `port ${cmd.port} is already in use (try --port 0 for a free one)`
+        : `cannot listen on ${cmd.host}:${cmd.port}: ${toLogFormat(err)}`,
+    );
+    await service.close();
+    return 1;
+  }
+  const token = cmd.token !== null ? `?token=${encodeURIComponent(cmd.token)}` : '';
+  deps.stdout(`Longbox serving ${root} at http://${urlHost(cmd.host)}:${port}${token}\n`);
+  deps.logger.info(`data dir ${dataDir}`);
+
+  const signal = await stop;
+  deps.logger.info(`${signal}: shutting down`);
+  await host.close();
+  await service.close();
+  return 0;
+}
+
+async function scan(cmd: ScanCommand, deps: CliDeps): Promise<number> {
+  const root = existingFolder(cmd.folder);
+  const dataDir = libraryDataDir(dataHome(cmd.dataDir, deps), root);
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  const stop = deps.waitForStop();
+  const startedAt = Date.now();
+  const service = await deps.openService({ root, dataDir, watch: false, rebuildOnOpen: false, logger: deps.logger });
+  const progress = new ProgressReporter(deps.stderr);
+  const unsubscribe = service.subscribe((event) => {
+    if (event.type === 'status') progress.update(event.status);
+  });
+  try {
+    // A library without a generation starts its first rebuild on open: a refresh now would only
+    // queue a second, pointless pass.
+    const opened = service.getStatus();
+    if (!(opened.generation === 0 && opened.rebuild_in_progress)) service.refresh('longbox scan');
+    const interrupted = await Promise.race([service.whenIdle().then(() => null), stop]);
+    progress.finish();
+    if (interrupted !== null) {
+      deps.logger.warn(`${interrupted}: scan interrupted`);
+      return 130;
+    }
+    const status: CacheStatus = service.getStatus();
+    const failed = status.last_error !== null && status.last_error.at >= startedAt;
+    deps.stdout(cmd.json ? `${JSON.stringify(status, null, 2)}\n` : formatScanSummary(status, failed));
+    return failed ? 1 : 0;
+  } finally {
+    unsubscribe();
+    await service.close();
+  }
+}
+
+/** Runs one command; resolves with the process exit code. */
+export async function main(argv: readonly string[], deps: CliDeps = defaultDeps()): Promise<number> {
+  try {
+    const cmd = parseCliArgs(argv);
+    switch (cmd.kind) {
+      case 'help':
+        if (cmd.exitCode === 0) deps.stdout(cmd.text);
+        else deps.stderr.write(cmd.text);
+        return cmd.exitCode;
+      case 'serve':
+        return await serve(cmd, deps);
+      case 'scan':
+        return await scan(cmd, deps);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      deps.stderr.write(`longbox: ${err.message}\n`);
+      return 2;
+    }
+    // Expected failures (a database from a newer version, an unreadable folder) need no stack.
+    if (err instanceof LongboxError) deps.stderr.write(`longbox: ${err.message} (${err.code})\n`);
+    else deps.logger.error(toLogFormat(err));
+    return 1;
+  }
+}
