@@ -5,8 +5,7 @@ import { basename, join } from 'node:path';
 import type { ComicFormat, ErrorKind } from '../../shared/types.js';
 import { ArchiveError, DEFAULT_ARCHIVE_LIMITS } from './archive/types.js';
 import { readArchiveIndex } from './archive/index.js';
-import { readArchiveEntry } from './archive/extract.js';
-import { findComicInfo, listPages } from './archive/pages.js';
+import { findComicInfo, listPages, noPagesReason } from './archive/pages.js';
 import { fingerprintFromIndex } from './archive/fingerprint.js';
 import { parseComicInfo } from './metadata/comicinfo.js';
 import { parseComicBookInfo } from './metadata/comicbookinfo.js';
@@ -72,11 +71,11 @@ function metadataColumns(merged: ReturnType<typeof mergeMetadata>) {
 }
 
 /** A row for a file that could not be read: still searchable by its file name, with the reason. */
-export function errorRow(file: WalkedFile, kind: ErrorKind, message: string): EnrichedFile {
+export function errorRow(file: WalkedFile, kind: ErrorKind, message: string, format?: ComicFormat): EnrichedFile {
   const merged = mergeMetadata([{ source: 'filename', metadata: parseFileName(basename(file.path)) }]);
   return {
     ...baseRow(file),
-    format: formatFromExtension(file.ext),
+    format: format ?? formatFromExtension(file.ext),
     page_count: 0,
     cover_entry: null,
     ...metadataColumns(merged),
@@ -91,7 +90,6 @@ function describeUnexpected(err: unknown): { kind: ErrorKind; message: string } 
   const code = (err as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOENT') return { kind: 'unreadable', message: 'The file disappeared while the library was being scanned.' };
   if (code === 'EACCES' || code === 'EPERM') return { kind: 'unreadable', message: 'Permission denied.' };
-  if (code === 'EISDIR') return { kind: 'not-archive', message: 'This is a folder, not a file.' };
   if (code) return { kind: 'unreadable', message: `The file could not be read (${code}).` };
   return { kind: 'corrupt', message: err instanceof Error ? err.message : String(err) };
 }
@@ -99,17 +97,18 @@ function describeUnexpected(err: unknown): { kind: ErrorKind; message: string } 
 export async function enrichFile(root: string, file: WalkedFile): Promise<EnrichedFile> {
   const abs = join(root, file.path);
   try {
-    const index = await readArchiveIndex(abs, { limits: DEFAULT_ARCHIVE_LIMITS });
+    // One open per file: the directory, and ComicInfo.xml through the same handle (often from the
+    // tail bytes the directory read already holds).
+    const index = await readArchiveIndex(abs, {
+      limits: DEFAULT_ARCHIVE_LIMITS,
+      readEntry: findComicInfo,
+      readEntryMaxBytes: MAX_COMICINFO_BYTES,
+    });
     const pages = listPages(index.entries);
     let comicInfo: ReturnType<typeof parseComicInfo> | null = null;
-    const infoEntry = findComicInfo(index.entries);
-    if (infoEntry) {
-      try {
-        const xml = await readArchiveEntry(abs, index.format, infoEntry.name, { maxBytes: MAX_COMICINFO_BYTES });
-        comicInfo = parseComicInfo(xml);
-      } catch (err) {
-        comicInfo = { metadata: {}, frontCoverPage: null, problem: `ComicInfo.xml unreadable: ${(err as Error).message}` };
-      }
+    if (index.entry?.data) comicInfo = parseComicInfo(index.entry.data);
+    else if (index.entry?.error) {
+      comicInfo = { metadata: {}, frontCoverPage: null, problem: `ComicInfo.xml unreadable: ${index.entry.error.message}` };
     }
     const merged = mergeMetadata([
       { source: 'comicinfo', metadata: comicInfo?.metadata ?? null },
@@ -119,6 +118,7 @@ export async function enrichFile(root: string, file: WalkedFile): Promise<Enrich
     const front = comicInfo?.frontCoverPage;
     const cover = front !== null && front !== undefined && front >= 0 && front < pages.length ? pages[front]! : (pages[0] ?? null);
     const noImages = pages.length === 0;
+    const noImagesKind = noImages ? noPagesReason(index.entries) : null;
     return {
       ...baseRow(file),
       format: index.format,
@@ -126,12 +126,17 @@ export async function enrichFile(root: string, file: WalkedFile): Promise<Enrich
       cover_entry: cover,
       ...metadataColumns(merged),
       fingerprint: fingerprintFromIndex(file.size, index.entries),
-      error_kind: noImages ? 'no-images' : null,
+      error_kind: noImagesKind,
       // A metadata problem is worth showing but the comic is still readable: keep it as a message only.
-      error_message: noImages ? 'The archive contains no images.' : (comicInfo?.problem ?? null),
+      error_message:
+        noImagesKind === 'encrypted'
+          ? 'The pages are password protected.'
+          : noImagesKind
+            ? 'The archive contains no images.'
+            : (comicInfo?.problem ?? null),
     };
   } catch (err) {
-    if (err instanceof ArchiveError) return errorRow(file, err.kind, err.message);
+    if (err instanceof ArchiveError) return errorRow(file, err.kind, err.message, err.format ?? undefined);
     const { kind, message } = describeUnexpected(err);
     return errorRow(file, kind, message);
   }

@@ -18,7 +18,15 @@ export interface ArchiveIndex {
   entries: ArchiveEntry[];
   /** ZIP archive comment (ComicBookInfo JSON lives there), null elsewhere. */
   comment: string | null;
+  /**
+   * The entry asked for with readArchiveIndex's `readEntry` option (e.g. ComicInfo.xml), read through
+   * the same open file, often from bytes the index pass already had. Absent when not asked for or
+   * when the chooser picked nothing. A failure here is per entry: the index itself is still valid.
+   */
+  entry?: ArchiveEntryRead;
 }
+
+export type ArchiveEntryRead = { name: string; data: Buffer; error?: undefined } | { name: string; data?: undefined; error: ArchiveError };
 
 export interface ArchiveLimits {
   /** Refuse archives with more entries than this (kind 'too-large'). */
@@ -35,9 +43,12 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
 /** A per-file failure: becomes the row's errorKind/errorMessage, never fails a rebuild. */
 export class ArchiveError extends Error {
   readonly kind: ErrorKind;
-  constructor(kind: ErrorKind, message: string) {
+  /** The container detected before the failure, when known (e.g. '7z' for an unsupported 7z). */
+  format: ComicFormat | null;
+  constructor(kind: ErrorKind, message: string, format: ComicFormat | null = null) {
     super(message);
     this.name = 'ArchiveError';
     this.kind = kind;
+    this.format = format;
   }
 }

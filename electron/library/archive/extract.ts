@@ -1,0 +1,34 @@
+// readArchiveEntry: one entry's bytes, by the name the index pass listed. Entry names are only compared
+// with other names, never joined to a path on disk (ARCHITECTURE §7).
+import type { ComicFormat } from '../../../shared/types.js';
+import { openArchiveFile, toUnreadable } from './open-file.js';
+import { readRarEntry } from './rar.js';
+import { readTarEntry } from './tar.js';
+import { readZipEntry } from './zip-entry.js';
+import { ArchiveError, DEFAULT_ARCHIVE_LIMITS } from './types.js';
+
+export interface ReadArchiveEntryOptions {
+  /** Refuse entries whose declared or actual size is larger ('too-large'). Default: maxEntryBytes. */
+  maxBytes?: number;
+}
+
+export async function readArchiveEntry(filePath: string, format: ComicFormat, entryName: string, options: ReadArchiveEntryOptions = {}): Promise<Buffer> {
+  const maxBytes = options.maxBytes ?? DEFAULT_ARCHIVE_LIMITS.maxEntryBytes;
+  switch (format) {
+    case 'zip':
+      return readZipEntry(filePath, entryName, maxBytes);
+    case 'rar':
+    case 'tar': {
+      const { handle, size } = await openArchiveFile(filePath);
+      try {
+        return format === 'rar' ? await readRarEntry(handle, size, entryName, maxBytes) : await readTarEntry(handle, size, entryName, maxBytes);
+      } catch (error) {
+        throw toUnreadable(error);
+      } finally {
+        await handle.close().catch(() => undefined);
+      }
+    }
+    default:
+      throw new ArchiveError('unsupported', `reading entries from ${format} files is not supported`, format);
+  }
+}

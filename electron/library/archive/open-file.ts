@@ -1,0 +1,58 @@
+// Opening a library file for reading, with OS errors mapped to the 'unreadable'/'empty' row kinds.
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { ArchiveError } from './types.js';
+
+// O_NONBLOCK: a FIFO named like a comic must not block a thread-pool thread forever on open.
+// (Undefined on Windows, where FIFOs do not appear in a folder walk.)
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+const UNREADABLE_MESSAGES: Record<string, string> = {
+  ENOENT: 'The file vanished before it could be read.',
+  ENOTDIR: 'The file vanished before it could be read (a folder on its path is gone).',
+  EACCES: 'Permission denied.',
+  EPERM: 'Permission denied.',
+  EISDIR: 'This is a folder, not a file.',
+  EIO: 'The disk reported an I/O error.',
+  ELOOP: 'Too many symbolic links on the path.',
+  ENAMETOOLONG: 'The path is too long.',
+  ENXIO: 'The device is not available.',
+  ESTALE: 'The network share went away (stale handle).',
+  EBUSY: 'The file is busy.',
+  ETIMEDOUT: 'The disk or share timed out.',
+};
+
+/** Maps a per-file OS error to an ArchiveError; other errors (EMFILE, ENOMEM…) are not per-file and are returned unchanged. */
+export function toUnreadable(error: unknown): unknown {
+  if (error instanceof ArchiveError) return error;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && code in UNREADABLE_MESSAGES) {
+    return new ArchiveError('unreadable', `${UNREADABLE_MESSAGES[code]} (${code})`);
+  }
+  return error;
+}
+
+export interface OpenedFile {
+  handle: FileHandle;
+  size: number;
+}
+
+/** Opens a regular, non-empty file. 0 bytes → 'empty'; a folder or device → 'unreadable'. */
+export async function openArchiveFile(filePath: string): Promise<OpenedFile> {
+  let handle: FileHandle;
+  try {
+    handle = await open(filePath, OPEN_FLAGS);
+  } catch (error) {
+    throw toUnreadable(error);
+  }
+  try {
+    const stats = await handle.stat();
+    if (stats.isDirectory()) throw new ArchiveError('unreadable', `${UNREADABLE_MESSAGES.EISDIR} (EISDIR)`);
+    if (!stats.isFile()) throw new ArchiveError('unreadable', 'Not a regular file (a device, socket or pipe).');
+    if (stats.size === 0) throw new ArchiveError('empty', 'The file is empty (0 bytes).');
+    return { handle, size: stats.size };
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw toUnreadable(error);
+  }
+}

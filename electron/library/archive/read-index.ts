@@ -1,0 +1,95 @@
+// readArchiveIndex: open once, read the head for the magic, dispatch to the format's reader.
+import type { ComicFormat } from '../../../shared/types.js';
+import { detectFormat, DETECT_HEAD_BYTES, rarVersion } from './detect.js';
+import { readExactly } from './file-io.js';
+import { openArchiveFile, toUnreadable } from './open-file.js';
+import { readRarEntry, readRarIndex } from './rar.js';
+import { readTarEntry, readTarIndex } from './tar.js';
+import { readZipDirectory, ZIP_TAIL_BYTES } from './zip-directory.js';
+import { readZipEntryFromDirectory } from './zip-entry.js';
+import { ArchiveError, DEFAULT_ARCHIVE_LIMITS, type ArchiveEntry, type ArchiveIndex, type ArchiveLimits } from './types.js';
+
+export interface ReadArchiveIndexOptions {
+  limits?: Partial<ArchiveLimits>;
+  /**
+   * Also read one entry chosen from the listing (e.g. `findComicInfo`) while the file is open, instead
+   * of a separate readArchiveEntry call: saves an open, a stat and a tail read per file, and for ZIPs
+   * the entry's bytes are often inside the tail already read. The result is `index.entry`.
+   */
+  readEntry?: (entries: readonly ArchiveEntry[]) => ArchiveEntry | undefined;
+  /** Size cap for `readEntry` (declared and actual; 'too-large' beyond). Default: limits.maxEntryBytes. */
+  readEntryMaxBytes?: number;
+}
+
+/** Reads the entry chosen by `options.readEntry`, recording a per-entry failure instead of throwing it. */
+async function withEntry(
+  index: ArchiveIndex,
+  options: ReadArchiveIndexOptions,
+  maxBytes: number,
+  read: (chosen: ArchiveEntry) => Promise<Buffer>,
+): Promise<ArchiveIndex> {
+  const chosen = options.readEntry?.(index.entries);
+  if (chosen === undefined) return index;
+  try {
+    return { ...index, entry: { name: chosen.name, data: await read(chosen) } };
+  } catch (error) {
+    const mapped = toUnreadable(error);
+    if (!(mapped instanceof ArchiveError)) throw mapped;
+    return { ...index, entry: { name: chosen.name, error: mapped } };
+  }
+}
+
+/**
+ * Lists an archive's entries without extracting anything. Per-file problems throw ArchiveError
+ * (its kind becomes the row's error); only failures that are not about this file (EMFILE, ENOMEM…)
+ * throw anything else. The file handle is always closed.
+ */
+export async function readArchiveIndex(filePath: string, options: ReadArchiveIndexOptions = {}): Promise<ArchiveIndex> {
+  const limits: ArchiveLimits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  const maxEntryBytes = options.readEntryMaxBytes ?? limits.maxEntryBytes;
+  const { handle, size } = await openArchiveFile(filePath);
+  let detected: ComicFormat | null = null;
+  try {
+    // Small files (most single-chapter CBZs are not, but many test and web files are) are read in one
+    // go and the same bytes serve as head and tail.
+    const whole = size <= ZIP_TAIL_BYTES ? await readExactly(handle, size, 0) : null;
+    const head = whole ?? (await readExactly(handle, Math.min(size, DETECT_HEAD_BYTES), 0));
+    const format = detectFormat(head);
+    detected = format === 'unknown' ? null : format;
+    switch (format) {
+      case 'zip': {
+        const wantsEntry = options.readEntry !== undefined;
+        const directory = await readZipDirectory(handle, size, { limits, tail: whole ?? undefined, withLocations: wantsEntry });
+        const index: ArchiveIndex = { format, entries: directory.entries, comment: directory.comment };
+        return await withEntry(index, options, maxEntryBytes, (chosen) => {
+          const at = directory.entries.indexOf(chosen);
+          const position = at >= 0 ? at : directory.entries.findIndex((entry) => entry.name === chosen.name && !entry.isDirectory);
+          if (position < 0) throw new ArchiveError('corrupt', `ZIP entry "${chosen.name}" not found`);
+          return readZipEntryFromDirectory(handle, size, directory, position, maxEntryBytes);
+        });
+      }
+      case 'rar': {
+        const index = await readRarIndex(handle, size, rarVersion(head), limits);
+        return await withEntry(index, options, maxEntryBytes, (chosen) => readRarEntry(handle, size, chosen.name, maxEntryBytes));
+      }
+      case 'tar': {
+        const index = await readTarIndex(handle, size, limits);
+        return await withEntry(index, options, maxEntryBytes, (chosen) => readTarEntry(handle, size, chosen.name, maxEntryBytes));
+      }
+      case '7z':
+        throw new ArchiveError('unsupported', '7z archives are recognised but not read yet');
+      case 'pdf':
+        throw new ArchiveError('unsupported', 'PDF files are recognised but not read yet');
+      case 'epub':
+        throw new ArchiveError('unsupported', 'EPUB books are recognised but not read yet');
+      case 'unknown':
+        throw new ArchiveError('not-archive', 'Not a comic archive: the file starts with no known archive signature');
+    }
+  } catch (error) {
+    const mapped = toUnreadable(error);
+    if (mapped instanceof ArchiveError && mapped.format === null) mapped.format = detected;
+    throw mapped;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
