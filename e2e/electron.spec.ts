@@ -1,0 +1,125 @@
+// Electron smoke tests against the built app (npm run build): start, rows from the cache, Refresh
+// (F5) with the rebuilding badge, single instance. Skipped, with the reason printed, where Electron
+// cannot run (no binary, no display, better-sqlite3 not built for Electron).
+// On a desktop: `npm start` once (prepares better-sqlite3 for Electron), then
+// `npx playwright test e2e/electron.spec.ts` (Linux without a display: `xvfb-run -a npx playwright test e2e/electron.spec.ts`).
+import { expect, test, type Page } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { generateLibrary } from '../scripts/lib/generate-library.js';
+import type { LibraryApi } from '../shared/api.js';
+import { MAIN_SCRIPT, appEnv, electronAvailability, launchLongbox } from './helpers/electron-app.js';
+
+// The page-side globals the evaluate() callbacks use (this tsconfig has no DOM lib; kept local).
+declare const window: { longbox?: LibraryApi; __badgeSeen?: boolean; __pageId?: number; require?: unknown; process?: unknown };
+declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(target: unknown, options: { attributes: boolean }): void;
+}
+
+const availability = electronAvailability();
+if (!availability.canRun) console.log(`[electron e2e skipped] ${availability.reason}`);
+test.skip(!availability.canRun, availability.reason);
+test.describe.configure({ mode: 'serial' });
+
+let workDir = '';
+let library = '';
+let userData = '';
+
+test.beforeAll(async () => {
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'longbox-electron-e2e-'));
+  library = path.join(workDir, 'comics');
+  userData = path.join(workDir, 'userData');
+  await generateLibrary({ out: library, files: 120, broken: 2, seed: 7 });
+});
+
+test.afterAll(async () => {
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+const rows = (page: Page) => page.locator('[data-testid="results"] [role="option"]');
+
+test('starts on a folder, shows its comics, and shows them from the cache at the next start', async () => {
+  const first = await launchLongbox(availability, userData, library);
+  try {
+    const page = await first.firstWindow();
+    await expect(rows(page).first()).toBeVisible({ timeout: 60_000 });
+    // contextIsolation + sandbox + no nodeIntegration: the page sees window.longbox and nothing of Node.
+    expect(await page.evaluate(() => [typeof window.require, typeof window.process, typeof window.longbox])).toEqual(['undefined', 'undefined', 'object']);
+    expect(page.url()).toBe('longbox://app/index.html');
+  } finally {
+    await first.close();
+  }
+
+  // Second start: the remembered library, rows from the SQLite cache (stale is fine) without a cold start.
+  const second = await launchLongbox(availability, userData);
+  try {
+    const page = await second.firstWindow();
+    const started = Date.now();
+    await expect(rows(page).first()).toBeVisible({ timeout: 15_000 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const status = await page.evaluate(() => window.longbox!.getStatus());
+    expect(status.is_populated).toBe(true);
+    expect(status.file_count).toBeGreaterThanOrEqual(120);
+  } finally {
+    await second.close();
+  }
+});
+
+test('Refresh (F5) shows the rebuilding badge and clears it, without reloading the page', async () => {
+  const app = await launchLongbox(availability, userData);
+  try {
+    const page = await app.firstWindow();
+    await expect(rows(page).first()).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('rebuild-badge')).toHaveAttribute('data-visible', 'false', { timeout: 60_000 });
+    // Record every appearance of the badge, however short (a no-change rescan takes milliseconds).
+    await page.evaluate(() => {
+      window.__pageId = 42;
+      window.__badgeSeen = false;
+      const badge = document.querySelector('[data-testid="rebuild-badge"]')!;
+      new MutationObserver(() => {
+        if (badge.getAttribute('data-visible') === 'true') window.__badgeSeen = true;
+      }).observe(badge, { attributes: true });
+    });
+    await page.keyboard.press('F5');
+    await expect.poll(() => page.evaluate(() => window.__badgeSeen), { timeout: 30_000 }).toBe(true);
+    await expect(page.getByTestId('rebuild-badge')).toHaveAttribute('data-visible', 'false', { timeout: 60_000 });
+    // Same document: F5 refreshed the library, it did not reload the page.
+    expect(await page.evaluate(() => window.__pageId)).toBe(42);
+    await expect(rows(page).first()).toBeVisible();
+  } finally {
+    await app.close();
+  }
+});
+
+test('a second instance hands over to the first and exits', async () => {
+  const app = await launchLongbox(availability, userData);
+  try {
+    const page = await app.firstWindow();
+    await expect(rows(page).first()).toBeVisible({ timeout: 60_000 });
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].minimize());
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(availability.binary!, [MAIN_SCRIPT], { env: appEnv(availability, userData), stdio: 'ignore' });
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error('the second instance did not exit within 20 s'));
+      }, 20_000);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    expect(exitCode).toBe(0);
+    await expect.poll(() => app.evaluate(() => (globalThis as { __longboxSecondInstances?: number }).__longboxSecondInstances ?? 0)).toBe(1);
+    const state = await app.evaluate(({ BrowserWindow }) => {
+      const windows = BrowserWindow.getAllWindows();
+      return { count: windows.length, visible: windows[0].isVisible(), minimized: windows[0].isMinimized() };
+    });
+    expect(state).toEqual({ count: 1, visible: true, minimized: false });
+  } finally {
+    await app.close();
+  }
+});

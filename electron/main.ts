@@ -1,0 +1,288 @@
+// Electron main process: app lifecycle, the one window, security hooks, menu, IPC and the longbox://
+// protocol around one LibraryService at a time (library-controller.ts).
+//
+// The renderer is served from longbox://app/ rather than file://: it gets a real origin for the IPC
+// origin check and the CSP, relative asset URLs work the same, the file:// extra privileges can be
+// switched off with a fuse in packaged builds (electron-builder.yml), and no page of ours ever runs
+// with file:// reach. Files reach the page only through longbox://cover/<id> (ids, never paths).
+import { BrowserWindow, Menu, app, dialog, ipcMain, nativeTheme, screen, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LongboxError } from '../shared/errors.js';
+import { libraryDataDir } from './library/data-dir.js';
+import { openLibraryService } from './library/library-service.js';
+import { toLogFormat } from './library/logger.js';
+import { allowOrigins, createIpcRouter, originOf, type IpcRouter } from './ipc.js';
+import { LibraryController, libraryArgFromArgv } from './library-controller.js';
+import { configureLogging, createLogger, logsFolder } from './log.js';
+import { MENU_IDS, buildMenuTemplate } from './menu.js';
+import { handleLongboxProtocol, registerLongboxScheme } from './protocol.js';
+import { APP_INDEX_URL, APP_ORIGIN } from './protocol-url.js';
+import { SettingsStore, restoreBounds } from './settings.js';
+import { launcherForThisRuntime } from './worker-host.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const PRELOAD = path.join(HERE, 'preload.cjs');
+const RENDERER_DIR = path.join(HERE, '..', 'renderer');
+const WORKER_ENTRY = path.join(HERE, 'library', 'worker-entry.js');
+/** Window background before the page paints; matches the renderer's dark / light surface colour. */
+const BACKGROUND = { dark: '#14161b', light: '#f4f5f7' } as const;
+const SHUTDOWN_TIMEOUT_MS = 8_000;
+
+const isDev = !app.isPackaged;
+const isE2E = process.env.LONGBOX_E2E === '1';
+
+// userData must be fixed before the single-instance lock (the lock lives there) and before 'ready'.
+app.setName('Longbox');
+const userDataOverride = process.env.LONGBOX_USER_DATA;
+app.setPath('userData', userDataOverride ? path.resolve(userDataOverride) : path.join(app.getPath('appData'), 'Longbox'));
+app.setAppLogsPath(path.join(app.getPath('userData'), 'logs'));
+configureLogging(isDev);
+const log = createLogger('main');
+
+process.on('uncaughtException', (error) => log.error(`uncaught exception: ${toLogFormat(error)}`));
+process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${toLogFormat(reason)}`));
+
+// The scheme must be privileged before 'ready', also in an instance that is about to quit.
+registerLongboxScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Longbox owns this userData: it gets our 'second-instance' event and focuses its window.
+  app.quit();
+} else {
+  main();
+}
+
+function main(): void {
+  let mainWindow: BrowserWindow | null = null;
+  let settings: SettingsStore | null = null;
+  let controller: LibraryController | null = null;
+  let router: IpcRouter | null = null;
+  let quitState: 'running' | 'closing' | 'done' = 'running';
+  let secondInstanceCount = 0;
+
+  // Development only: a Vite dev server for the renderer (LONGBOX_RENDERER_URL=http://localhost:5173).
+  const devRendererUrl = isDev ? (process.env.LONGBOX_RENDERER_URL ?? null) : null;
+  const allowedOrigins = [APP_ORIGIN, ...(devRendererUrl ? [originOf(devRendererUrl) ?? APP_ORIGIN] : [])];
+  const isAllowedUrl = allowOrigins(allowedOrigins);
+  // During development node_modules holds better-sqlite3 built for Node (the tests need it); npm start
+  // builds a copy for Electron's ABI and passes its path here (scripts/start.mjs).
+  const nativeBinding = isDev ? process.env.LONGBOX_SQLITE_BINDING || undefined : undefined;
+
+  app.on('second-instance', () => {
+    secondInstanceCount += 1;
+    if (isE2E) (globalThis as { __longboxSecondInstances?: number }).__longboxSecondInstances = secondInstanceCount;
+    const win = mainWindow ?? (app.isReady() ? createWindow() : null);
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  });
+
+  // Every webContents (ours and any a bug might create): no navigation away, no new windows, no webviews.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event) => {
+      event.preventDefault();
+      log.warn(`blocked navigation to ${event.url}`);
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      log.warn(`blocked window.open(${url})`);
+      return { action: 'deny' };
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('activate', () => {
+    if (app.isReady() && BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+
+  app.on('before-quit', (event) => {
+    if (quitState === 'done') return;
+    event.preventDefault();
+    if (quitState === 'closing') return;
+    quitState = 'closing';
+    void shutdown().finally(() => {
+      quitState = 'done';
+      app.quit();
+    });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  async function shutdown(): Promise<void> {
+    if (mainWindow && !mainWindow.isDestroyed()) saveWindowState(mainWindow);
+    const closing = controller?.close() ?? Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), SHUTDOWN_TIMEOUT_MS);
+    });
+    try {
+      const outcome = await Promise.race([closing.then(() => 'closed' as const), timeout]);
+      if (outcome === 'timeout') log.warn(`library did not close within ${SHUTDOWN_TIMEOUT_MS} ms; quitting anyway`);
+    } catch (error) {
+      log.error(`closing the library failed: ${toLogFormat(error)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    router?.dispose();
+    await settings?.flush();
+  }
+
+  function saveWindowState(win: BrowserWindow): void {
+    if (!settings) return;
+    const bounds = win.getNormalBounds();
+    void settings.update({
+      window: { x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height, maximized: win.isMaximized() },
+    });
+  }
+
+  function setMenu(): void {
+    const template = buildMenuTemplate({
+      platform: process.platform,
+      isDev,
+      appName: app.name,
+      hasSelection: router?.selectedComicId != null,
+      actions: {
+        chooseLibrary: () => void controller?.chooseLibrary().catch(reportError('Choose Library')),
+        openSampleLibrary: () => void controller?.openSample().catch(reportError('Open Sample Library')),
+        refresh: () => router?.refresh(),
+        revealSelected: () => {
+          const id = router?.selectedComicId;
+          if (id != null) void router?.revealComic(id).catch(reportError('Show in Folder'));
+        },
+        openSelected: () => {
+          const id = router?.selectedComicId;
+          if (id != null) void router?.openComic(id).catch(reportError('Open with Default App'));
+        },
+        openLogsFolder: () => void shell.openPath(logsFolder()),
+      },
+    });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  }
+
+  function updateSelectionMenu(hasSelection: boolean): void {
+    const menu = Menu.getApplicationMenu();
+    for (const id of [MENU_IDS.reveal, MENU_IDS.open]) {
+      const item = menu?.getMenuItemById(id);
+      if (item) item.enabled = hasSelection;
+    }
+  }
+
+  function reportError(action: string): (error: unknown) => void {
+    return (error) => {
+      log.warn(`${action} failed: ${toLogFormat(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      if (mainWindow && !mainWindow.isDestroyed()) void dialog.showMessageBox(mainWindow, { type: 'error', message: `${action} failed`, detail: message });
+    };
+  }
+
+  function createWindow(): BrowserWindow {
+    const bounds = restoreBounds(settings?.get().window ?? null, screen.getAllDisplays().map((display) => display.workArea));
+    const win = new BrowserWindow({
+      ...bounds,
+      minWidth: 640,
+      minHeight: 420,
+      title: 'Longbox',
+      show: false,
+      backgroundColor: nativeTheme.shouldUseDarkColors ? BACKGROUND.dark : BACKGROUND.light,
+      webPreferences: {
+        preload: PRELOAD,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        spellcheck: false,
+      },
+    });
+    if (settings?.get().window?.maximized) win.maximize();
+    win.once('ready-to-show', () => win.show());
+
+    const contents = win.webContents;
+    const id = contents.id;
+    router?.attachWindow(contents);
+    contents.on('did-start-navigation', (details) => {
+      if (details.isMainFrame && !details.isSameDocument) router?.markNotReady(id);
+    });
+    contents.on('render-process-gone', (_event, details) => {
+      log.error(`renderer gone: ${details.reason} (exit code ${details.exitCode})`);
+      router?.markNotReady(id);
+    });
+    contents.on('preload-error', (_event, preloadPath, error) => log.error(`preload ${preloadPath} failed: ${toLogFormat(error)}`));
+    win.on('close', () => saveWindowState(win));
+    win.on('closed', () => {
+      router?.detachWindow(id);
+      if (mainWindow === win) mainWindow = null;
+    });
+
+    if (devRendererUrl) void win.loadURL(devRendererUrl);
+    else void win.loadURL(APP_INDEX_URL);
+    mainWindow = win;
+    return win;
+  }
+
+  async function generateSample(out: string): Promise<void> {
+    const { generateLibrary } = await import('../scripts/lib/generate-library.js');
+    await generateLibrary({ out, files: 300, broken: 3, seed: 1 });
+  }
+
+  void app.whenReady().then(async () => {
+    const userData = app.getPath('userData');
+    log.info(`Longbox ${app.getVersion()} (Electron ${process.versions.electron}, ${isDev ? 'development' : 'packaged'}); userData ${userData}`);
+    if (nativeBinding && !existsSync(nativeBinding)) log.warn(`LONGBOX_SQLITE_BINDING points at a missing file: ${nativeBinding}`);
+
+    // No permission (camera, notifications, geolocation…) is ever needed; clipboard writes are fine.
+    session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
+
+    settings = await SettingsStore.load(path.join(userData, 'settings.json'), createLogger('settings'));
+    const engineLog = createLogger('engine');
+    controller = new LibraryController({
+      userData,
+      openService: openLibraryService,
+      dataDirFor: (root) => libraryDataDir(userData, root),
+      chooseFolder: async () => {
+        const options = { title: 'Choose your comic library folder', properties: ['openDirectory' as const] };
+        const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+      generateSample,
+      settings,
+      serviceOptions: { launcher: launcherForThisRuntime(WORKER_ENTRY, engineLog), logger: engineLog, nativeBinding },
+      onChange: (service, info) => {
+        router?.setService(service);
+        if (mainWindow && !mainWindow.isDestroyed()) mainWindow.setTitle(info ? `Longbox — ${path.basename(info.root)}` : 'Longbox');
+      },
+      logger: createLogger('library'),
+    });
+    const libraries = controller;
+
+    handleLongboxProtocol({
+      rendererDir: RENDERER_DIR,
+      getService: () => libraries.service,
+      onError: (message) => log.warn(message),
+    });
+
+    router = createIpcRouter(
+      {
+        getLibrary: () => libraries.getLibrary(),
+        chooseLibrary: () => libraries.chooseLibrary(),
+        openSampleLibrary: () => libraries.openSample(),
+        openPath: async (file) => {
+          const failure = await shell.openPath(file);
+          if (failure) throw new LongboxError('UNSUPPORTED', failure);
+        },
+        revealPath: (file) => shell.showItemInFolder(file),
+      },
+      { ipcMain, isAllowedUrl, logger: createLogger('ipc'), onSelectionChange: (id) => updateSelectionMenu(id !== null) },
+    );
+
+    setMenu();
+    createWindow();
+    // Opening the last library (a read-only SQLite open) runs while the window loads; IPC calls that
+    // need it wait for it (LibraryController serialises them).
+    await controller.restore(libraryArgFromArgv(process.argv, app.isPackaged));
+  });
+}

@@ -1,0 +1,186 @@
+// The pure half of the longbox:// protocol (protocol.ts registers it with Electron):
+//   longbox://app/<path>        the renderer bundle (out/renderer), so the app never runs from file://
+//   longbox://cover/<id>?v=<fp> a cover thumbnail, by comic id
+//   longbox://page/<id>/<n>     a page image (parsed and refused for now: the service has no page API yet)
+// Only ids travel in URLs: no path from a URL is ever opened. App paths are a strict allow-list of
+// plain segments resolved under the renderer folder. Everything malformed is 400, unknown is 404.
+// Uses only Node's fs and the web Response (a global in Node 20 and in Electron), so it is unit-tested.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LongboxError, toSerializedError } from '../shared/errors.js';
+import { COVER_PROTOCOL } from '../shared/ipc.js';
+import type { LibraryServiceApi } from './library/service-types.js';
+
+export const APP_HOST = 'app';
+export const APP_ORIGIN = `${COVER_PROTOCOL}://${APP_HOST}`;
+export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
+
+/**
+ * Content-Security-Policy sent with every app document (in addition to any <meta> CSP the renderer
+ * declares; the browser enforces both). Covers come from longbox:, nothing from the network.
+ */
+export const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  `img-src 'self' ${COVER_PROTOCOL}: data: blob:`,
+  "font-src 'self' data:",
+  `connect-src 'self' ${COVER_PROTOCOL}:`,
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export type LongboxRequest =
+  | Readonly<{ kind: 'app'; path: string }>
+  | Readonly<{ kind: 'cover'; id: number }>
+  | Readonly<{ kind: 'page'; id: number; page: number }>;
+
+const MAX_URL_LENGTH = 2048;
+const MAX_PAGE_INDEX = 100_000;
+const ID = '([1-9][0-9]{0,15})';
+const URL_SHAPE = /^longbox:\/\/(app|cover|page)(\/[^?#]*)?(\?[^#]*)?$/;
+const COVER_PATH = new RegExp(`^/${ID}$`);
+const PAGE_PATH = new RegExp(`^/${ID}/(0|[1-9][0-9]{0,5})$`);
+/** Cache-buster only: `?v=<encoded fingerprint>`. */
+const COVER_QUERY = /^(\?v=[A-Za-z0-9%._~!*'()-]{0,256})?$/;
+/** A plain file or folder name: no `.`/`..`, no hidden files, no separators, no percent-escapes. */
+const APP_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+const MAX_APP_SEGMENTS = 8;
+
+function toId(text: string): number | null {
+  const id = Number(text);
+  return Number.isSafeInteger(id) && id >= 1 ? id : null;
+}
+
+/**
+ * Parses the exact text of a request URL, before any normalisation, so `longbox://cover/1/../2` or
+ * `longbox://cover/%2e%2e/x` are refused rather than resolved. null = refuse (400).
+ */
+export function parseLongboxUrl(url: string): LongboxRequest | null {
+  if (typeof url !== 'string' || url.length > MAX_URL_LENGTH) return null;
+  const match = URL_SHAPE.exec(url);
+  if (!match) return null;
+  const [, host, rawPath = '', query = ''] = match;
+  switch (host) {
+    case 'app': {
+      if (rawPath === '' || rawPath === '/') return { kind: 'app', path: 'index.html' };
+      const segments = rawPath.slice(1).split('/');
+      if (segments.length > MAX_APP_SEGMENTS) return null;
+      if (!segments.every((segment) => APP_SEGMENT.test(segment))) return null;
+      return { kind: 'app', path: segments.join('/') };
+    }
+    case 'cover': {
+      const m = COVER_PATH.exec(rawPath);
+      if (!m || !COVER_QUERY.test(query)) return null;
+      const id = toId(m[1]);
+      return id === null ? null : { kind: 'cover', id };
+    }
+    case 'page': {
+      const m = PAGE_PATH.exec(rawPath);
+      if (!m || query !== '') return null;
+      const id = toId(m[1]);
+      const page = Number(m[2]);
+      if (id === null || page > MAX_PAGE_INDEX) return null;
+      return { kind: 'page', id, page };
+    }
+    default:
+      return null;
+  }
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export function contentTypeFor(file: string): string | null {
+  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? null;
+}
+
+/** Absolute path of an app file under `rendererDir`, or null if it would leave it or is not servable. */
+export function resolveAppFile(rendererDir: string, relative: string): string | null {
+  if (contentTypeFor(relative) === null) return null;
+  const root = path.resolve(rendererDir);
+  const file = path.resolve(root, ...relative.split('/'));
+  const rel = path.relative(root, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  return file;
+}
+
+export interface ProtocolDeps {
+  /** out/renderer (inside app.asar when packaged; Electron's fs reads it transparently). */
+  rendererDir: string;
+  /** The open library's service, or null. */
+  getService(): LibraryServiceApi | null;
+  readFile?: (file: string) => Promise<Buffer>;
+  onError?: (message: string) => void;
+}
+
+const COMMON_HEADERS = { 'x-content-type-options': 'nosniff' } as const;
+
+function textResponse(status: number, text: string): Response {
+  return new Response(text, { status, headers: { ...COMMON_HEADERS, 'content-type': 'text/plain; charset=utf-8' } });
+}
+
+function statusForError(error: unknown): number {
+  const { code } = toSerializedError(error);
+  if (code === 'NOT_FOUND' || code === 'UNSUPPORTED' || code === 'NO_LIBRARY') return 404;
+  if (code === 'BAD_REQUEST') return 400;
+  return 500;
+}
+
+/** Answers one longbox:// request. Never throws. */
+export async function handleLongboxRequest(request: { url: string; method: string }, deps: ProtocolDeps): Promise<Response> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return textResponse(405, 'method not allowed');
+  const parsed = parseLongboxUrl(request.url);
+  if (!parsed) return textResponse(400, 'bad request');
+  const head = request.method === 'HEAD';
+  try {
+    switch (parsed.kind) {
+      case 'app': {
+        const file = resolveAppFile(deps.rendererDir, parsed.path);
+        if (!file) return textResponse(404, 'not found');
+        let data: Buffer;
+        try {
+          data = await (deps.readFile ?? readFile)(file);
+        } catch {
+          return textResponse(404, 'not found');
+        }
+        const headers: Record<string, string> = { ...COMMON_HEADERS, 'content-type': contentTypeFor(file) ?? 'application/octet-stream' };
+        if (parsed.path.endsWith('.html')) headers['content-security-policy'] = APP_CSP;
+        return new Response(head ? null : new Uint8Array(data), { status: 200, headers });
+      }
+      case 'cover': {
+        const service = deps.getService();
+        if (!service) return textResponse(404, 'no library open');
+        const cover = await service.getCover(parsed.id);
+        return new Response(head ? null : new Uint8Array(cover.data), {
+          status: 200,
+          headers: { ...COMMON_HEADERS, 'content-type': cover.contentType, 'cache-control': 'private, max-age=86400' },
+        });
+      }
+      case 'page':
+        throw new LongboxError('UNSUPPORTED', 'pages are not served yet');
+    }
+  } catch (error) {
+    const status = statusForError(error);
+    if (status === 500) deps.onError?.(`longbox:// ${parsed.kind} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return textResponse(status, status === 404 ? 'not found' : status === 400 ? 'bad request' : 'internal error');
+  }
+}
