@@ -1,0 +1,189 @@
+// ComicInfo.xml (Anansi schema v1, v2.0, v2.1) → ComicMetadata fields. Tolerant and bounded: never throws,
+// never expands DOCTYPE entities, refuses documents over 1 MiB without parsing them.
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { ComicMetadata } from '../../../shared/types.js';
+import { cleanString, decodeXmlBytes, decodeXmlEntities, parseIntInRange, shortMessage } from './text.js';
+
+export const COMICINFO_MAX_BYTES = 1024 * 1024;
+
+export interface ComicInfoResult {
+  metadata: Partial<ComicMetadata>;
+  /** 0-based page index of `<Page Type="FrontCover">`, null when not declared. */
+  frontCoverPage: number | null;
+  /** Short human message when the document is too large, malformed or not a ComicInfo document. */
+  problem: string | null;
+}
+
+type StringField = 'series' | 'number' | 'title' | 'writer' | 'penciller' | 'publisher' | 'genre' | 'summary' | 'languageIso';
+
+/** ComicInfo element name → string field. */
+const STRING_FIELDS: ReadonlyArray<readonly [string, StringField]> = [
+  ['Series', 'series'],
+  ['Number', 'number'],
+  ['Title', 'title'],
+  ['Writer', 'writer'],
+  ['Penciller', 'penciller'],
+  ['Publisher', 'publisher'],
+  ['Genre', 'genre'],
+  ['Summary', 'summary'],
+  ['LanguageISO', 'languageIso'],
+];
+const NUMBER_ELEMENTS = ['Volume', 'Year', 'Month', 'PageCount'] as const;
+const ALL_ELEMENTS = [...STRING_FIELDS.map(([name]) => name), ...NUMBER_ELEMENTS, 'Manga'];
+
+const MANGA_VALUES = new Map<string, string>(Object.entries({
+  yes: 'Yes',
+  no: 'No',
+  yesandrighttoleft: 'YesAndRightToLeft',
+  true: 'Yes',
+  false: 'No',
+}));
+
+const parser = new XMLParser({
+  // Entities: none at all from the parser (we decode the five predefined ones and character references
+  // ourselves), so DOCTYPE-declared entities cannot expand.
+  processEntities: false,
+  htmlEntities: false,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  cdataPropName: '#cdata',
+  removeNSPrefix: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  trimValues: true,
+  maxNestedTags: 100,
+});
+
+export function parseComicInfo(xml: Buffer | string): ComicInfoResult {
+  try {
+    return parseUnsafe(xml);
+  } catch (err) {
+    // Defensive: every known failure is handled below; anything else still must not escape.
+    return { metadata: {}, frontCoverPage: null, problem: `ComicInfo.xml could not be read: ${shortMessage(String(err))}` };
+  }
+}
+
+function parseUnsafe(xml: Buffer | string): ComicInfoResult {
+  const size = typeof xml === 'string' ? Buffer.byteLength(xml, 'utf8') : xml.length;
+  if (size > COMICINFO_MAX_BYTES) {
+    return { metadata: {}, frontCoverPage: null, problem: `ComicInfo.xml is too large (${size} bytes)` };
+  }
+  const text = typeof xml === 'string' ? xml.replace(/^\uFEFF/, '') : decodeXmlBytes(xml).replace(/^\uFEFF/, '');
+  if (text.trim() === '') return { metadata: {}, frontCoverPage: null, problem: 'ComicInfo.xml is empty' };
+
+  let problem: string | null = null;
+  const validation = XMLValidator.validate(text);
+  if (validation !== true) {
+    const where = validation.err.line ? ` (line ${validation.err.line})` : '';
+    // The validator lists every unclosed tag ("Invalid '[ "a", "b", … ]' found."): say it shortly.
+    const message = validation.err.msg.startsWith("Invalid '[") ? 'unclosed elements' : shortMessage(validation.err.msg, 120);
+    problem = `ComicInfo.xml is not well-formed${where}: ${message}`;
+  }
+
+  let root: Record<string, unknown> | null = null;
+  try {
+    const doc: unknown = parser.parse(text);
+    root = findRoot(doc);
+    if (root === null && problem === null) {
+      // Well-formed, but some other document: nothing in it is ComicInfo.
+      return { metadata: {}, frontCoverPage: null, problem: 'ComicInfo.xml has no <ComicInfo> element' };
+    }
+  } catch (err) {
+    problem ??= `ComicInfo.xml could not be parsed: ${shortMessage(err instanceof Error ? err.message : String(err), 120)}`;
+  }
+
+  if (root === null) {
+    // Salvage simple `<Field>value</Field>` pairs from a document the parser gave up on.
+    return { metadata: fieldsFrom(salvage(text)), frontCoverPage: null, problem };
+  }
+  const values = new Map<string, unknown>();
+  const lowerKeys = new Map(Object.keys(root).map((key) => [key.toLowerCase(), key]));
+  for (const name of ALL_ELEMENTS) {
+    const key = lowerKeys.get(name.toLowerCase());
+    if (key !== undefined) values.set(name, textOf(root[key]));
+  }
+  const pagesKey = lowerKeys.get('pages');
+  return {
+    metadata: fieldsFrom(values),
+    frontCoverPage: pagesKey === undefined ? null : frontCover(root[pagesKey]),
+    problem,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function findRoot(doc: unknown): Record<string, unknown> | null {
+  if (!isRecord(doc)) return null;
+  for (const [key, value] of Object.entries(doc)) {
+    if (key.toLowerCase() !== 'comicinfo') continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (isRecord(first)) return first;
+    if (first === '' || first === undefined) return {}; // <ComicInfo/>: valid and empty
+  }
+  return null;
+}
+
+/** Text content of a parsed element: the first occurrence, entities decoded, CDATA kept literally. */
+function textOf(node: unknown): string | null {
+  const first = Array.isArray(node) ? node[0] : node;
+  if (typeof first === 'string') return decodeXmlEntities(first);
+  if (typeof first === 'number' || typeof first === 'boolean') return String(first);
+  if (!isRecord(first)) return null;
+  let text = '';
+  const plain = first['#text'];
+  if (typeof plain === 'string' || typeof plain === 'number') text += decodeXmlEntities(String(plain));
+  const cdata = first['#cdata'];
+  for (const part of Array.isArray(cdata) ? cdata : [cdata]) {
+    if (typeof part === 'string' || typeof part === 'number') text += String(part);
+  }
+  return text;
+}
+
+function fieldsFrom(values: Map<string, unknown>): Partial<ComicMetadata> {
+  const metadata: Partial<ComicMetadata> = {};
+  for (const [element, field] of STRING_FIELDS) {
+    const value = cleanString(values.get(element));
+    if (value !== null) metadata[field] = value;
+  }
+  const volume = parseIntInRange(values.get('Volume'), 0, 1_000_000);
+  if (volume !== null) metadata.volume = volume;
+  const year = parseIntInRange(values.get('Year'), 1800, 2200);
+  if (year !== null) metadata.year = year;
+  const month = parseIntInRange(values.get('Month'), 1, 12);
+  if (month !== null) metadata.month = month;
+  const pageCount = parseIntInRange(values.get('PageCount'), 0, 1_000_000);
+  if (pageCount !== null) metadata.declaredPageCount = pageCount;
+  const mangaText = cleanString(values.get('Manga'));
+  const manga = mangaText === null ? undefined : MANGA_VALUES.get(mangaText.toLowerCase());
+  if (manga !== undefined) metadata.manga = manga; // "Unknown" (the schema default) and junk stay absent
+  return metadata;
+}
+
+function frontCover(pages: unknown): number | null {
+  const container = Array.isArray(pages) ? pages[0] : pages;
+  if (!isRecord(container)) return null;
+  const list = container['Page'];
+  for (const page of Array.isArray(list) ? list : [list]) {
+    if (!isRecord(page)) continue;
+    const type = page['@_Type'];
+    if (typeof type !== 'string' || !type.split(/[\s,]+/).some((t) => t.toLowerCase() === 'frontcover')) continue;
+    const image = parseIntInRange(page['@_Image'], 0, 1_000_000);
+    if (image !== null) return image;
+  }
+  return null;
+}
+
+/** Regex salvage for documents the parser could not make sense of; linear time, first occurrence wins. */
+function salvage(text: string): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  const pattern = new RegExp(`<(${ALL_ELEMENTS.join('|')})(?:\\s[^<>]*)?>([^<]*)</\\1\\s*>`, 'gi');
+  for (const match of text.matchAll(pattern)) {
+    const canonical = ALL_ELEMENTS.find((name) => name.toLowerCase() === match[1].toLowerCase());
+    if (canonical !== undefined && !values.has(canonical)) values.set(canonical, decodeXmlEntities(match[2]));
+  }
+  return values;
+}
