@@ -232,7 +232,7 @@ describe('cover store', () => {
     expect(s.stats().badImages).toBe(1);
   });
 
-  it('promotes a queued prefetch when someone asks for it', async () => {
+  it('lets getCover take over a queued prefetch item', async () => {
     const s = store({ concurrency: 1 });
     const order: string[] = [];
     const load = (name: string) => async (): Promise<Buffer> => {
@@ -241,10 +241,34 @@ describe('cover store', () => {
       return bigJpeg;
     };
     s.prefetch(Array.from({ length: 4 }, (_, i) => ({ fingerprint: fingerprint(300 + i), loadImage: load(`p${i}`) })));
-    const wanted = await s.getCover(fingerprint(303), load('never-called'));
+    const wanted = await s.getCover(fingerprint(303), load('wanted'));
     expect(wanted.data.length).toBeGreaterThan(0);
-    expect(order.slice(0, 2)).toEqual(['p0', 'p3']);
+    await until(() => s.stats().queued === 0 && s.stats().running === 0);
+    expect(order).toEqual(['p0', 'wanted', 'p1', 'p2']); // p3 is not made twice
+    expect(listFiles(dir)).toHaveLength(4);
+  });
+
+  it('cancelPrefetch() drops queued prefetch work', async () => {
+    const s = store({ concurrency: 1 });
+    const started: number[] = [];
+    s.prefetch(
+      Array.from({ length: 6 }, (_, i) => ({
+        fingerprint: fingerprint(400 + i),
+        loadImage: async () => {
+          started.push(i);
+          await sleep(20);
+          return bigJpeg;
+        },
+      })),
+    );
+    await until(() => started.length === 1);
+    expect(s.stats().queued).toBe(5);
     s.cancelPrefetch();
+    expect(s.stats().queued).toBe(0);
+    await until(() => s.stats().running === 0);
+    await sleep(30);
+    expect(started).toEqual([0]);
+    expect(listFiles(dir)).toHaveLength(1);
   });
 
   it('close() rejects queued requests, lets running jobs finish and leaves no temp files', async () => {
