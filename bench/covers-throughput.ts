@@ -1,12 +1,12 @@
 // Measures cover thumbnails per second through the real CoverStore: 1600×2400 JPEG → 300 px wide,
 // JPEG and WebP output, `--jobs` sharp jobs at once (default: available cores), loadImage from memory.
-//   npx tsx scripts/lib/bench-covers.ts [--count 200] [--jobs 2]
+//   npx tsx bench/covers-throughput.ts [--count 200] [--jobs 2]
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { createCoverStore, type CoverFormat } from '../../electron/library/covers.js';
+import { createCoverStore, type CoverFormat } from '../electron/library/covers.js';
 import { mulberry32 } from './prng.js';
 
 /** A scan-like 1600×2400 JPEG: flat colors, shapes and fine noise, ~1–2 MB at quality 90 like real scans. */
