@@ -1,6 +1,6 @@
 // One rebuild, start to swap, inside the worker process: walk + stat, reuse unchanged rows, read the
 // rest with bounded concurrency, write the next generation beside the live one, swap.
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { LongboxError } from '../../shared/errors.js';
 import type { RebuildPhase } from '../../shared/types.js';
 import { enrichFile, errorRow, type EnrichedFile } from './enrich.js';
@@ -16,6 +16,8 @@ export interface RebuildInput {
   options: RebuildOptions;
   signal?: AbortSignal;
   onProgress?: (phase: RebuildPhase, done: number, total: number) => void;
+  /** Called for each folder the walk could not list (its rows are kept). */
+  onSkippedFolder?: (path: string, reason: string) => void;
   /** Test hook: called with each file the job opens (counts "unchanged files are never re-read"). */
   onOpen?: (path: string) => void;
   now?: () => number;
@@ -82,8 +84,17 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       throw new LongboxError('ROOT_UNREADABLE', `The library folder ${root} is empty: is the drive mounted? Showing the last known library.`);
     }
 
+    // A folder that could not be listed (permission changed, a sub-mount flapped) is not a deletion:
+    // its rows are carried over unchanged.
+    const unlisted = walk.skipped.map((s) => s.path + '/');
+    const isUnlisted = (path: string) => unlisted.some((prefix) => path.startsWith(prefix));
+    for (const s of walk.skipped) input.onSkippedFolder?.(s.path, s.reason);
+    const carried = unlisted.length > 0 ? live.filter((row) => isUnlisted(row.path)) : [];
+    const walkFiles = carried.length > 0 ? walk.files.filter((f) => !isUnlisted(f.path)) : walk.files;
+
     const byPath = new Map<string, StoredRow>(live.map((row) => [row.path, row]));
-    const walkedPaths = new Set(walk.files.map((f) => f.path));
+    const walkedPaths = new Set(walkFiles.map((f) => f.path));
+    for (const row of carried) walkedPaths.add(row.path);
     // Rows whose path vanished, by (size, mtime, inode): a new path with the same triple is a move.
     const vanished = new Map<string, StoredRow>();
     for (const row of live) {
@@ -92,15 +103,17 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
 
     let nextId = readMetaNumber(db, 'next_id') ?? 1;
     const generation = (readMetaNumber(db, 'generation') ?? 0) + 1;
-    const stats: RebuildStats = { files: walk.files.length, reused: 0, moved: 0, opened: 0, removed: 0, errors: 0 };
-    const rows: Array<EnrichedRow | undefined> = new Array(walk.files.length);
+    const stats: RebuildStats = { files: walkFiles.length + carried.length, reused: carried.length, moved: 0, opened: 0, removed: 0, errors: 0 };
+    const rows: Array<EnrichedRow | undefined> = new Array(walkFiles.length);
     const toRead: Array<{ file: WalkedFile; index: number; previous: StoredRow | undefined }> = [];
     const stamp = now();
     let inodesChanged = 0;
 
-    walk.files.forEach((file, index) => {
+    walkFiles.forEach((file, index) => {
       const previous = byPath.get(file.path);
-      if (previous && !options.force && previous.size === file.size && previous.mtime_ms === file.mtimeMs) {
+      // Rows that failed for a passing reason (unreadable, timeout) are always tried again.
+      const isRetryable = previous?.error_kind === 'unreadable' || previous?.error_kind === 'timeout';
+      if (previous && !options.force && !isRetryable && previous.size === file.size && previous.mtime_ms === file.mtimeMs) {
         if (previous.inode !== file.ino) inodesChanged++;
         rows[index] = previous.inode === file.ino ? previous : { ...previous, inode: file.ino };
         stats.reused++;
@@ -125,7 +138,7 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     });
     stats.removed = vanished.size;
 
-    const total = walk.files.length;
+    const total = walkFiles.length + carried.length;
     let done = stats.reused + stats.moved;
     progress('enriching', done, total);
     let lastReport = 0;
@@ -156,7 +169,15 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     progress('enriching', total, total);
     throwIfAborted(signal);
 
-    const finalRows = rows as EnrichedRow[];
+    const finalRows = [...(rows as EnrichedRow[]), ...carried];
+    // Files that vanished while being read may mean the drive went away mid-rebuild: if the root is
+    // gone or empty now, keep the live generation instead of recording every file as unreadable.
+    if (finalRows.some((r) => r.error_kind === 'unreadable')) {
+      checkRoot(root);
+      if (readdirSync(root).length === 0) {
+        throw new LongboxError('ROOT_UNREADABLE', `The library folder ${root} became empty during the rebuild: is the drive mounted? Showing the last known library.`);
+      }
+    }
     stats.errors = finalRows.filter((r) => r.error_kind !== null).length;
     if (toRead.length === 0 && stats.moved === 0 && stats.removed === 0 && inodesChanged === 0 && live.length === finalRows.length) {
       // Nothing changed: the live generation is still exact. Record that it was checked, write nothing.

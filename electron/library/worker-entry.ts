@@ -37,6 +37,7 @@ async function start(request: Extract<WorkerRequest, { type: 'start' }>): Promis
       options: request.options,
       signal: controller.signal,
       onProgress: (phase, done, total) => post({ type: 'progress', jobId: request.jobId, phase, done, total }),
+      onSkippedFolder: (path, reason) => log('warn', `could not list folder ${path} (${reason}); its comics are kept as they were`),
     });
     log('info', `rebuild ${request.jobId}: generation ${result.generation}, ${result.fileCount} files in ${result.durationMs} ms (${JSON.stringify(result.stats)})`);
     post({ type: 'done', jobId: request.jobId, ...result });
