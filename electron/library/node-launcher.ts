@@ -21,6 +21,8 @@ export function createNodeLauncher(options: { execArgv?: string[]; env?: NodeJS.
       stdio: ['ignore', process.stderr, 'inherit', 'ipc'],
       serialization: 'advanced',
     });
+    // A spawn failure or a send to a process that just died surfaces here; 'exit' does the cleanup.
+    child.on('error', () => {});
     const handle: WorkerHandle = {
       get pid() {
         return child.pid;

@@ -1,7 +1,8 @@
 // The rebuild worker's entry point. Started once by the LibraryService and kept between rebuilds:
 // by Electron's utilityProcess.fork (messages on process.parentPort) in the app, by
 // child_process.fork (process.send / 'message') in the headless host and in tests.
-import { toSerializedError } from '../../shared/errors.js';
+import { dirname } from 'node:path';
+import { LongboxError, toSerializedError } from '../../shared/errors.js';
 import { runRebuild } from './rebuild-job.js';
 import { isWorkerRequest, type WorkerMessage, type WorkerRequest } from './worker-protocol.js';
 
@@ -19,6 +20,15 @@ function post(message: WorkerMessage): void {
 
 function log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
   post({ type: 'log', level, message });
+}
+
+/** SQLite's own words are not for users: say what happened and what to do. */
+function explain(err: unknown, dbPath: string): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return new LongboxError('INTERNAL', `The disk holding ${dirname(dbPath)} is full: free some space and press Refresh. Showing the last known library.`);
+  }
+  return err;
 }
 
 let current: { jobId: string; controller: AbortController } | null = null;
@@ -42,7 +52,7 @@ async function start(request: Extract<WorkerRequest, { type: 'start' }>): Promis
     log('info', `rebuild ${request.jobId}: generation ${result.generation}, ${result.fileCount} files in ${result.durationMs} ms (${JSON.stringify(result.stats)})`);
     post({ type: 'done', jobId: request.jobId, ...result });
   } catch (err) {
-    post({ type: 'failed', jobId: request.jobId, error: toSerializedError(err) });
+    post({ type: 'failed', jobId: request.jobId, error: toSerializedError(explain(err, request.dbPath)) });
   } finally {
     current = null;
   }
