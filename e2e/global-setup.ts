@@ -1,0 +1,32 @@
+// Generates the shared 20,000-file library once per run (reused across runs when it already exists).
+import { existsSync } from 'node:fs';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { generateLibrary } from '../scripts/lib/generate-library.js';
+import { REPO_ROOT, assertBuilt } from './helpers/serve.js';
+
+export const LARGE_FILES = Number(process.env.LONGBOX_E2E_LARGE_FILES ?? 20_000);
+
+export default async function globalSetup(): Promise<void> {
+  assertBuilt();
+  const dir = path.join(os.tmpdir(), `longbox-e2e-large-${LARGE_FILES}`);
+  const root = path.join(dir, 'Comics');
+  const marker = path.join(dir, 'complete.json');
+  // Regenerated when the generator changed since the library was made.
+  const generator = (await stat(path.join(REPO_ROOT, 'scripts/lib/generate-library.ts'))).mtimeMs;
+  let isComplete = false;
+  if (existsSync(marker)) {
+    const info = JSON.parse(await readFile(marker, 'utf8')) as { files: number; generator?: number };
+    isComplete = info.files === LARGE_FILES && info.generator === generator;
+  }
+  if (!isComplete) {
+    const started = Date.now();
+    await rm(dir, { recursive: true, force: true });
+    const result = await generateLibrary({ out: root, files: LARGE_FILES, broken: 0, seed: 2024 });
+    await writeFile(marker, JSON.stringify({ files: result.files.length, generator, ms: Date.now() - started }));
+    console.log(`generated ${result.files.length} comics in ${Date.now() - started} ms at ${root}`);
+  }
+  process.env.LONGBOX_E2E_LARGE_LIBRARY = root;
+  process.env.LONGBOX_E2E_LARGE_FILES = String(LARGE_FILES);
+}

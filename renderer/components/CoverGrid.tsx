@@ -1,0 +1,181 @@
+// The virtualized cover grid: rows of `columns` cells, columns from the container width. Only the
+// visible rows (plus overscan) are rendered; rows not loaded yet show skeletons.
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { ComicSummary } from '../../shared/types.js';
+import { displayTitle, gridCaption } from '../lib/format.js';
+import { useElementSize } from '../lib/use-element-size.js';
+import { useResults, useSelection, useView } from '../store/context.js';
+import { itemAt } from '../store/results.js';
+import { Cover } from './Cover.js';
+import { useResultsNavigation } from './use-results-navigation.js';
+import { WarningIcon } from './icons.js';
+
+export const GRID_GAP = 18;
+export const GRID_PADDING = 20;
+const CAPTION_HEIGHT = 44;
+
+export function gridGeometry(width: number, coverSize: number): { columns: number; cellWidth: number; rowHeight: number } {
+  const inner = Math.max(0, width - GRID_PADDING * 2);
+  const columns = Math.max(1, Math.floor((inner + GRID_GAP) / (coverSize + GRID_GAP)));
+  const cellWidth = Math.max(60, (inner - GRID_GAP * (columns - 1)) / columns);
+  const rowHeight = Math.round(cellWidth * 1.5 + CAPTION_HEIGHT + GRID_GAP);
+  return { columns, cellWidth, rowHeight };
+}
+
+export function CoverGrid({ label }: { label: string }) {
+  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const { width, height } = useElementSize(scrollRef);
+  const coverSize = useView((s) => s.coverSize);
+  const total = useResults((s) => s.total ?? 0);
+  const pages = useResults((s) => s.pages);
+  const cursor = useSelection((s) => s.cursor);
+  const selectedId = useSelection((s) => s.selectedId);
+  const { columns, rowHeight } = useMemo(() => gridGeometry(width || 800, coverSize), [width, coverSize]);
+  const rowCount = Math.ceil(total / columns);
+
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 2,
+    paddingStart: GRID_PADDING,
+    paddingEnd: GRID_PADDING,
+  });
+  useEffect(() => {
+    virtualizer.measure();
+  }, [rowHeight, columns, virtualizer]);
+
+  const rows = virtualizer.getVirtualItems();
+  const firstRow = rows.length > 0 ? rows[0].index : 0;
+  const lastRow = rows.length > 0 ? rows[rows.length - 1].index : 0;
+
+  // When the column count changes (window or details panel resized, cover size changed), keep the
+  // same comics in view: the cursor if it was on screen, else the first fully visible one.
+  const anchor = useRef({ columns, index: 0, isCursor: false });
+  useLayoutEffect(() => {
+    const previous = anchor.current;
+    if (previous.columns !== columns) {
+      virtualizer.scrollToIndex(Math.floor(previous.index / columns), { align: previous.isCursor ? 'center' : 'start' });
+    }
+  }, [columns, virtualizer]);
+  useEffect(() => {
+    const el = scrollRef.current;
+    const topRow = el ? Math.max(0, Math.ceil((el.scrollTop - GRID_PADDING) / rowHeight)) : 0;
+    const visibleRows = Math.max(1, Math.floor((height || 600) / rowHeight));
+    const isCursorVisible = cursor >= 0 && Math.floor(cursor / columns) >= topRow && Math.floor(cursor / columns) < topRow + visibleRows;
+    anchor.current = { columns, index: isCursorVisible ? cursor : Math.min(topRow * columns, Math.max(0, total - 1)), isCursor: isCursorVisible };
+  });
+  const pageRows = Math.max(1, Math.floor((height || 600) / rowHeight));
+
+  const { onKeyDown, onItemClick, onItemDoubleClick, activeId } = useResultsNavigation({
+    scrollRef,
+    columns,
+    pageRows,
+    firstIndex: firstRow * columns,
+    lastIndex: Math.min(total, (lastRow + 1) * columns) - 1,
+    scrollToIndex: (index) => virtualizer.scrollToIndex(Math.floor(index / columns), { align: 'auto' }),
+    scrollToTop: () => virtualizer.scrollToOffset(0),
+  });
+
+  return (
+    <div
+      ref={scrollRef}
+      className="results-scroll grid-scroll"
+      role="listbox"
+      aria-label={label}
+      aria-activedescendant={activeId}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      data-testid="results"
+    >
+      <div className="virtual-space" style={{ height: virtualizer.getTotalSize() }}>
+        {rows.map((row) => {
+          const start = row.index * columns;
+          const cells = [];
+          for (let i = start; i < Math.min(start + columns, total); i++) {
+            const comic = itemAt({ pages }, i);
+            cells.push(
+              comic ? (
+                <GridCell
+                  key={comic.id}
+                  comic={comic}
+                  index={i}
+                  total={total}
+                  isSelected={comic.id === selectedId}
+                  isCursor={i === cursor}
+                  onClick={onItemClick}
+                  onDoubleClick={onItemDoubleClick}
+                />
+              ) : (
+                <div key={`s${i}`} className="cell is-skeleton" aria-hidden="true">
+                  <div className="cover skeleton" />
+                  <div className="skeleton-line" />
+                  <div className="skeleton-line short" />
+                </div>
+              ),
+            );
+          }
+          return (
+            <div
+              key={row.key}
+              className="grid-row"
+              style={{
+                transform: `translateY(${row.start}px)`,
+                height: rowHeight - GRID_GAP,
+                gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+                columnGap: GRID_GAP,
+                paddingInline: GRID_PADDING,
+              }}
+            >
+              {cells}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function GridCell(props: {
+  comic: ComicSummary;
+  index: number;
+  total: number;
+  isSelected: boolean;
+  isCursor: boolean;
+  onClick: (comic: ComicSummary, index: number) => void;
+  onDoubleClick: (comic: ComicSummary, index: number) => void;
+}) {
+  const { comic, index, total, isSelected, isCursor } = props;
+  const title = displayTitle(comic);
+  const caption = gridCaption(comic);
+  return (
+    <div
+      id={`comic-option-${index}`}
+      role="option"
+      aria-selected={isSelected}
+      aria-posinset={index + 1}
+      aria-setsize={total}
+      aria-label={comic.errorKind ? `${title} (error: ${comic.errorKind})` : title}
+      className={`cell${isSelected ? ' is-selected' : ''}${isCursor ? ' is-cursor' : ''}`}
+      data-comic-id={comic.id}
+      onClick={() => props.onClick(comic, index)}
+      onDoubleClick={() => props.onDoubleClick(comic, index)}
+    >
+      <div className="cell-cover">
+        <Cover comic={comic} />
+        {!comic.read && !comic.errorKind && <span className="unread-dot" title="Unread" />}
+        {comic.errorKind && (
+          <span className="cover-flag is-error" title={comic.errorMessage ?? comic.errorKind}>
+            <WarningIcon size={12} />
+          </span>
+        )}
+        {comic.duplicateCount > 1 && <span className="cover-flag is-dup">{comic.duplicateCount}×</span>}
+      </div>
+      <div className="cell-title" title={title}>
+        {caption.title}
+      </div>
+      <div className="cell-sub">{caption.subtitle || '\u00a0'}</div>
+    </div>
+  );
+}

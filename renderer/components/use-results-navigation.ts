@@ -1,0 +1,92 @@
+// Shared behaviour of the grid and the list: report the visible range to the results store, keyboard
+// navigation, click/double-click, scroll to the top on a new query.
+import { useCallback, useEffect, useRef, type KeyboardEvent, type RefObject } from 'react';
+import type { ComicSummary } from '../../shared/types.js';
+import { nextIndex } from '../lib/keyboard.js';
+import { useResults, useSelection, useStatus, useStores } from '../store/context.js';
+import { itemAt } from '../store/results.js';
+
+export interface NavigationOptions {
+  scrollRef: RefObject<HTMLDivElement | null>;
+  columns: number;
+  pageRows: number;
+  /** First and last item index currently rendered (including overscan). */
+  firstIndex: number;
+  lastIndex: number;
+  scrollToIndex(index: number): void;
+  scrollToTop(): void;
+}
+
+export function useResultsNavigation(options: NavigationOptions) {
+  const { results, selection, api } = useStores();
+  const key = useResults((s) => s.key);
+  const total = useResults((s) => s.total ?? 0);
+  const cursor = useSelection((s) => s.cursor);
+  const canOpen = useStatus((s) => s.capabilities.openFile);
+  const { firstIndex, lastIndex, columns, pageRows } = options;
+
+  useEffect(() => {
+    if (lastIndex >= firstIndex) results.getState().setVisibleRange(firstIndex, lastIndex);
+  }, [firstIndex, lastIndex, results]);
+
+  // A new query starts at the top; a new generation (same key) keeps the scroll position.
+  const lastKey = useRef(key);
+  const scrollToTop = options.scrollToTop;
+  useEffect(() => {
+    if (lastKey.current === key) return;
+    lastKey.current = key;
+    scrollToTop();
+  }, [key, scrollToTop]);
+
+  const scrollToIndex = options.scrollToIndex;
+  const moveTo = useCallback(
+    (index: number) => {
+      const item = itemAt(results.getState(), index);
+      selection.getState().select(item ? item.id : null, index);
+      scrollToIndex(index);
+    },
+    [results, selection, scrollToIndex],
+  );
+
+  const onKeyDown = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key === 'Enter') {
+        if (selection.getState().selectedId !== null) {
+          e.preventDefault();
+          selection.getState().openDetails();
+        }
+        return;
+      }
+      if (e.key === 'Escape' && selection.getState().isDetailsOpen) {
+        e.preventDefault();
+        selection.getState().closeDetails();
+        return;
+      }
+      const next = nextIndex(e.key, selection.getState().cursor, { total, columns, pageRows });
+      if (next === null) return;
+      e.preventDefault();
+      moveTo(next);
+    },
+    [selection, total, columns, pageRows, moveTo],
+  );
+
+  const onItemClick = useCallback(
+    (comic: ComicSummary, index: number) => {
+      selection.getState().select(comic.id, index);
+      selection.getState().openDetails();
+      options.scrollRef.current?.focus({ preventScroll: true });
+    },
+    [selection, options.scrollRef],
+  );
+
+  const onItemDoubleClick = useCallback(
+    (comic: ComicSummary) => {
+      if (canOpen && !comic.errorKind) void api.openComic(comic.id).catch(() => undefined);
+    },
+    [api, canOpen],
+  );
+
+  const activeId = cursor >= firstIndex && cursor <= lastIndex && cursor < total ? `comic-option-${cursor}` : undefined;
+  return { onKeyDown, onItemClick, onItemDoubleClick, activeId };
+}

@@ -1,0 +1,152 @@
+// All stores for one LibraryApi, and the wiring between them and the api's events.
+import type { LibraryApi } from '../../shared/api.js';
+import type { StateStorage } from 'zustand/middleware';
+import { createDetailStore, type DetailStore } from './detail.js';
+import { baseQuery, createQueryStore, type QueryStore } from './query.js';
+import { createResultsStore, indexOfId, itemAt, type ResultsStore } from './results.js';
+import { createSelectionStore, type SelectionStore } from './selection.js';
+import { createStatusStore, type StatusStore } from './status.js';
+import { createViewStore, type ViewStore } from './view.js';
+
+export interface Stores {
+  api: LibraryApi;
+  status: StatusStore;
+  query: QueryStore;
+  results: ResultsStore;
+  selection: SelectionStore;
+  detail: DetailStore;
+  view: ViewStore;
+  /** Subscribes to the api's events, loads the library and the first rows. Returns the stop function. */
+  start(): () => void;
+  /** Another library was opened: forget rows and selection, reload everything. */
+  reloadLibrary(): Promise<void>;
+  chooseLibrary(): Promise<void>;
+  openSampleLibrary(): Promise<void>;
+}
+
+export interface StoreOptions {
+  debounceMs?: number;
+  storage?: StateStorage;
+  now?: () => number;
+}
+
+export function createStores(api: LibraryApi, options: StoreOptions = {}): Stores {
+  const status = createStatusStore(api, options.now);
+  const query = createQueryStore({ debounceMs: options.debounceMs });
+  const results = createResultsStore(api, baseQuery(query.getState()));
+  const selection = createSelectionStore();
+  const detail = createDetailStore(api);
+  const view = createViewStore(options.storage);
+
+  let starts = 0;
+  let stopAll: () => void = () => undefined;
+  function startOnce(): () => void {
+    const offs: Array<() => void> = [];
+    let isStopped = false;
+    offs.push(
+      api.subscribe((event) => {
+        switch (event.type) {
+          case 'status': {
+            const before = status.getState().status;
+            status.getState().applyStatus(event.status);
+            // The first generation has just landed (cold start over) or the library was empty.
+            if (before && !before.is_populated && event.status.is_populated) results.getState().invalidate(event.status.generation);
+            break;
+          }
+          case 'library-changed':
+            results.getState().invalidate(event.generation);
+            if (selection.getState().selectedId !== null) void detail.getState().reload();
+            break;
+        }
+      }),
+    );
+    // Query → results.
+    offs.push(
+      query.subscribe((s, prev) => {
+        if (s.q !== prev.q || s.sort !== prev.sort || s.order !== prev.order || s.filter !== prev.filter || s.view !== prev.view) {
+          results.getState().setQuery(baseQuery(s));
+          // The keyboard cursor starts over in the new result set; the selection (by id) stays.
+          selection.getState().moveCursor(-1);
+        }
+      }),
+    );
+    // Selection → details.
+    offs.push(
+      selection.subscribe((s, prev) => {
+        if (s.selectedId !== prev.selectedId) void detail.getState().load(s.selectedId);
+      }),
+    );
+    // A cursor on a row that was not loaded yet selects it when it arrives.
+    offs.push(
+      results.subscribe((s) => {
+        const sel = selection.getState();
+        if (sel.cursor < 0) return;
+        const item = itemAt(s, sel.cursor);
+        if (item && sel.selectedId === null) sel.select(item.id, sel.cursor);
+        else if (item && sel.selectedId !== null && item.id !== sel.selectedId) {
+          // A new generation moved the selected comic: follow it when it is among the loaded rows.
+          const index = indexOfId(s, sel.selectedId);
+          if (index >= 0) sel.moveCursor(index);
+        }
+      }),
+    );
+    // The first page is asked for together with the library and the status, not after them: one
+    // round trip less before the first rows. (With no library it fails quietly; a library opened
+    // later resets the results.)
+    const { start: first, end: last } = results.getState().visible;
+    results.getState().setVisibleRange(first, last);
+    void Promise.all([status.getState().loadLibrary(), status.getState().loadStatus()]).then(() => {
+      if (isStopped) return;
+      if (status.getState().library === null) results.setState({ error: null });
+    });
+    return () => {
+      isStopped = true;
+      for (const off of offs) off();
+    };
+  }
+
+  const stores: Stores = {
+    api,
+    status,
+    query,
+    results,
+    selection,
+    detail,
+    view,
+    start() {
+      // Reference counted: main.tsx starts the stores before React renders (the first requests leave
+      // sooner) and <App> starts them again; only the last stop tears down.
+      starts++;
+      if (starts === 1) stopAll = startOnce();
+      let isStopped = false;
+      return () => {
+        if (isStopped) return;
+        isStopped = true;
+        starts--;
+        if (starts === 0) stopAll();
+      };
+    },
+    async reloadLibrary() {
+      selection.getState().select(null, -1);
+      await Promise.all([status.getState().loadLibrary(), status.getState().loadStatus()]);
+      results.getState().reset();
+    },
+    async chooseLibrary() {
+      try {
+        const library = await api.chooseLibrary();
+        if (library) await stores.reloadLibrary();
+      } catch (err) {
+        status.getState().reportActionError(err);
+      }
+    },
+    async openSampleLibrary() {
+      try {
+        await api.openSampleLibrary();
+        await stores.reloadLibrary();
+      } catch (err) {
+        status.getState().reportActionError(err);
+      }
+    },
+  };
+  return stores;
+}

@@ -1,0 +1,248 @@
+// Test double: an in-memory LibraryApi for component and store tests. Not used by the shipped app.
+import type { LibraryApi } from '../../shared/api.js';
+import { LongboxError } from '../../shared/errors.js';
+import type {
+  CacheStatus,
+  ComicDetail,
+  ComicPage,
+  ComicQuery,
+  ComicSummary,
+  HostCapabilities,
+  LibraryEvent,
+  LibraryInfo,
+  UserState,
+} from '../../shared/types.js';
+
+export function makeStatus(patch: Partial<CacheStatus> = {}): CacheStatus {
+  return {
+    file_count: 0,
+    age_seconds: 3,
+    is_populated: true,
+    rebuild_in_progress: false,
+    generation: 1,
+    phase: 'idle',
+    progress: null,
+    last_error: null,
+    last_duration_ms: 1200,
+    library_root: '/comics',
+    error_count: 0,
+    rebuild_owner: null,
+    ...patch,
+  };
+}
+
+const SERIES = ['Saga', 'Paper Girls', 'Monstress', 'Descender', 'Lazarus', 'East of West', 'Black Science', 'Invincible'];
+
+export function makeComic(i: number, patch: Partial<ComicSummary> = {}): ComicSummary {
+  const series = SERIES[i % SERIES.length];
+  const number = String(Math.floor(i / SERIES.length) + 1);
+  const fileName = `${series} ${number.padStart(3, '0')}.cbz`;
+  return {
+    id: i + 1,
+    path: `${series}/${fileName}`,
+    folder: series,
+    fileName,
+    ext: 'cbz',
+    format: 'zip',
+    size: 20_000_000 + i * 1000,
+    mtimeMs: 1_700_000_000_000 + i,
+    pageCount: 24,
+    series,
+    number,
+    volume: null,
+    title: `Chapter ${number}`,
+    year: 2012 + (i % 10),
+    writer: 'Brian K. Vaughan',
+    publisher: 'Image',
+    errorKind: null,
+    errorMessage: null,
+    fingerprint: `fp${i + 1}`,
+    duplicateCount: 1,
+    read: false,
+    addedAt: 1_700_000_000_000 + i * 1000,
+    ...patch,
+  };
+}
+
+export function makeComics(count: number, start = 0): ComicSummary[] {
+  return Array.from({ length: count }, (_, k) => makeComic(start + k));
+}
+
+interface HeldCall {
+  query: ComicQuery;
+  resolve: () => void;
+}
+
+export interface FakeLibraryApi extends LibraryApi {
+  capabilities: HostCapabilities;
+  comics: ComicSummary[];
+  status: CacheStatus;
+  library: LibraryInfo | null;
+  /** Every listComics query, in call order. */
+  listCalls: ComicQuery[];
+  getComicCalls: number[];
+  refreshCalls: number;
+  userStateCalls: Array<{ id: number; patch: Partial<UserState> }>;
+  /** When true, listComics answers only when the test calls `held[i].resolve()`. */
+  hold: boolean;
+  held: HeldCall[];
+  /** Sends an event to every subscriber. */
+  emit(event: LibraryEvent): void;
+  /** Replaces the status and sends it as a `status` event. */
+  setStatus(patch: Partial<CacheStatus>): void;
+  /** Replaces the rows (a new generation) and sends `library-changed`. */
+  swap(comics: ComicSummary[]): void;
+  listenerCount(): number;
+}
+
+function matches(comic: ComicSummary, query: ComicQuery): boolean {
+  const f = query.filter;
+  if (f?.hasError === true && !comic.errorKind) return false;
+  if (f?.hasError === false && comic.errorKind) return false;
+  if (f?.duplicates && comic.duplicateCount < 2) return false;
+  if (f?.unread && comic.read) return false;
+  if (f?.formats && f.formats.length > 0 && !f.formats.includes(comic.format)) return false;
+  if (query.q) {
+    const hay = `${comic.series ?? ''} ${comic.title ?? ''} ${comic.writer ?? ''} ${comic.fileName}`.toLowerCase();
+    for (const word of query.q.toLowerCase().split(/\s+/).filter(Boolean)) {
+      if (!hay.split(/[^a-z0-9]+/).some((token) => token.startsWith(word))) return false;
+    }
+  }
+  return true;
+}
+
+function compare(a: ComicSummary, b: ComicSummary, query: ComicQuery): number {
+  let d = 0;
+  switch (query.sort) {
+    case 'series':
+      d = (a.series ?? '').localeCompare(b.series ?? '') || Number(a.number) - Number(b.number);
+      break;
+    case 'title':
+      d = (a.title ?? a.fileName).localeCompare(b.title ?? b.fileName);
+      break;
+    case 'added':
+      d = a.addedAt - b.addedAt;
+      break;
+    case 'size':
+      d = a.size - b.size;
+      break;
+    case 'file':
+      d = a.fileName.localeCompare(b.fileName);
+      break;
+  }
+  d = d || a.id - b.id;
+  return query.order === 'desc' ? -d : d;
+}
+
+export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: Partial<CacheStatus>; library?: LibraryInfo | null } = {}): FakeLibraryApi {
+  const listeners = new Set<(event: LibraryEvent) => void>();
+  const comics = init.comics ?? makeComics(250);
+  const fake: FakeLibraryApi = {
+    capabilities: { chooseFolder: true, openFile: true, revealFile: true },
+    comics,
+    status: makeStatus({ file_count: comics.length, ...init.status }),
+    library: init.library === undefined ? { root: '/comics', isSample: false } : init.library,
+    listCalls: [],
+    getComicCalls: [],
+    refreshCalls: 0,
+    userStateCalls: [],
+    hold: false,
+    held: [],
+    emit(event) {
+      for (const listener of [...listeners]) listener(event);
+    },
+    setStatus(patch) {
+      fake.status = { ...fake.status, ...patch };
+      fake.emit({ type: 'status', status: fake.status });
+    },
+    swap(next) {
+      fake.comics = next;
+      fake.status = { ...fake.status, generation: fake.status.generation + 1, file_count: next.length };
+      fake.emit({ type: 'library-changed', generation: fake.status.generation });
+    },
+    listenerCount: () => listeners.size,
+    async getStatus() {
+      return fake.status;
+    },
+    listComics(query) {
+      fake.listCalls.push(query);
+      const answer = (): ComicPage => {
+        const rows = fake.comics.filter((c) => matches(c, query)).sort((a, b) => compare(a, b, query));
+        return {
+          items: rows.slice(query.offset, query.offset + query.limit),
+          total: rows.length,
+          offset: query.offset,
+          generation: fake.status.generation,
+          stale: fake.status.rebuild_in_progress,
+        };
+      };
+      if (!fake.hold) return Promise.resolve(answer());
+      // Computed at call time: a held answer is what the library looked like when it was asked.
+      const page = answer();
+      return new Promise<ComicPage>((resolve) => {
+        fake.held.push({ query, resolve: () => resolve(page) });
+      });
+    },
+    async getComic(id) {
+      fake.getComicCalls.push(id);
+      const comic = fake.comics.find((c) => c.id === id);
+      if (!comic) throw new LongboxError('NOT_FOUND', `no comic ${id}`);
+      const detail: ComicDetail = {
+        ...comic,
+        metadata: {
+          series: comic.series,
+          number: comic.number,
+          volume: comic.volume,
+          title: comic.title,
+          year: comic.year,
+          month: null,
+          writer: comic.writer,
+          penciller: null,
+          publisher: comic.publisher,
+          genre: null,
+          summary: null,
+          declaredPageCount: comic.pageCount,
+          languageIso: null,
+          manga: null,
+        },
+        sources: { series: 'comicinfo', number: 'filename', title: 'comicinfo', writer: 'comicinfo' },
+        pages: [],
+        duplicates: fake.comics
+          .filter((c) => c.fingerprint === comic.fingerprint && c.id !== comic.id)
+          .map((c) => ({ id: c.id, path: c.path })),
+        lastChangedAt: comic.mtimeMs,
+        userState: { read: comic.read, lastPage: null, favourite: false },
+      };
+      return detail;
+    },
+    async refresh() {
+      fake.refreshCalls++;
+    },
+    async setUserState(id, patch) {
+      fake.userStateCalls.push({ id, patch });
+      const comic = fake.comics.find((c) => c.id === id);
+      if (!comic) throw new LongboxError('NOT_FOUND', `no comic ${id}`);
+      if (patch.read !== undefined) comic.read = patch.read;
+      return { read: comic.read, lastPage: null, favourite: false };
+    },
+    async getLibrary() {
+      return fake.library;
+    },
+    async chooseLibrary() {
+      fake.library = { root: '/chosen', isSample: false };
+      return fake.library;
+    },
+    async openSampleLibrary() {
+      fake.library = { root: '/sample', isSample: true };
+      return fake.library;
+    },
+    async openComic() {},
+    async revealComic() {},
+    coverUrl: (id, fingerprint) => `data:image/gif;base64,R0lGODlhAQABAAAAACw=#${id}-${fingerprint}`,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return fake;
+}
