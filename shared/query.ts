@@ -59,7 +59,6 @@ export function parseWith<T>(schema: z.ZodType<T>, input: unknown): ParseResult<
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describe(parsed.error) };
 }
 
-const BOOL_PARAMS = { 'true': true, '1': true, 'false': false, '0': false } as const;
 
 /**
  * Turns URL search params (`?offset=0&limit=100&q=saga&sort=title&order=desc&filter=errors,duplicates,unread&format=zip,rar`)
