@@ -13,7 +13,8 @@ export function createUtilityLauncher(workerEntryPath: string, logger: Logger): 
     const child = utilityProcess.fork(workerEntryPath, [], {
       serviceName: WORKER_SERVICE_NAME,
       stdio: 'pipe',
-      env: minimalEnv(process.env, process.platform),
+      // 16 archive reads in flight need more than libuv's default 4 threads on a cold disk.
+      env: { ...minimalEnv(process.env, process.platform), UV_THREADPOOL_SIZE: '16' },
     });
     child.once('spawn', () => logger.info(`[engine pid=${child.pid ?? '?'}] started`));
     return adaptWorkerChild(child, logger);
