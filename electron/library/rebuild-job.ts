@@ -6,7 +6,7 @@ import type { RebuildPhase } from '../../shared/types.js';
 import { enrichFile, errorRow, type EnrichedFile } from './enrich.js';
 import { walkLibrary, type WalkedFile } from './scan/walk.js';
 import { openDatabase, type Db } from './store/open-database.js';
-import { markValidated, readLiveRows, readMetaNumber, swapInNextGeneration, writeNextGeneration } from './store/generation-writer.js';
+import { markValidated, readLiveKeys, readLiveRows, readMetaNumber, swapInNextGeneration, writeNextGeneration, type LiveKey } from './store/generation-writer.js';
 import type { EnrichedRow, StoredRow } from './store/comic-row.js';
 import type { RebuildOptions, RebuildStats } from './worker-protocol.js';
 
@@ -78,7 +78,8 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     progress('scanning', 0, 0);
     const walk = walkLibrary(root, (found) => progress('scanning', found, 0));
     throwIfAborted(signal);
-    const live = readLiveRows(db);
+    // Only the keys first: a rescan that finds no change never loads the full rows.
+    const live = readLiveKeys(db);
     // Offline guard: an empty walk of a library that had files is an unmounted drive, not a deletion.
     if (walk.files.length === 0 && live.length > 0) {
       throw new LongboxError('ROOT_UNREADABLE', `The library folder ${root} is empty: is the drive mounted? Showing the last known library.`);
@@ -92,11 +93,11 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     const carried = unlisted.length > 0 ? live.filter((row) => isUnlisted(row.path)) : [];
     const walkFiles = carried.length > 0 ? walk.files.filter((f) => !isUnlisted(f.path)) : walk.files;
 
-    const byPath = new Map<string, StoredRow>(live.map((row) => [row.path, row]));
+    const byPath = new Map<string, LiveKey>(live.map((row) => [row.path, row]));
     const walkedPaths = new Set(walkFiles.map((f) => f.path));
     for (const row of carried) walkedPaths.add(row.path);
     // Rows whose path vanished, by (size, mtime, inode): a new path with the same triple is a move.
-    const vanished = new Map<string, StoredRow>();
+    const vanished = new Map<string, LiveKey>();
     for (const row of live) {
       if (!walkedPaths.has(row.path)) vanished.set(`${row.size}:${row.mtime_ms}:${row.inode}`, row);
     }
@@ -105,7 +106,8 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     const generation = (readMetaNumber(db, 'generation') ?? 0) + 1;
     const stats: RebuildStats = { files: walkFiles.length + carried.length, reused: carried.length, moved: 0, opened: 0, removed: 0, errors: 0 };
     const rows: Array<EnrichedRow | undefined> = new Array(walkFiles.length);
-    const toRead: Array<{ file: WalkedFile; index: number; previous: StoredRow | undefined }> = [];
+    const toRead: Array<{ file: WalkedFile; index: number; previous: LiveKey | undefined }> = [];
+    const kept: Array<{ index: number; id: number; file: WalkedFile; isMove: boolean }> = [];
     const stamp = now();
     let inodesChanged = 0;
 
@@ -115,28 +117,45 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       const isRetryable = previous?.error_kind === 'unreadable' || previous?.error_kind === 'timeout';
       if (previous && !options.force && !isRetryable && previous.size === file.size && previous.mtime_ms === file.mtimeMs) {
         if (previous.inode !== file.ino) inodesChanged++;
-        rows[index] = previous.inode === file.ino ? previous : { ...previous, inode: file.ino };
+        kept.push({ index, id: previous.id, file, isMove: false });
         stats.reused++;
         return;
       }
       const moved = previous ? undefined : vanished.get(`${file.size}:${file.mtimeMs}:${file.ino}`);
       if (moved && !options.force) {
         vanished.delete(`${file.size}:${file.mtimeMs}:${file.ino}`);
-        const slash = file.path.lastIndexOf('/');
-        rows[index] = {
-          ...moved,
-          path: file.path,
-          folder: slash < 0 ? '' : file.path.slice(0, slash),
-          file_name: file.path.slice(slash + 1),
-          ext: file.ext,
-          changed_at: stamp,
-        };
+        kept.push({ index, id: moved.id, file, isMove: true });
         stats.moved++;
         return;
       }
       toRead.push({ file, index, previous });
     });
     stats.removed = vanished.size;
+
+    if (toRead.length === 0 && stats.moved === 0 && stats.removed === 0 && inodesChanged === 0) {
+      // Nothing changed: the live generation is still exact. Record that it was checked, write nothing.
+      const durationMs = Date.now() - started;
+      markValidated(db, now(), durationMs);
+      return { generation: generation - 1, fileCount: live.length, durationMs, stats };
+    }
+    const full = new Map<number, StoredRow>(readLiveRows(db).map((row) => [row.id, row]));
+    for (const { index, id, file, isMove } of kept) {
+      const previous = full.get(id)!;
+      if (!isMove) {
+        rows[index] = previous.inode === file.ino ? previous : { ...previous, inode: file.ino };
+        continue;
+      }
+      const slash = file.path.lastIndexOf('/');
+      rows[index] = {
+        ...previous,
+        path: file.path,
+        folder: slash < 0 ? '' : file.path.slice(0, slash),
+        file_name: file.path.slice(slash + 1),
+        ext: file.ext,
+        inode: file.ino,
+        changed_at: stamp,
+      };
+    }
 
     const total = walkFiles.length + carried.length;
     let done = stats.reused + stats.moved;
@@ -169,7 +188,7 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     progress('enriching', total, total);
     throwIfAborted(signal);
 
-    const finalRows = [...(rows as EnrichedRow[]), ...carried];
+    const finalRows = [...(rows as EnrichedRow[]), ...carried.map((key) => full.get(key.id)!)];
     // Files that vanished while being read may mean the drive went away mid-rebuild: if the root is
     // gone or empty now, keep the live generation instead of recording every file as unreadable.
     if (finalRows.some((r) => r.error_kind === 'unreadable')) {
@@ -179,12 +198,6 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       }
     }
     stats.errors = finalRows.filter((r) => r.error_kind !== null).length;
-    if (toRead.length === 0 && stats.moved === 0 && stats.removed === 0 && inodesChanged === 0 && live.length === finalRows.length) {
-      // Nothing changed: the live generation is still exact. Record that it was checked, write nothing.
-      const durationMs = Date.now() - started;
-      markValidated(db, now(), durationMs);
-      return { generation: generation - 1, fileCount: finalRows.length, durationMs, stats };
-    }
     progress('writing', 0, total);
     writeNextGeneration(db, finalRows, generation, (written) => progress('writing', written, total));
     throwIfAborted(signal);

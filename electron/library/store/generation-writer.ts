@@ -76,6 +76,13 @@ export function readMetaNumber(db: Db, key: string): number | null {
   return typeof row?.value === 'number' ? row.value : null;
 }
 
+/** What the rescan compares a walked file with. */
+export type LiveKey = Pick<StoredRow, 'id' | 'path' | 'size' | 'mtime_ms' | 'inode' | 'error_kind' | 'added_at'>;
+
+export function readLiveKeys(db: Db): LiveKey[] {
+  return db.prepare('SELECT id, path, size, mtime_ms, inode, error_kind, added_at FROM comics').all() as LiveKey[];
+}
+
 /** Every row of the live generation, for incremental reuse. */
 export function readLiveRows(db: Db): StoredRow[] {
   return db.prepare('SELECT * FROM comics').all() as StoredRow[];
