@@ -27,6 +27,15 @@ export interface StatusState {
 }
 
 export function createStatusStore(api: LibraryApi, now: () => number = Date.now) {
+  // Every applied status gets a number. A status fetched over a request is older than any event
+  // that arrived while the request was in flight: it must not replace it (a cold start could
+  // otherwise stay on its progress screen after the first generation has landed).
+  let applied = 0;
+  const fetchStatus = async (apply: (status: CacheStatus) => void): Promise<void> => {
+    const before = applied;
+    const status = await api.getStatus();
+    if (applied === before) apply(status);
+  };
   return createStore<StatusState>()((set, get) => ({
     status: null,
     receivedAt: now(),
@@ -37,13 +46,14 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
     isRefreshPending: false,
     actionError: null,
     applyStatus(status) {
+      applied++;
       const patch: Partial<StatusState> = { status, receivedAt: now(), bootError: null };
       if (status.rebuild_in_progress) patch.isRefreshPending = false;
       set(patch);
     },
     async loadStatus() {
       try {
-        get().applyStatus(await api.getStatus());
+        await fetchStatus(get().applyStatus);
       } catch (err) {
         set({ bootError: err instanceof Error ? err.message : String(err) });
       }
@@ -61,7 +71,7 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
       try {
         await api.refresh();
         // Accepted: the host now reports the rebuild (or it is already over).
-        get().applyStatus(await api.getStatus());
+        await fetchStatus(get().applyStatus);
       } catch (err) {
         get().reportActionError(err);
       } finally {

@@ -1,9 +1,19 @@
 // Positioned reads shared by the readers. A short read means the file shrank after it was measured.
-import type { FileHandle } from 'node:fs/promises';
 import { ArchiveError } from './types.js';
 
+/**
+ * The part of a file handle the readers use: positioned reads and close. A `fs/promises` FileHandle
+ * is one; so is the synchronous handle from open-file.ts, which the rebuild worker uses (warm page
+ * cache reads cost microseconds there, far less than a round trip through the thread pool).
+ */
+export interface ReadableFile {
+  readonly fd: number;
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
+
 /** Reads exactly `length` bytes at `position`, or throws `truncated`. */
-export async function readExactly(handle: FileHandle, length: number, position: number): Promise<Buffer> {
+export async function readExactly(handle: ReadableFile, length: number, position: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
   let filled = 0;
   while (filled < length) {
@@ -33,7 +43,7 @@ export class WindowedReader {
   private windowStart = 0;
 
   constructor(
-    private readonly handle: FileHandle,
+    private readonly handle: ReadableFile,
     readonly size: number,
     private readonly windowBytes = 64 * 1024,
   ) {}

@@ -1,7 +1,7 @@
 // Content fingerprints that survive renames, moves and remounts (ARCHITECTURE §4), computed from what
 // the index pass already read: no extra I/O for archives with a directory.
 import { createHash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
+import type { ReadableFile } from './file-io.js';
 import { readExactly } from './file-io.js';
 import type { ArchiveEntry } from './types.js';
 
@@ -28,7 +28,7 @@ export function fingerprintFromIndex(size: number, entries: readonly ArchiveEntr
 }
 
 /** sha1 over the size and the first and last 64 KiB, for files without a directory (broken files). */
-export async function fingerprintFromEdges(handle: FileHandle, size: number): Promise<string> {
+export async function fingerprintFromEdges(handle: ReadableFile, size: number): Promise<string> {
   const hash = createHash('sha1');
   hash.update(`longbox-edges-v1:${size}\n`);
   const headLength = Math.min(size, EDGE_BYTES);

@@ -1,6 +1,7 @@
 // Opening a library file for reading, with OS errors mapped to the 'unreadable'/'empty' row kinds.
-import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { ReadableFile } from './file-io.js';
 import { ArchiveError } from './types.js';
 
 // O_NONBLOCK: a FIFO named like a comic must not block a thread-pool thread forever on open.
@@ -33,24 +34,62 @@ export function toUnreadable(error: unknown): unknown {
 }
 
 export interface OpenedFile {
-  handle: FileHandle;
+  handle: ReadableFile;
   size: number;
 }
 
+/** 'sync' blocks the calling thread on each read: for the rebuild worker, never for a host's main thread. */
+export type FileIo = 'async' | 'sync';
+
+function checkOpened(stats: Stats): number {
+  if (stats.isDirectory()) throw new ArchiveError('unreadable', `${UNREADABLE_MESSAGES.EISDIR} (EISDIR)`);
+  if (!stats.isFile()) throw new ArchiveError('unreadable', 'Not a regular file (a device, socket or pipe).');
+  if (stats.size === 0) throw new ArchiveError('empty', 'The file is empty (0 bytes).');
+  return stats.size;
+}
+
+function syncFile(fd: number): ReadableFile {
+  let closed = false;
+  return {
+    fd,
+    read(buffer, offset, length, position) {
+      try {
+        return Promise.resolve({ bytesRead: readSync(fd, buffer, offset, length, position) });
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    close() {
+      if (!closed) {
+        closed = true;
+        closeSync(fd);
+      }
+      return Promise.resolve();
+    },
+  };
+}
+
 /** Opens a regular, non-empty file. 0 bytes → 'empty'; a folder or device → 'unreadable'. */
-export async function openArchiveFile(filePath: string): Promise<OpenedFile> {
-  let handle: FileHandle;
-  try {
-    handle = await open(filePath, OPEN_FLAGS);
-  } catch (error) {
-    throw toUnreadable(error);
+export async function openArchiveFile(filePath: string, io: FileIo = 'async'): Promise<OpenedFile> {
+  if (io === 'sync') {
+    let fd: number;
+    try {
+      fd = openSync(filePath, OPEN_FLAGS);
+    } catch (error) {
+      throw toUnreadable(error);
+    }
+    try {
+      return { handle: syncFile(fd), size: checkOpened(fstatSync(fd)) };
+    } catch (error) {
+      closeSync(fd);
+      throw toUnreadable(error);
+    }
   }
+  const handle = await open(filePath, OPEN_FLAGS).catch((error: unknown) => {
+    throw toUnreadable(error);
+  });
   try {
-    const stats = await handle.stat();
-    if (stats.isDirectory()) throw new ArchiveError('unreadable', `${UNREADABLE_MESSAGES.EISDIR} (EISDIR)`);
-    if (!stats.isFile()) throw new ArchiveError('unreadable', 'Not a regular file (a device, socket or pipe).');
-    if (stats.size === 0) throw new ArchiveError('empty', 'The file is empty (0 bytes).');
-    return { handle, size: stats.size };
+    return { handle, size: checkOpened(await handle.stat()) };
   } catch (error) {
     await handle.close().catch(() => undefined);
     throw toUnreadable(error);

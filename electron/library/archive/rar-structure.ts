@@ -1,7 +1,7 @@
 // A walk over RAR block headers that only checks the archive's shape against the file size. unrar
 // lists a RAR cut between two blocks (or inside a header) without any error, as if it ended there;
 // this walk reports such files as 'truncated'. Names and flags come from unrar, not from here.
-import type { FileHandle } from 'node:fs/promises';
+import type { ReadableFile } from './file-io.js';
 import { WindowedReader } from './file-io.js';
 import { ArchiveError } from './types.js';
 
@@ -13,7 +13,7 @@ const RAR5_SIGNATURE_LENGTH = 8;
 const WINDOW_BYTES = 8 * 1024;
 
 /** Checks that every block fits in the file and that the archive reaches its end block. */
-export async function checkRarStructure(handle: FileHandle, size: number, version: 4 | 5): Promise<RarStructure> {
+export async function checkRarStructure(handle: ReadableFile, size: number, version: 4 | 5): Promise<RarStructure> {
   const reader = new WindowedReader(handle, size, WINDOW_BYTES);
   return version === 5 ? walkRar5(reader) : walkRar4(reader);
 }

@@ -10,7 +10,7 @@
 // The wasm module is a process-wide singleton that calls back into `module.extractor`; every operation
 // below sets it and then runs synchronously to completion, so concurrent calls cannot interleave.
 import { readSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import type { ReadableFile } from './file-io.js';
 import { Extractor, UnrarError, type ArcHeader, type FileHeader, type SeekMethod } from 'node-unrar-js';
 import { getUnrar } from 'node-unrar-js/dist/js/unrar.singleton.js';
 import { checkRarStructure } from './rar-structure.js';
@@ -111,8 +111,36 @@ class FileDescriptorExtractor extends Extractor {
   }
 }
 
-async function createExtractor(fd: number, size: number, maxBytes: number): Promise<FileDescriptorExtractor> {
-  const module = (await getUnrar()) as UnrarModule;
+let unrarModule: Promise<UnrarModule> | null = null;
+
+/**
+ * One wasm instance per process. node-unrar-js's own singleton creates one per concurrent first call,
+ * and each instance installs emscripten's process-wide 'uncaughtException'/'unhandledRejection'
+ * handlers, which rethrow (turning any stray rejection in the host into a crash): remove them.
+ */
+function loadUnrar(): Promise<UnrarModule> {
+  unrarModule ??= (async () => {
+    const before = {
+      uncaughtException: new Set(process.listeners('uncaughtException')),
+      unhandledRejection: new Set(process.listeners('unhandledRejection')),
+    };
+    const module = (await getUnrar()) as UnrarModule;
+    for (const listener of process.listeners('uncaughtException')) {
+      if (!before.uncaughtException.has(listener)) process.removeListener('uncaughtException', listener);
+    }
+    for (const listener of process.listeners('unhandledRejection')) {
+      if (!before.unhandledRejection.has(listener)) process.removeListener('unhandledRejection', listener);
+    }
+    return module;
+  })();
+  return unrarModule;
+}
+
+/**
+ * Points the shared wasm instance at a new extractor. Synchronous on purpose: callers use it right
+ * away with no await in between, so no other file's read can take the instance over meanwhile.
+ */
+function attachExtractor(module: UnrarModule, fd: number, size: number, maxBytes: number): FileDescriptorExtractor {
   const extractor = new FileDescriptorExtractor(module, fd, size, maxBytes);
   module.extractor = extractor;
   return extractor;
@@ -164,8 +192,8 @@ function refuseArchiveFlags(arcHeader: ArcHeader): void {
 }
 
 /** Lists a RAR's entries. Header- or file-encrypted → 'encrypted', volume → 'multi-volume'. */
-export async function readRarIndex(handle: FileHandle, size: number, version: 4 | 5, limits: Pick<ArchiveLimits, 'maxEntries'>): Promise<ArchiveIndex> {
-  const extractor = await createExtractor(handle.fd, size, 0);
+export async function readRarIndex(handle: ReadableFile, size: number, version: 4 | 5, limits: Pick<ArchiveLimits, 'maxEntries'>): Promise<ArchiveIndex> {
+  const extractor = attachExtractor(await loadUnrar(), handle.fd, size, 0);
   const entries: ArchiveEntry[] = [];
   let entryCount = 0;
   let failure: ArchiveError | null = null;
@@ -206,8 +234,8 @@ export async function readRarIndex(handle: FileHandle, size: number, version: 4 
 }
 
 /** Extracts one entry by its listed name into memory, refusing entries larger than maxBytes. */
-export async function readRarEntry(handle: FileHandle, size: number, entryName: string, maxBytes: number): Promise<Buffer> {
-  const extractor = await createExtractor(handle.fd, size, maxBytes);
+export async function readRarEntry(handle: ReadableFile, size: number, entryName: string, maxBytes: number): Promise<Buffer> {
+  const extractor = attachExtractor(await loadUnrar(), handle.fd, size, maxBytes);
   let found: FileHeader | null = null;
   try {
     const extracted = extractor.extract({ files: [entryName] });

@@ -1,6 +1,6 @@
 // tar (ustar, GNU long names, pax path/size records): a walk over 512-byte headers with positioned
 // reads. tar has no central directory and no CRCs, so the index pass reads one header per entry.
-import type { FileHandle } from 'node:fs/promises';
+import type { ReadableFile } from './file-io.js';
 import { readExactly, WindowedReader } from './file-io.js';
 import { ArchiveError, type ArchiveEntry, type ArchiveIndex, type ArchiveLimits } from './types.js';
 
@@ -76,7 +76,7 @@ function parsePax(data: Buffer, at: number): Map<string, string> {
  * Walks the members, calling `visit` for each file or directory; stops early when `visit` returns true.
  * Throws 'truncated' when a header or its data runs past the end of the file.
  */
-async function walkTar(handle: FileHandle, size: number, visit: (member: TarMember) => boolean): Promise<void> {
+async function walkTar(handle: ReadableFile, size: number, visit: (member: TarMember) => boolean): Promise<void> {
   const reader = new WindowedReader(handle, size, WINDOW_BYTES);
   let pos = 0;
   let longName: string | null = null;
@@ -143,7 +143,7 @@ async function walkTar(handle: FileHandle, size: number, visit: (member: TarMemb
 }
 
 /** Lists a tar's files and directories (no CRCs: crc32 is 0). */
-export async function readTarIndex(handle: FileHandle, size: number, limits: Pick<ArchiveLimits, 'maxEntries'>): Promise<ArchiveIndex> {
+export async function readTarIndex(handle: ReadableFile, size: number, limits: Pick<ArchiveLimits, 'maxEntries'>): Promise<ArchiveIndex> {
   const entries: ArchiveEntry[] = [];
   await walkTar(handle, size, (member) => {
     if (entries.length >= limits.maxEntries) {
@@ -157,7 +157,7 @@ export async function readTarIndex(handle: FileHandle, size: number, limits: Pic
 }
 
 /** Reads one member's data by its listed name. */
-export async function readTarEntry(handle: FileHandle, size: number, entryName: string, maxBytes: number): Promise<Buffer> {
+export async function readTarEntry(handle: ReadableFile, size: number, entryName: string, maxBytes: number): Promise<Buffer> {
   let found: TarMember | null = null;
   await walkTar(handle, size, (member) => {
     if (member.name !== entryName || member.isDirectory) return false;

@@ -2,7 +2,7 @@
 // ≤ 64 KiB + 22 bytes finds the end record and, for nearly every comic, the whole directory with it; a
 // second read happens only when the directory does not fit. No per-entry I/O (yauzl makes one read per
 // entry and is 17–40× slower here, see ARCHITECTURE §8), and every offset is checked against the size.
-import type { FileHandle } from 'node:fs/promises';
+import type { ReadableFile } from './file-io.js';
 import { isUtf8 } from 'node:buffer';
 import { decodeCp437 } from './cp437.js';
 import { readExactly, readUInt64LE } from './file-io.js';
@@ -65,7 +65,7 @@ interface EndRecord {
 }
 
 /** Reads the central directory of a ZIP of `size` bytes. Throws ArchiveError for every per-file problem. */
-export async function readZipDirectory(handle: FileHandle, size: number, options: ReadZipDirectoryOptions): Promise<ZipDirectory> {
+export async function readZipDirectory(handle: ReadableFile, size: number, options: ReadZipDirectoryOptions): Promise<ZipDirectory> {
   const tailLength = Math.min(size, ZIP_TAIL_BYTES);
   const tail =
     options.tail !== undefined && options.tail.length >= tailLength
@@ -131,7 +131,7 @@ function decodeComment(bytes: Buffer): string | null {
   return isUtf8(bytes) ? bytes.toString('utf8') : decodeCp437(bytes);
 }
 
-async function readEndRecord(handle: FileHandle, size: number, tail: Buffer, tailStart: number): Promise<EndRecord> {
+async function readEndRecord(handle: ReadableFile, size: number, tail: Buffer, tailStart: number): Promise<EndRecord> {
   const at = findEndRecord(tail);
   if (at < 0) {
     throw new ArchiveError('truncated', 'no end-of-central-directory record: the file is cut short or is not a complete ZIP');

@@ -2,7 +2,7 @@
 // central-directory reader: one tail read, one read of the local header + data, one inflate. Larger
 // entries stream through yauzl. Both paths refuse a declared size over maxBytes before reading data
 // and stop inflating at maxBytes + 1 bytes (zip bombs), and both find entries by the same decoded name.
-import type { FileHandle } from 'node:fs/promises';
+import type { ReadableFile } from './file-io.js';
 import { crc32, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { readExactly } from './file-io.js';
@@ -58,7 +58,7 @@ export async function readZipEntry(filePath: string, entryName: string, maxBytes
  * directory's tail buffer are not read again: ComicInfo.xml is usually written last, so it is often
  * already there.
  */
-export async function readZipEntryFromDirectory(handle: FileHandle, size: number, directory: ZipDirectory, index: number, maxBytes: number): Promise<Buffer> {
+export async function readZipEntryFromDirectory(handle: ReadableFile, size: number, directory: ZipDirectory, index: number, maxBytes: number): Promise<Buffer> {
   const entry = directory.entries[index];
   checkDeclared(entry, entry.name, maxBytes);
   const location = directory.locations[index];

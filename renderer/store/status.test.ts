@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { LibraryApi } from '../../shared/api.js';
+import type { CacheStatus } from '../../shared/types.js';
+import { createStatusStore, isColdStart } from './status.js';
+
+function status(patch: Partial<CacheStatus>): CacheStatus {
+  return {
+    file_count: 0, age_seconds: null, is_populated: false, rebuild_in_progress: true, generation: 0, phase: 'scanning',
+    progress: null, last_error: null, last_duration_ms: null, library_root: '/comics', error_count: 0, rebuild_owner: 'self',
+    ...patch,
+  };
+}
+
+describe('status store', () => {
+  it('a status fetched before an event arrived never replaces that newer event', async () => {
+    let answer!: (s: CacheStatus) => void;
+    // Only getStatus is used by this store's loadStatus: a deliberately partial api double.
+    const api = { capabilities: { chooseFolder: false, openFile: false, revealFile: false }, getStatus: () => new Promise<CacheStatus>((r) => (answer = r)) } as unknown as LibraryApi;
+    const store = createStatusStore(api);
+    const loading = store.getState().loadStatus(); // request leaves during the cold start
+    const done = status({ is_populated: true, rebuild_in_progress: false, generation: 1, phase: 'idle', file_count: 40 });
+    store.getState().applyStatus(done); // the first generation lands (event)
+    answer(status({})); // the old request answers afterwards with the cold-start status
+    await loading;
+    expect(store.getState().status).toEqual(done);
+    expect(isColdStart(store.getState())).toBe(false);
+  });
+
+  it('a fetched status is applied when no event came in between', async () => {
+    const cold = status({});
+    const api = { capabilities: { chooseFolder: false, openFile: false, revealFile: false }, getStatus: async () => cold } as unknown as LibraryApi;
+    const store = createStatusStore(api);
+    await store.getState().loadStatus();
+    expect(store.getState().status).toEqual(cold);
+    expect(isColdStart(store.getState())).toBe(true);
+  });
+});
