@@ -100,8 +100,6 @@ export async function enrichFile(root: string, file: WalkedFile): Promise<Enrich
     // One open per file: the directory, and ComicInfo.xml through the same handle (often from the
     // tail bytes the directory read already holds).
     const index = await readArchiveIndex(abs, {
-      // The worker is the only caller: blocking reads are cheaper than the thread pool here.
-      io: 'sync',
       limits: DEFAULT_ARCHIVE_LIMITS,
       readEntry: findComicInfo,
       readEntryMaxBytes: MAX_COMICINFO_BYTES,

@@ -56,16 +56,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Pr
 /** Runs `work` over `items` with at most `limit` in flight, in order of completion. */
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
   let next = 0;
-  let lastYield = performance.now();
   const runners = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
     while (next < items.length) {
-      // With synchronous reads the work never waits on I/O: give the event loop a turn now and then,
-      // so a 'cancel' message, progress messages and per-file timeouts get through.
-      if (performance.now() - lastYield > 20) {
-        lastYield = performance.now();
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (next >= items.length) break;
-      }
       throwIfAborted(signal);
       const index = next++;
       await work(items[index]!, index);

@@ -1,11 +1,7 @@
 // Positioned reads shared by the readers. A short read means the file shrank after it was measured.
 import { ArchiveError } from './types.js';
 
-/**
- * The part of a file handle the readers use: positioned reads and close. A `fs/promises` FileHandle
- * is one; so is the synchronous handle from open-file.ts, which the rebuild worker uses (warm page
- * cache reads cost microseconds there, far less than a round trip through the thread pool).
- */
+/** The part of a `fs/promises` FileHandle the readers use (narrow, so tests can pass doubles). */
 export interface ReadableFile {
   readonly fd: number;
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;

@@ -1,5 +1,5 @@
 // Opening a library file for reading, with OS errors mapped to the 'unreadable'/'empty' row kinds.
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { ReadableFile } from './file-io.js';
 import { ArchiveError } from './types.js';
@@ -38,9 +38,6 @@ export interface OpenedFile {
   size: number;
 }
 
-/** 'sync' blocks the calling thread on each read: for the rebuild worker, never for a host's main thread. */
-export type FileIo = 'async' | 'sync';
-
 function checkOpened(stats: Stats): number {
   if (stats.isDirectory()) throw new ArchiveError('unreadable', `${UNREADABLE_MESSAGES.EISDIR} (EISDIR)`);
   if (!stats.isFile()) throw new ArchiveError('unreadable', 'Not a regular file (a device, socket or pipe).');
@@ -48,43 +45,8 @@ function checkOpened(stats: Stats): number {
   return stats.size;
 }
 
-function syncFile(fd: number): ReadableFile {
-  let closed = false;
-  return {
-    fd,
-    read(buffer, offset, length, position) {
-      try {
-        return Promise.resolve({ bytesRead: readSync(fd, buffer, offset, length, position) });
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
-    close() {
-      if (!closed) {
-        closed = true;
-        closeSync(fd);
-      }
-      return Promise.resolve();
-    },
-  };
-}
-
 /** Opens a regular, non-empty file. 0 bytes → 'empty'; a folder or device → 'unreadable'. */
-export async function openArchiveFile(filePath: string, io: FileIo = 'async'): Promise<OpenedFile> {
-  if (io === 'sync') {
-    let fd: number;
-    try {
-      fd = openSync(filePath, OPEN_FLAGS);
-    } catch (error) {
-      throw toUnreadable(error);
-    }
-    try {
-      return { handle: syncFile(fd), size: checkOpened(fstatSync(fd)) };
-    } catch (error) {
-      closeSync(fd);
-      throw toUnreadable(error);
-    }
-  }
+export async function openArchiveFile(filePath: string): Promise<OpenedFile> {
   const handle = await open(filePath, OPEN_FLAGS).catch((error: unknown) => {
     throw toUnreadable(error);
   });

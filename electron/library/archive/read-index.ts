@@ -2,7 +2,7 @@
 import type { ComicFormat } from '../../../shared/types.js';
 import { detectFormat, DETECT_HEAD_BYTES, rarVersion } from './detect.js';
 import { readExactly } from './file-io.js';
-import { openArchiveFile, toUnreadable, type FileIo } from './open-file.js';
+import { openArchiveFile, toUnreadable } from './open-file.js';
 import { readRarEntry, readRarIndex } from './rar.js';
 import { readTarEntry, readTarIndex } from './tar.js';
 import { readZipDirectory, ZIP_TAIL_BYTES } from './zip-directory.js';
@@ -10,8 +10,6 @@ import { readZipEntryFromDirectory } from './zip-entry.js';
 import { ArchiveError, DEFAULT_ARCHIVE_LIMITS, type ArchiveEntry, type ArchiveIndex, type ArchiveLimits } from './types.js';
 
 export interface ReadArchiveIndexOptions {
-  /** How to read the file: 'sync' only in the rebuild worker (see open-file.ts). Default 'async'. */
-  io?: FileIo;
   limits?: Partial<ArchiveLimits>;
   /**
    * Also read one entry chosen from the listing (e.g. `findComicInfo`) while the file is open, instead
@@ -49,7 +47,7 @@ async function withEntry(
 export async function readArchiveIndex(filePath: string, options: ReadArchiveIndexOptions = {}): Promise<ArchiveIndex> {
   const limits: ArchiveLimits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
   const maxEntryBytes = options.readEntryMaxBytes ?? limits.maxEntryBytes;
-  const { handle, size } = await openArchiveFile(filePath, options.io);
+  const { handle, size } = await openArchiveFile(filePath);
   let detected: ComicFormat | null = null;
   try {
     // Small files (most single-chapter CBZs are not, but many test and web files are) are read in one
