@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import { silentLogger, toLogFormat, type Logger } from './logger.js';
 
 export type CoverFormat = 'jpeg' | 'webp';
@@ -109,6 +109,21 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+let sharpModule: Promise<typeof Sharp> | null = null;
+
+/**
+ * sharp (libvips) is loaded on the first thumbnail, not at import: it costs ~140 ms of a host's
+ * start-up, which is the time to the first rows.
+ */
+function loadSharp(): Promise<typeof Sharp> {
+  sharpModule ??= import('sharp').then(({ default: sharp }) => {
+    // One libvips thread per image: parallelism comes from running `concurrency` images at once.
+    sharp.concurrency(1);
+    return sharp;
+  });
+  return sharpModule;
+}
+
 export function createCoverStore(options: CoverStoreOptions): CoverStore {
   const dir = path.resolve(options.dir);
   const width = Math.max(1, Math.round(options.width ?? 300));
@@ -123,8 +138,6 @@ export function createCoverStore(options: CoverStoreOptions): CoverStore {
   const ext = format === 'webp' ? 'webp' : 'jpg';
   const contentType = format === 'webp' ? 'image/webp' : 'image/jpeg';
 
-  // One libvips thread per image: parallelism comes from running `concurrency` images at once.
-  sharp.concurrency(1);
 
   const jobs = new Map<string, Job>();
   const high: Job[] = []; // newest request first: it is what the user looks at now
@@ -204,6 +217,7 @@ export function createCoverStore(options: CoverStoreOptions): CoverStore {
   }
 
   async function makeThumbnail(input: Buffer): Promise<Buffer> {
+    const sharp = await loadSharp();
     const image = sharp(input, { limitInputPixels: maxInputPixels, failOn: 'error', autoOrient: true })
       // Keep extreme strips (webtoons) bounded: at most 4 widths tall.
       .resize({ width, height: width * 4, fit: 'inside', withoutEnlargement: true });
