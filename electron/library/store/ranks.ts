@@ -30,15 +30,44 @@ function ranksBy(rows: readonly EnrichedRow[], key: (row: EnrichedRow) => SortTu
   return ranks;
 }
 
+/**
+ * The volume a row sorts under: its own, else the one most issues of its series carry. Without this a
+ * single issue with no ComicInfo volume sorts apart from the rest of its series (#6 before #1).
+ */
+function sortVolumes(rows: readonly EnrichedRow[], seriesKeys: readonly string[]): number[] {
+  const counts = new Map<string, Map<number, number>>();
+  rows.forEach((row, i) => {
+    if (row.volume === null) return;
+    const perSeries = counts.get(seriesKeys[i]!) ?? new Map<number, number>();
+    perSeries.set(row.volume, (perSeries.get(row.volume) ?? 0) + 1);
+    counts.set(seriesKeys[i]!, perSeries);
+  });
+  const usual = new Map<string, number>();
+  for (const [series, perSeries] of counts) {
+    let best = -1;
+    let bestCount = 0;
+    for (const [volume, count] of perSeries) {
+      if (count > bestCount || (count === bestCount && volume < best)) {
+        best = volume;
+        bestCount = count;
+      }
+    }
+    usual.set(series, best);
+  }
+  return rows.map((row, i) => row.volume ?? usual.get(seriesKeys[i]!) ?? -1);
+}
+
 export function withGenerationFields(rows: readonly EnrichedRow[]): StoredRow[] {
+  const seriesKeys = rows.map((row) => naturalKey(row.series ?? row.file_name));
+  const volumes = sortVolumes(rows, seriesKeys);
   const fileKeys = rows.map((row) => naturalKey(row.file_name));
   const pathKeys = rows.map((row) => naturalKey(row.path));
   const indexOf = new Map<EnrichedRow, number>(rows.map((row, i) => [row, i]));
   const idx = (row: EnrichedRow) => indexOf.get(row)!;
 
   const series = ranksBy(rows, (r) => [
-    naturalKey(r.series ?? r.file_name),
-    r.volume ?? -1,
+    seriesKeys[idx(r)]!,
+    volumes[idx(r)]!,
     r.number_sort ?? Number.MAX_SAFE_INTEGER,
     naturalKey(r.number ?? ''),
     pathKeys[idx(r)]!,

@@ -219,3 +219,13 @@ describe('helpers', () => {
     expect([...names].sort((a, b) => (naturalKey(a) < naturalKey(b) ? -1 : 1))).toEqual(['Saga 1', 'saga 2', 'Saga 10']);
   });
 });
+
+describe('series order', () => {
+  it('an issue without a volume sorts with its series under the series’ usual volume', () => {
+    const issues = [1, 2, 3, 4].map((n) => row(n, { series: 'Specter', number: String(n), number_sort: n, volume: n === 3 ? null : 1 }));
+    const otherVolume = row(5, { series: 'Specter', number: '1', number_sort: 1, volume: 2 });
+    publish([...issues, otherVolume], 1);
+    const order = new LibraryReader(db).list(query()).rows.map((r) => [r.number, r.volume]);
+    expect(order).toEqual([['1', 1], ['2', 1], ['3', null], ['4', 1], ['1', 2]]);
+  });
+});
