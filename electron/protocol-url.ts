@@ -10,6 +10,7 @@ import path from 'node:path';
 import { LongboxError, toSerializedError } from '../shared/errors.js';
 import { COVER_PROTOCOL } from '../shared/ipc.js';
 import type { LibraryServiceApi } from './library/service-types.js';
+import { contentTypeForExtension } from '../shared/content-types.js';
 
 export const APP_HOST = 'app';
 export const APP_ORIGIN = `${COVER_PROTOCOL}://${APP_HOST}`;
@@ -90,27 +91,11 @@ export function parseLongboxUrl(url: string): LongboxRequest | null {
   }
 }
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 export function contentTypeFor(file: string): string | null {
-  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? null;
+  const ext = path.extname(file);
+  // Source maps are not shipped in the packaged app (electron-builder excludes them): never serve one.
+  return ext.toLowerCase() === '.map' ? null : contentTypeForExtension(ext);
 }
 
 /** Absolute path of an app file under `rendererDir`, or null if it would leave it or is not servable. */
