@@ -71,7 +71,7 @@ describe('preload', () => {
         'subscribe',
       ].sort(),
     );
-    expect(api.capabilities).toEqual({ chooseFolder: true, openFile: true, revealFile: true });
+    expect(api.capabilities).toEqual({ chooseFolder: true, openFile: true, revealFile: true, appMenu: true });
     expect(JSON.stringify(api)).not.toMatch(/ipcRenderer|invoke/);
   });
 

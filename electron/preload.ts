@@ -42,7 +42,7 @@ async function invoke<C extends InvokeChannel>(channel: C, arg: InvokeArg<C>): P
 let readySent = false;
 
 const api: LibraryApi = {
-  capabilities: { chooseFolder: true, openFile: true, revealFile: true },
+  capabilities: { chooseFolder: true, openFile: true, revealFile: true, appMenu: true },
   getStatus: () => invoke('library:get-status', {}),
   listComics: (query) => invoke('library:list-comics', query),
   getComic: (id) => invoke('library:get-comic', { id }),

@@ -82,6 +82,19 @@ describe('library screen', () => {
     expect(api.refreshCalls).toBe(3);
   });
 
+  it('leaves F5 to the desktop app menu when the host has one (one press, one refresh)', async () => {
+    const api = createFakeLibraryApi();
+    api.capabilities = { ...api.capabilities, appMenu: true };
+    await renderApp(api);
+    const event = new KeyboardEvent('keydown', { key: 'F5', bubbles: true, cancelable: true });
+    await act(async () => {
+      window.dispatchEvent(event);
+      await flush();
+    });
+    expect(event.defaultPrevented).toBe(false);
+    expect(api.refreshCalls).toBe(0);
+  });
+
   it('the Refresh button keeps the rows on screen and shows the badge at once', async () => {
     const api = createFakeLibraryApi();
     let release: () => void = () => undefined;

@@ -38,8 +38,9 @@ function Shell() {
 
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
-      if (isRefreshShortcut(e)) {
+      if (isRefreshShortcut(e) && !stores.api.capabilities.appMenu) {
         // In a browser F5 / Ctrl+R would reload the page; here it rebuilds the library instead.
+        // (In the desktop app the menu's accelerator does it: acting here too would refresh twice.)
         e.preventDefault();
         void stores.status.getState().refresh();
         return;

@@ -170,4 +170,6 @@ export interface HostCapabilities {
   chooseFolder: boolean;
   openFile: boolean;
   revealFile: boolean;
+  /** The host's application menu owns the refresh shortcut (F5, Ctrl/Cmd+R): the page must not also act on it. */
+  appMenu?: boolean;
 }
