@@ -100,9 +100,14 @@ export class LibraryReader {
     }
     const where: string[] = [];
     const params: Record<string, string | number> = {};
+    let matches: number | null = null;
     if (match !== null) {
-      where.push('c.id IN (SELECT rowid FROM comics_fts WHERE comics_fts MATCH @match)');
       params.match = match;
+      matches = (this.#stmt('SELECT count(*) AS n FROM comics_fts WHERE comics_fts MATCH @match').get(params) as { n: number }).n;
+      // Few matches: fetch them and sort (fast). Many: walk the rank index in order and keep the
+      // matching rows — the unary + stops SQLite from driving the query by id and sorting 20k rows.
+      const isCommon = matches > Math.max(2000, info.fileCount / 50);
+      where.push(`${isCommon ? '+c.id' : 'c.id'} IN (SELECT rowid FROM comics_fts WHERE comics_fts MATCH @match)`);
     }
     const filter = query.filter ?? {};
     if (filter.hasError === true) where.push('c.error_kind IS NOT NULL');
@@ -114,7 +119,9 @@ export class LibraryReader {
       filter.formats.forEach((format, i) => (params[`format${i}`] = format));
     }
     const from = `FROM comics c LEFT JOIN user_state u ON u.fingerprint = c.fingerprint WHERE ${where.join(' AND ')}`;
-    const total = (this.#stmt(`SELECT count(*) AS n ${from}`).get(params) as { n: number }).n;
+    // Every comic has exactly one FTS row, so a search alone is counted by the FTS index.
+    const total =
+      matches !== null && where.length === 1 ? matches : (this.#stmt(`SELECT count(*) AS n ${from}`).get(params) as { n: number }).n;
     const rows = this.#stmt(`SELECT ${SUMMARY_COLUMNS} ${from} ORDER BY c.${rank} ${direction} LIMIT @limit OFFSET @offset`).all({
       ...params,
       limit: query.limit,

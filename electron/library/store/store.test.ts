@@ -229,3 +229,25 @@ describe('series order', () => {
     expect(order).toEqual([['1', 1], ['2', 1], ['3', null], ['4', 1], ['1', 2]]);
   });
 });
+
+describe('search with a very common term', () => {
+  it('walks the rank index and returns the same page and total as a full sort would', () => {
+    const rows = Array.from({ length: 2600 }, (_, i) =>
+      row(i + 1, { series: `Series ${(i * 7919) % 2600}`, writer: i % 5 === 0 ? 'Rare Writer' : 'Common Writer' }),
+    );
+    publish(rows, 1);
+    const reader = new LibraryReader(db);
+    const common = rows.filter((r) => r.writer === 'Common Writer'); // 2,080 matches: the rank-walk plan
+    const expectedOrder = reader
+      .list(query({ limit: 500, sort: 'series' }))
+      .rows.filter((r) => r.writer === 'Common Writer')
+      .map((r) => r.id);
+    const page = reader.list(query({ q: 'common', limit: 100, sort: 'series' }));
+    expect(page.total).toBe(common.length);
+    expect(page.rows.map((r) => r.id)).toEqual(expectedOrder.slice(0, 100));
+    const deep = reader.list(query({ q: 'common', offset: 2000, limit: 100, sort: 'series', order: 'desc' }));
+    expect(deep.rows).toHaveLength(80);
+    const rare = reader.list(query({ q: 'rare', limit: 1000, filter: { hasError: false } }));
+    expect(rare.total).toBe(520);
+  });
+});
