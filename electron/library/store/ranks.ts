@@ -57,8 +57,13 @@ function sortVolumes(rows: readonly EnrichedRow[], seriesKeys: readonly string[]
   return rows.map((row, i) => row.volume ?? usual.get(seriesKeys[i]!) ?? -1);
 }
 
+/** Series names differ in punctuation between sources ("Cyclone: Rebirth" / "Cyclone - Rebirth"). */
+export function seriesKey(name: string): string {
+  return naturalKey(name.normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, ' ').trim());
+}
+
 export function withGenerationFields(rows: readonly EnrichedRow[]): StoredRow[] {
-  const seriesKeys = rows.map((row) => naturalKey(row.series ?? row.file_name));
+  const seriesKeys = rows.map((row) => seriesKey(row.series ?? row.file_name));
   const volumes = sortVolumes(rows, seriesKeys);
   const fileKeys = rows.map((row) => naturalKey(row.file_name));
   const pathKeys = rows.map((row) => naturalKey(row.path));

@@ -251,3 +251,18 @@ describe('search with a very common term', () => {
     expect(rare.total).toBe(520);
   });
 });
+
+describe('series names from different sources', () => {
+  it('sort together when they differ only in punctuation', () => {
+    publish(
+      [
+        row(1, { series: 'Cyclone - Rebirth', number: '7', number_sort: 7 }),
+        row(2, { series: 'Cyclone: Rebirth', number: '5', number_sort: 5 }),
+        row(3, { series: 'Cyclone - Rebirth', number: '1', number_sort: 1 }),
+        row(4, { series: 'Cyclones', number: '1', number_sort: 1 }),
+      ],
+      1,
+    );
+    expect(new LibraryReader(db).list(query()).rows.map((r) => r.id)).toEqual([3, 2, 1, 4]);
+  });
+});
