@@ -1,6 +1,7 @@
 // Generates the shared 20,000-file library once per run (reused across runs when it already exists).
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generateLibrary } from '../scripts/lib/generate-library.js';
@@ -10,14 +11,15 @@ export const LARGE_FILES = Number(process.env.LONGBOX_E2E_LARGE_FILES ?? 20_000)
 
 export default async function globalSetup(): Promise<void> {
   assertBuilt();
-  const dir = path.join(os.tmpdir(), `longbox-e2e-large-${LARGE_FILES}`);
+  // Keyed by the generator's content, so checkouts with the same generator share one library and a
+  // changed generator gets its own folder (never regenerating another checkout's library under it).
+  const generator = await generatorHash();
+  const dir = path.join(os.tmpdir(), `longbox-e2e-large-${LARGE_FILES}-${generator}`);
   const root = path.join(dir, 'Comics');
   const marker = path.join(dir, 'complete.json');
-  // Regenerated when the generator changed since the library was made.
-  const generator = (await stat(path.join(REPO_ROOT, 'scripts/lib/generate-library.ts'))).mtimeMs;
   let isComplete = false;
   if (existsSync(marker)) {
-    const info = JSON.parse(await readFile(marker, 'utf8')) as { files: number; generator?: number };
+    const info = JSON.parse(await readFile(marker, 'utf8')) as { files: number; generator?: string };
     isComplete = info.files === LARGE_FILES && info.generator === generator;
   }
   if (!isComplete) {
@@ -29,4 +31,12 @@ export default async function globalSetup(): Promise<void> {
   }
   process.env.LONGBOX_E2E_LARGE_LIBRARY = root;
   process.env.LONGBOX_E2E_LARGE_FILES = String(LARGE_FILES);
+}
+
+async function generatorHash(): Promise<string> {
+  const hash = createHash('sha1');
+  for (const file of ['scripts/lib/generate-library.ts', 'scripts/lib/library-plan.ts', 'scripts/lib/cover-art.ts']) {
+    if (existsSync(path.join(REPO_ROOT, file))) hash.update(await readFile(path.join(REPO_ROOT, file)));
+  }
+  return hash.digest('hex').slice(0, 10);
 }
