@@ -1,7 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// Layering (ARCHITECTURE §3): imports only point downwards. Enforced here with no-restricted-imports.
+// Layering (docs/architecture.md §3): imports only point downwards. Enforced here with no-restricted-imports.
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'http', 'net', 'crypto', 'zlib'];
 
 export default tseslint.config(

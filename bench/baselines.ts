@@ -1,5 +1,5 @@
 // The "physical floor" of a cold index, measured in the same run with minimal hand-written pipelines
-// (ARCHITECTURE §8): a raw walk + stat, one tail read per ZIP with 16 reads in flight and no
+// (docs/architecture.md §8): a raw walk + stat, one tail read per ZIP with 16 reads in flight and no
 // database, and a bulk insert of as many rows into an empty SQLite table.
 import { readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';

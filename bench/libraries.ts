@@ -64,7 +64,7 @@ export async function ensureLibrary(
   }
   if (existsSync(root)) rmSync(root, { recursive: true, force: true });
   const started = performance.now();
-  // CBZ only (cbrEvery 0): ARCHITECTURE §8's floors and targets are for a CBZ library.
+  // CBZ only (cbrEvery 0): docs/architecture.md §8's floors and targets are for a CBZ library.
   const result = await generateLibrary({ out: root, files, broken, seed, cbrEvery: 0, ...(onProgress ? { onProgress } : {}) });
   const paths = [...result.files, ...result.broken];
   const next: Marker = { version: MARKER_VERSION, files, seed, broken, bytes: result.bytes, paths };

@@ -483,7 +483,7 @@ export function formatReport(report: BenchReport): string {
     `${t.comparator} ${fmtNum(t.limit, t.limit < 100 ? 2 : 0)} ${t.unit}`,
     t.ratio === null ? '—' : `${t.ratio.toFixed(2)}`,
   ]);
-  out.push(table(['', 'target (ARCHITECTURE §8)', 'measured', 'limit', 'value/limit'], targetRows));
+  out.push(table(['', 'target (docs/architecture.md §8)', 'measured', 'limit', 'value/limit'], targetRows));
   const passed = report.targets.filter((t) => t.pass === true).length;
   const failed = report.targets.filter((t) => t.pass === false).length;
   out.push('');

@@ -1,6 +1,6 @@
 // npm run bench -- [--files 2000,20000,100000] [--out bench-results/latest.json] [--quick] [--seed N] [--no-http] [--cold]
 // Measures responsiveness, rebuild throughput and memory against the machine's own floors and the
-// targets of ARCHITECTURE §8; prints a table and writes a JSON report. See bench/README.md.
+// targets of docs/architecture.md §8; prints a table and writes a JSON report. See bench/README.md.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-// The performance targets of ARCHITECTURE §8, in one place, and their evaluation against a report.
+// The performance targets of docs/architecture.md §8, in one place, and their evaluation against a report.
 // Targets stated "at 100k" are checked at every measured size (smaller libraries must meet them too)
 // unless they are absolute rates derived from the 100k floor (`minFiles`).
 import type { BenchReport, SizeResult, TargetResult } from './report.js';

@@ -1,7 +1,7 @@
 // Cover thumbnails: made with sharp from a comic's cover image, cached on disk keyed by the comic's
 // content fingerprint, made lazily on demand (newest request first) and in the background (prefetch).
 //
-// ARCHITECTURE §4 and §8: thumbnails never block the list; one sharp job per core (libvips threads do
+// docs/architecture.md §4 and §8: thumbnails never block the list; one sharp job per core (libvips threads do
 // not help), so sharp.concurrency(1) and at most `concurrency` jobs at once; the covers the user is
 // looking at come first. Plain Node: never imports electron.
 import { randomBytes } from 'node:crypto';

@@ -1,7 +1,7 @@
 // LibraryService: owns the cache for one library folder. Answers every read at once from the live
 // generation (stale-while-revalidate), runs rebuilds in a separate worker process one at a time
 // across processes (rebuild.lock), coalesces triggers, keeps the old data on any failure, and tells
-// listeners about progress and new generations. See ARCHITECTURE §5.
+// listeners about progress and new generations. See docs/architecture.md §5.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';

@@ -16,7 +16,7 @@ export function createNodeLauncher(options: { execArgv?: string[]; env?: NodeJS.
     const entry = workerEntryPath();
     const child = fork(entry.path, [], {
       execArgv: [...(entry.fromSource ? ['--import', 'tsx'] : []), ...(options.execArgv ?? [])],
-      // 16 reads in flight (ARCHITECTURE §8) need more than libuv's default 4 threads on a cold disk.
+      // 16 reads in flight (docs/architecture.md §8) need more than libuv's default 4 threads on a cold disk.
       env: { UV_THREADPOOL_SIZE: '16', ...(options.env ?? process.env) },
       // The worker's stdout goes to our stderr: the host's stdout is reserved for its one "serving at" line.
       stdio: ['ignore', process.stderr, 'inherit', 'ipc'],

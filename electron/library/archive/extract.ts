@@ -1,5 +1,5 @@
 // readArchiveEntry: one entry's bytes, by the name the index pass listed. Entry names are only compared
-// with other names, never joined to a path on disk (ARCHITECTURE §7).
+// with other names, never joined to a path on disk (docs/architecture.md §7).
 import type { ComicFormat } from '../../../shared/types.js';
 import { openArchiveFile, toUnreadable } from './open-file.js';
 import { readRarEntry } from './rar.js';

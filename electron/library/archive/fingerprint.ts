@@ -1,4 +1,4 @@
-// Content fingerprints that survive renames, moves and remounts (ARCHITECTURE §4), computed from what
+// Content fingerprints that survive renames, moves and remounts (docs/architecture.md §4), computed from what
 // the index pass already read: no extra I/O for archives with a directory.
 import { createHash } from 'node:crypto';
 import type { ReadableFile } from './file-io.js';

@@ -3,7 +3,7 @@
 // Why a custom Extractor instead of createExtractorFromFile / createExtractorFromData:
 // - createExtractorFromData needs the whole archive in memory (a CBR can be hundreds of MB);
 // - createExtractorFromFile writes extracted entries to disk under their archive names (entry names
-//   must never become paths, ARCHITECTURE §7) and opens follow-up volumes by name.
+//   must never become paths, docs/architecture.md §7) and opens follow-up volumes by name.
 // Our subclass reads the archive through the already open file descriptor and keeps extracted bytes in
 // memory, capped at maxBytes. It refuses to open any other file, so volumes fail cleanly.
 //

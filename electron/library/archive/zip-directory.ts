@@ -1,7 +1,7 @@
 // The index pass for ZIP: reads only the central directory from the file's tail. One read of the last
 // ≤ 64 KiB + 22 bytes finds the end record and, for nearly every comic, the whole directory with it; a
 // second read happens only when the directory does not fit. No per-entry I/O (yauzl makes one read per
-// entry and is 17–40× slower here, see ARCHITECTURE §8), and every offset is checked against the size.
+// entry and is 17–40× slower here, see docs/architecture.md §8), and every offset is checked against the size.
 import type { ReadableFile } from './file-io.js';
 import { isUtf8 } from 'node:buffer';
 import { decodeCp437 } from './cp437.js';

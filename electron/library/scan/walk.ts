@@ -1,4 +1,4 @@
-// The walk: readdirSync(withFileTypes) + statSync, the fastest way Node has here (ARCHITECTURE §8:
+// The walk: readdirSync(withFileTypes) + statSync, the fastest way Node has here (docs/architecture.md §8:
 // ≈ find's speed; recursive opendir is 15–20× slower). It runs in the rebuild worker only.
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';

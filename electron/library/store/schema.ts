@@ -36,7 +36,7 @@ export const COMIC_COLUMNS = [
   'added_at INTEGER NOT NULL',
   'changed_at INTEGER NOT NULL',
   // Dense 0-based positions in each sort order, computed when the generation is written: a page at
-  // any depth is an index range seek (`rank_x >= offset`), not an OFFSET scan (ARCHITECTURE §8).
+  // any depth is an index range seek (`rank_x >= offset`), not an OFFSET scan (docs/architecture.md §8).
   'rank_series INTEGER NOT NULL',
   'rank_title INTEGER NOT NULL',
   'rank_added INTEGER NOT NULL',
