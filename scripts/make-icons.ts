@@ -3,6 +3,8 @@
 //                           iconutil exists only on macOS, so no .icns is produced here)
 //   build/icons/NxN.png     Linux (AppImage/deb hicolor sizes)
 //   build/icon.ico          Windows: PNG-compressed ICO entries (valid since Vista), 16–256 px
+//   renderer/public/favicon.ico   the page's icon (16, 32, 48 px), also answered at /favicon.ico
+//   renderer/public/favicon.svg   the same for browsers that take SVG icons
 // Run: `npx tsx scripts/make-icons.ts`. The outputs are small and committed.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +13,8 @@ import sharp from 'sharp';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD = path.join(ROOT, 'build');
+const FAVICON = path.join(ROOT, 'renderer', 'public');
+const FAVICON_SIZES = [16, 32, 48];
 const LINUX_SIZES = [16, 32, 48, 64, 128, 256, 512];
 const ICO_SIZES = [16, 24, 32, 48, 64, 128, 256];
 
@@ -59,6 +63,9 @@ async function main(): Promise<void> {
   await write(path.join(BUILD, 'icon.png'), pngs.get(512)!);
   for (const size of LINUX_SIZES) await write(path.join(BUILD, 'icons', `${size}x${size}.png`), pngs.get(size)!);
   await write(path.join(BUILD, 'icon.ico'), buildIco(ICO_SIZES.map((size) => ({ size, png: pngs.get(size)! }))));
+  await mkdir(FAVICON, { recursive: true });
+  await write(path.join(FAVICON, 'favicon.ico'), buildIco(FAVICON_SIZES.map((size) => ({ size, png: pngs.get(size)! }))));
+  await write(path.join(FAVICON, 'favicon.svg'), svg);
   console.log(`icons:\n  ${written.join('\n  ')}`);
 }
 

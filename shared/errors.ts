@@ -2,6 +2,11 @@
 
 export const ERROR_CODES = [
   'BAD_REQUEST',
+  // Request-level refusals of the HTTP host, each with its own code so a client can tell them apart
+  // (405, 413, 415); they never come from the engine.
+  'METHOD_NOT_ALLOWED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
   'FORBIDDEN',
   'NOT_FOUND',
   'NO_LIBRARY',

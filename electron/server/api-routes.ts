@@ -135,7 +135,7 @@ export async function handleApi(
     const handler = Object.hasOwn(route.methods, method) ? route.methods[method] : undefined;
     if (!handler) {
       const allow = Object.keys(route.methods).join(', ');
-      throw new HttpError(405, 'BAD_REQUEST', `method ${req.method ?? ''} not allowed`, { Allow: allow });
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `method ${req.method ?? ''} not allowed`, { Allow: allow });
     }
     await handler(ctx, { req, res, params, id: m[1] ?? '' });
     return;

@@ -405,12 +405,14 @@ describe('POST /api/comics/:id/state', () => {
     const { port } = await start();
     const res = await post(port, '1', JSON.stringify({ read: true, pad: 'x'.repeat(5000) }));
     expect(res.status).toBe(413);
+    expect(errorCode(res)).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('refuses a non-JSON content type with 415', async () => {
     const { port } = await start();
     const res = await post(port, '1', '{"read":true}', { 'Content-Type': 'text/plain' });
     expect(res.status).toBe(415);
+    expect(errorCode(res)).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('answers 404 for an unknown id and 400 for a bad one', async () => {
@@ -498,6 +500,7 @@ describe('routing errors', () => {
     const res = await rawRequest(port, { method, path: url });
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe(allow);
+    expect(errorCode(res)).toBe('METHOD_NOT_ALLOWED');
   });
 
   it('refuses an absolute-form request target', async () => {

@@ -81,7 +81,7 @@ export function createHttpHost(options: HttpHostOptions): HttpHost {
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      throw new HttpError(405, 'BAD_REQUEST', `method ${req.method ?? ''} not allowed`, { Allow: 'GET, HEAD' });
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `method ${req.method ?? ''} not allowed`, { Allow: 'GET, HEAD' });
     }
     if (!files) throw new HttpError(404, 'NOT_FOUND', 'no user interface is served here (the API is under /api/)');
     await files.serve(req, res, pathname);

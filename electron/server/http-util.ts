@@ -21,6 +21,9 @@ export class HttpError extends Error {
 
 const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   NO_LIBRARY: 409,
@@ -89,7 +92,7 @@ export function sendError(res: http.ServerResponse, err: unknown, logger: Logger
 export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
-    return Promise.reject(new HttpError(413, 'BAD_REQUEST', `body over ${limit} bytes`, { Connection: 'close' }));
+    return Promise.reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `body over ${limit} bytes`, { Connection: 'close' }));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -101,7 +104,7 @@ export function readBody(req: http.IncomingMessage, limit: number): Promise<Buff
       if (size > limit) {
         failed = true;
         req.pause();
-        reject(new HttpError(413, 'BAD_REQUEST', `body over ${limit} bytes`, { Connection: 'close' }));
+        reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `body over ${limit} bytes`, { Connection: 'close' }));
         return;
       }
       chunks.push(chunk);
@@ -122,7 +125,7 @@ export function readBody(req: http.IncomingMessage, limit: number): Promise<Buff
 export async function readJsonBody(req: http.IncomingMessage, limit: number): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new HttpError(415, 'BAD_REQUEST', 'expected Content-Type: application/json');
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'expected Content-Type: application/json');
   }
   const body = await readBody(req, limit);
   try {

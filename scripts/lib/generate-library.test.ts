@@ -198,6 +198,8 @@ describe('generateLibrary', () => {
         for (const field of ['Series', 'Number', 'Volume', 'Year', 'Month', 'Writer', 'Penciller', 'Publisher', 'Genre', 'Summary', 'PageCount', 'LanguageISO']) {
           expect(ci[field], `${rel}: ${field}`).toBeDefined();
         }
+        // A synopsis reads like one: no test strings about escaping in what a user sees.
+        expect(String(ci.Summary), rel).not.toMatch(/escap|<|>/i);
         expect(Number(ci.PageCount)).toBe(images.length);
         expect(ci.Pages.Page).toHaveLength(images.length);
         const front = ci.Pages.Page.find((p) => p['@_Type'] === 'FrontCover');

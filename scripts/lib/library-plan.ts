@@ -177,7 +177,7 @@ function storyTitle(rng: Rng, issue: number): string {
 }
 
 function summary(rng: Rng, series: SeriesPlan, issue: number): string {
-  return `Issue ${issue} of ${series.name}: the ${rng.pick(NOUNS).toLowerCase()} must face the ${rng.pick(ADJECTIVES).toLowerCase()} ${rng.pick(STORY_WORDS).toLowerCase()} before it is too late. Written by ${series.writer}, art by ${series.penciller}. "Quotes" & <brackets> survive XML escaping.`;
+  return `Issue ${issue} of ${series.name}: the ${rng.pick(NOUNS).toLowerCase()} must face the ${rng.pick(ADJECTIVES).toLowerCase()} ${rng.pick(STORY_WORDS).toLowerCase()} before it is too late. Written by ${series.writer} & drawn by ${series.penciller}.`;
 }
 
 function fileBase(series: SeriesPlan, issue: number, year: number): string {
