@@ -38,8 +38,12 @@ export function mockLayout(size = VIEWPORT): () => void {
     configurable: true,
     value(this: HTMLElement, options?: ScrollToOptions) {
       if (options && typeof options.top === 'number') {
+        // Like a browser: no scroll event when the position does not change, and the event comes
+        // later, never from inside the call (a synchronous one re-entered React from its own layout
+        // effects: "flushSync was called from inside a lifecycle method").
+        if (this.scrollTop === options.top) return;
         this.scrollTop = options.top;
-        this.dispatchEvent(new Event('scroll'));
+        queueMicrotask(() => this.dispatchEvent(new Event('scroll')));
       }
     },
   });
