@@ -62,6 +62,11 @@ export interface ComicSummary {
   mtimeMs: number;
   pageCount: number;
   series: string | null;
+  /**
+   * The series this comic belongs to: its normalised name and volume (`cyclone-rebirth~2`), the same for
+   * every issue of the series whatever the punctuation or case of their names. Stable across rebuilds.
+   */
+  seriesKey: string;
   number: string | null;
   volume: number | null;
   title: string | null;

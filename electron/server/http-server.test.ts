@@ -52,6 +52,7 @@ function makeComic(id: number): ComicSummary {
     mtimeMs: 1_700_000_000_000,
     pageCount: 20,
     series: 'Series',
+    seriesKey: 'series',
     number: String(id),
     volume: null,
     title: null,

@@ -48,6 +48,7 @@ export function makeComic(i: number, patch: Partial<ComicSummary> = {}): ComicSu
     mtimeMs: 1_700_000_000_000 + i,
     pageCount: 24,
     series,
+    seriesKey: series.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
     number,
     volume: null,
     title: `Chapter ${number}`,

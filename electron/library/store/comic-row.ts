@@ -46,6 +46,8 @@ export interface EnrichedRow {
 
 export interface StoredRow extends EnrichedRow {
   dup_count: number;
+  /** The series this comic belongs to (series-key.ts): normalised name and volume. */
+  series_key: string;
   rank_series: number;
   rank_title: number;
   rank_added: number;
@@ -55,13 +57,13 @@ export interface StoredRow extends EnrichedRow {
 
 /** The columns a list row needs (no summary, no sources): keeps list queries and JSON small. */
 export const SUMMARY_COLUMNS =
-  'c.id, c.path, c.folder, c.file_name, c.ext, c.format, c.size, c.mtime_ms, c.page_count, c.series, c.number, c.volume, c.title, c.year, c.writer, c.publisher, c.error_kind, c.error_message, c.fingerprint, c.dup_count, c.added_at, coalesce(u.read, 0) AS read';
+  'c.id, c.path, c.folder, c.file_name, c.ext, c.format, c.size, c.mtime_ms, c.page_count, c.series, c.number, c.volume, c.title, c.year, c.writer, c.publisher, c.error_kind, c.error_message, c.fingerprint, c.dup_count, c.added_at, c.series_key, coalesce(u.read, 0) AS read';
 
 export type SummaryRow = Pick<
   StoredRow,
   | 'id' | 'path' | 'folder' | 'file_name' | 'ext' | 'format' | 'size' | 'mtime_ms' | 'page_count'
   | 'series' | 'number' | 'volume' | 'title' | 'year' | 'writer' | 'publisher' | 'error_kind'
-  | 'error_message' | 'fingerprint' | 'dup_count' | 'added_at'
+  | 'error_message' | 'fingerprint' | 'dup_count' | 'added_at' | 'series_key'
 > & { read: number };
 
 export function toComicSummary(row: SummaryRow): ComicSummary {
@@ -76,6 +78,7 @@ export function toComicSummary(row: SummaryRow): ComicSummary {
     mtimeMs: row.mtime_ms,
     pageCount: row.page_count,
     series: row.series,
+    seriesKey: row.series_key,
     number: row.number,
     volume: row.volume,
     title: row.title,

@@ -6,6 +6,7 @@ import type { Db } from './open-database.js';
 import type { EnrichedRow, StoredRow } from './comic-row.js';
 import { COMIC_COLUMNS, createComicsIndexesSql, createComicsTableSql, createFtsTableSql } from './schema.js';
 import { withGenerationFields } from './ranks.js';
+import { BROWSE_TABLES, createBrowseTablesSql, swapBrowseTablesSql, writeNextBrowseTables } from './browse-tables.js';
 
 const COLUMN_NAMES = COMIC_COLUMNS.map((c) => c.split(' ')[0]!);
 const BATCH_SIZE = 2000;
@@ -17,8 +18,15 @@ export interface GenerationMeta {
   durationMs: number;
 }
 
+const GENERATION_TABLES = ['comics', 'comics_fts', ...BROWSE_TABLES];
+
+function dropTables(db: Db, suffix: '_next' | '_prev'): void {
+  db.exec(GENERATION_TABLES.map((table) => `DROP TABLE IF EXISTS ${table}${suffix};`).join(' '));
+}
+
 export function dropLeftovers(db: Db): void {
-  db.exec('DROP TABLE IF EXISTS comics_next; DROP TABLE IF EXISTS comics_fts_next; DROP TABLE IF EXISTS comics_prev; DROP TABLE IF EXISTS comics_fts_prev;');
+  dropTables(db, '_next');
+  dropTables(db, '_prev');
 }
 
 /** Step 1 (slow, concurrent with readers): build comics_next + comics_fts_next from rows in walk order. */
@@ -39,10 +47,11 @@ export function writeNextGeneration(db: Db, rows: readonly EnrichedRow[], genera
     onBatch?.(Math.min(i + BATCH_SIZE, stored.length));
   }
   db.exec(
-    `INSERT INTO comics_fts_next (rowid, series, title, writer, file_name, publisher)
-     SELECT id, coalesce(series, ''), coalesce(title, ''), coalesce(writer, ''), file_name, coalesce(publisher, '') FROM comics_next`,
+    `INSERT INTO comics_fts_next (rowid, series, title, writer, file_name, publisher, folder)
+     SELECT id, coalesce(series, ''), coalesce(title, ''), coalesce(writer, ''), file_name, coalesce(publisher, ''), folder FROM comics_next`,
   );
   for (const sql of createComicsIndexesSql('comics_next', generation)) db.exec(sql);
+  writeNextBrowseTables(db, stored, generation);
   return stored;
 }
 
@@ -51,7 +60,8 @@ export function swapInNextGeneration(db: Db, meta: GenerationMeta, counts: { fil
   const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
   db.transaction(() => {
     db.exec(`ALTER TABLE comics RENAME TO comics_prev; ALTER TABLE comics_next RENAME TO comics;
-             ALTER TABLE comics_fts RENAME TO comics_fts_prev; ALTER TABLE comics_fts_next RENAME TO comics_fts;`);
+             ALTER TABLE comics_fts RENAME TO comics_fts_prev; ALTER TABLE comics_fts_next RENAME TO comics_fts;
+             ${swapBrowseTablesSql()}`);
     setMeta.run('generation', meta.generation);
     setMeta.run('next_id', meta.nextId);
     setMeta.run('built_at', meta.builtAt);
@@ -59,7 +69,51 @@ export function swapInNextGeneration(db: Db, meta: GenerationMeta, counts: { fil
     setMeta.run('file_count', counts.fileCount);
     setMeta.run('error_count', counts.errorCount);
   }).immediate();
-  db.exec('DROP TABLE IF EXISTS comics_prev; DROP TABLE IF EXISTS comics_fts_prev;');
+  dropTables(db, '_prev');
+}
+
+/**
+ * Version of the derived tables' shape (comics columns, FTS columns, the browse tables). Bump it when
+ * that shape changes: a database written by an older version gets its live generation rewritten from
+ * its own rows at open (no file is read again), so the live tables always match this code.
+ */
+export const DERIVED_VERSION = 2;
+
+/** Brings the derived tables up to DERIVED_VERSION (called by migrate on writable connections). */
+export function upgradeDerivedTables(db: Db): void {
+  const version = readMetaNumber(db, 'derived_version') ?? 1;
+  if (version >= DERIVED_VERSION) return;
+  const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  const generation = readMetaNumber(db, 'generation') ?? 0;
+  if (generation === 0) {
+    // Never built: empty tables of the current shape.
+    db.transaction(() => {
+      dropLeftovers(db);
+      db.exec(GENERATION_TABLES.map((table) => `DROP TABLE IF EXISTS ${table};`).join(' '));
+      db.exec(createComicsTableSql('comics'));
+      for (const sql of createComicsIndexesSql('comics', 0)) db.exec(sql);
+      db.exec(createFtsTableSql('comics_fts'));
+      for (const sql of createBrowseTablesSql('live', 0)) db.exec(sql);
+      setMeta.run('derived_version', DERIVED_VERSION);
+    }).immediate();
+    return;
+  }
+  // The rows' own columns are read as they are; the generation-wide ones are computed again.
+  const rows = readLiveRows(db);
+  const hasBrowseTables = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'series'`).get() !== undefined;
+  if (!hasBrowseTables) for (const sql of createBrowseTablesSql('live', generation)) db.exec(sql);
+  writeNextGeneration(db, rows, generation + 1);
+  swapInNextGeneration(
+    db,
+    {
+      generation: generation + 1,
+      nextId: readMetaNumber(db, 'next_id') ?? rows.reduce((max, r) => Math.max(max, r.id + 1), 1),
+      builtAt: readMetaNumber(db, 'built_at') ?? Date.now(),
+      durationMs: readMetaNumber(db, 'last_duration_ms') ?? 0,
+    },
+    { fileCount: rows.length, errorCount: rows.filter((r) => r.error_kind !== null).length },
+  );
+  setMeta.run('derived_version', DERIVED_VERSION);
 }
 
 /** A rescan found no change: the live generation stays, only its age restarts. */

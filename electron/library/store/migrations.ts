@@ -2,6 +2,7 @@
 // user_state is the table that must migrate carefully.
 import type Database from 'better-sqlite3';
 import { createComicsIndexesSql, createComicsTableSql, createFtsTableSql } from './schema.js';
+import { upgradeDerivedTables } from './generation-writer.js';
 
 interface Migration {
   version: number;
@@ -44,11 +45,14 @@ export function migrate(db: Database.Database): void {
   }
   const current = db.pragma('user_version', { simple: true }) as number;
   const pending = MIGRATIONS.filter((m) => m.version > current);
-  if (pending.length === 0) return;
-  db.transaction(() => {
-    for (const m of pending) {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    }
-  }).immediate();
+  if (pending.length > 0) {
+    db.transaction(() => {
+      for (const m of pending) {
+        m.up(db);
+        db.pragma(`user_version = ${m.version}`);
+      }
+    }).immediate();
+  }
+  // The cache tables are derived: they follow the code's shape by rewriting, not by migrations.
+  upgradeDerivedTables(db);
 }

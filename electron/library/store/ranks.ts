@@ -1,5 +1,6 @@
 // Generation-wide fields computed in the worker before writing: duplicate counts and sort ranks.
 import type { EnrichedRow, StoredRow } from './comic-row.js';
+import { seriesIdentity } from './series-key.js';
 
 type SortTuple = Array<string | number>;
 
@@ -34,7 +35,7 @@ function ranksBy(rows: readonly EnrichedRow[], key: (row: EnrichedRow) => SortTu
  * The volume a row sorts under: its own, else the one most issues of its series carry. Without this a
  * single issue with no ComicInfo volume sorts apart from the rest of its series (#6 before #1).
  */
-function sortVolumes(rows: readonly EnrichedRow[], seriesKeys: readonly string[]): number[] {
+function effectiveVolumes(rows: readonly EnrichedRow[], seriesKeys: readonly string[]): Array<number | null> {
   const counts = new Map<string, Map<number, number>>();
   rows.forEach((row, i) => {
     if (row.volume === null) return;
@@ -54,7 +55,7 @@ function sortVolumes(rows: readonly EnrichedRow[], seriesKeys: readonly string[]
     }
     usual.set(series, best);
   }
-  return rows.map((row, i) => row.volume ?? usual.get(seriesKeys[i]!) ?? -1);
+  return rows.map((row, i) => row.volume ?? usual.get(seriesKeys[i]!) ?? null);
 }
 
 /** Series names differ in punctuation between sources ("Cyclone: Rebirth" / "Cyclone - Rebirth"). */
@@ -64,7 +65,8 @@ export function seriesKey(name: string): string {
 
 export function withGenerationFields(rows: readonly EnrichedRow[]): StoredRow[] {
   const seriesKeys = rows.map((row) => seriesKey(row.series ?? row.file_name));
-  const volumes = sortVolumes(rows, seriesKeys);
+  // The same volume groups the issues into series (series_key) and sorts them.
+  const volumes = effectiveVolumes(rows, seriesKeys);
   const fileKeys = rows.map((row) => naturalKey(row.file_name));
   const pathKeys = rows.map((row) => naturalKey(row.path));
   const indexOf = new Map<EnrichedRow, number>(rows.map((row, i) => [row, i]));
@@ -72,7 +74,7 @@ export function withGenerationFields(rows: readonly EnrichedRow[]): StoredRow[] 
 
   const series = ranksBy(rows, (r) => [
     seriesKeys[idx(r)]!,
-    volumes[idx(r)]!,
+    volumes[idx(r)] ?? -1,
     r.number_sort ?? Number.MAX_SAFE_INTEGER,
     naturalKey(r.number ?? ''),
     pathKeys[idx(r)]!,
@@ -89,6 +91,7 @@ export function withGenerationFields(rows: readonly EnrichedRow[]): StoredRow[] 
   return rows.map((row, i) => ({
     ...row,
     dup_count: row.error_kind === null ? dupCounts.get(row.fingerprint)! : 1,
+    series_key: seriesIdentity(row.series ?? row.file_name, volumes[i] ?? null),
     rank_series: series[i]!,
     rank_title: title[i]!,
     rank_added: added[i]!,

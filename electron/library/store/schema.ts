@@ -31,6 +31,8 @@ export const COMIC_COLUMNS = [
   'sources TEXT NOT NULL',
   'fingerprint TEXT NOT NULL',
   'dup_count INTEGER NOT NULL',
+  // Generation-wide like the ranks: the series key depends on the volume most issues of a series carry.
+  'series_key TEXT NOT NULL',
   'error_kind TEXT',
   'error_message TEXT',
   'added_at INTEGER NOT NULL',
@@ -57,10 +59,14 @@ export function createComicsIndexesSql(table: string, generation: number): strin
     `CREATE UNIQUE INDEX idx_${g}_path ON ${table}(path)`,
     `CREATE INDEX idx_${g}_fingerprint ON ${table}(fingerprint)`,
     ...RANK_COLUMNS.map((rank) => `CREATE UNIQUE INDEX idx_${g}_${rank} ON ${table}(${rank})`),
+    // A series' issues in issue order, a folder's comics (and a subtree's, by range on the path).
+    `CREATE INDEX idx_${g}_series_key ON ${table}(series_key, rank_series)`,
+    `CREATE INDEX idx_${g}_folder ON ${table}(folder, rank_series)`,
   ];
 }
 
 export function createFtsTableSql(table: string): string {
   // Contentless: we only need matching rowids, and a contentless table renames cleanly with the swap.
-  return `CREATE VIRTUAL TABLE ${table} USING fts5(series, title, writer, file_name, publisher, content='', tokenize="unicode61 remove_diacritics 2", prefix='2 3')`;
+  // `folder` makes the names of the folders a comic sits in searchable ("Marvel", "2019 Events").
+  return `CREATE VIRTUAL TABLE ${table} USING fts5(series, title, writer, file_name, publisher, folder, content='', tokenize="unicode61 remove_diacritics 2", prefix='2 3')`;
 }

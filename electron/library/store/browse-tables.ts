@@ -1,0 +1,247 @@
+// The series and folder tables of a generation. The worker computes them from the generation's rows
+// (in memory, right after the ranks) and writes them beside comics_next; the swap renames them in with
+// the comics table, so a reader always sees series, folders and comics of the same generation.
+import type { Db } from './open-database.js';
+import type { StoredRow } from './comic-row.js';
+import { naturalKey, seriesKey as seriesSortKey } from './ranks.js';
+
+export const SERIES_COLUMNS = [
+  // Dense 0-based position in name order, also the FTS rowid.
+  'id INTEGER PRIMARY KEY',
+  'key TEXT NOT NULL',
+  'name TEXT NOT NULL',
+  'volume INTEGER',
+  'year INTEGER',
+  'publisher TEXT',
+  'issue_count INTEGER NOT NULL',
+  'cover_id INTEGER NOT NULL',
+  'cover_fingerprint TEXT NOT NULL',
+  'added_at INTEGER NOT NULL',
+  'rank_year INTEGER NOT NULL',
+  'rank_added INTEGER NOT NULL',
+  'rank_issues INTEGER NOT NULL',
+] as const;
+
+export const FOLDER_COLUMNS = [
+  'path TEXT PRIMARY KEY',
+  'parent TEXT',
+  'name TEXT NOT NULL',
+  'name_key TEXT NOT NULL',
+  /** Comics in this folder and every folder below it. */
+  'comic_count INTEGER NOT NULL',
+  /** Comics directly in this folder. */
+  'direct_count INTEGER NOT NULL',
+] as const;
+
+export interface SeriesRow {
+  id: number;
+  key: string;
+  name: string;
+  volume: number | null;
+  year: number | null;
+  publisher: string | null;
+  issue_count: number;
+  cover_id: number;
+  cover_fingerprint: string;
+  added_at: number;
+  rank_year: number;
+  rank_added: number;
+  rank_issues: number;
+}
+
+export interface FolderRow {
+  path: string;
+  parent: string | null;
+  name: string;
+  name_key: string;
+  comic_count: number;
+  direct_count: number;
+}
+
+/** Table names of one side of the swap: the live tables or the next generation's. */
+export function browseTableNames(side: 'live' | 'next'): { series: string; seriesFts: string; folders: string } {
+  const suffix = side === 'next' ? '_next' : '';
+  return { series: `series${suffix}`, seriesFts: `series_fts${suffix}`, folders: `folders${suffix}` };
+}
+
+export function createBrowseTablesSql(side: 'live' | 'next', generation: number): string[] {
+  const t = browseTableNames(side);
+  const g = `g${generation}`;
+  return [
+    `CREATE TABLE ${t.series} (${SERIES_COLUMNS.join(', ')}) STRICT`,
+    `CREATE VIRTUAL TABLE ${t.seriesFts} USING fts5(name, publisher, content='', tokenize="unicode61 remove_diacritics 2", prefix='2 3')`,
+    `CREATE TABLE ${t.folders} (${FOLDER_COLUMNS.join(', ')}) STRICT, WITHOUT ROWID`,
+  ].concat(browseIndexesSql(side, g));
+}
+
+function browseIndexesSql(side: 'live' | 'next', g: string): string[] {
+  const t = browseTableNames(side);
+  return [
+    `CREATE UNIQUE INDEX idx_${g}_series_key_unique ON ${t.series}(key)`,
+    `CREATE UNIQUE INDEX idx_${g}_series_rank_year ON ${t.series}(rank_year)`,
+    `CREATE UNIQUE INDEX idx_${g}_series_rank_added ON ${t.series}(rank_added)`,
+    `CREATE UNIQUE INDEX idx_${g}_series_rank_issues ON ${t.series}(rank_issues)`,
+    `CREATE INDEX idx_${g}_folders_parent ON ${t.folders}(parent, name_key)`,
+  ];
+}
+
+type SortTuple = Array<string | number>;
+
+function compareTuples(a: SortTuple, b: SortTuple): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x < y) return -1;
+    if (x > y) return 1;
+  }
+  return 0;
+}
+
+function mostCommon(values: ReadonlyArray<string | null>): string | null {
+  const counts = new Map<string, number>();
+  let best: string | null = null;
+  let bestCount = 0;
+  // First seen wins ties: values come in issue order, so the first issue's spelling is the default.
+  for (const value of values) {
+    if (value === null) continue;
+    const count = (counts.get(value) ?? 0) + 1;
+    counts.set(value, count);
+    if (count > bestCount) {
+      best = value;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function stripExtension(fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  return dot > 0 ? fileName.slice(0, dot) : fileName;
+}
+
+/** One row per series key, with its name, counts, cover and sort positions. */
+export function seriesRowsOf(rows: readonly StoredRow[]): SeriesRow[] {
+  const groups = new Map<string, StoredRow[]>();
+  for (const row of rows) {
+    const group = groups.get(row.series_key);
+    if (group) group.push(row);
+    else groups.set(row.series_key, [row]);
+  }
+  const built: Array<Omit<SeriesRow, 'id' | 'rank_year' | 'rank_added' | 'rank_issues'> & { sortName: string }> = [];
+  for (const [key, group] of groups) {
+    group.sort((a, b) => a.rank_series - b.rank_series);
+    const cover = group.find((r) => r.error_kind === null) ?? group[0]!;
+    const name = mostCommon(group.map((r) => r.series)) ?? stripExtension(group[0]!.file_name);
+    let year: number | null = null;
+    let addedAt = 0;
+    let volume: number | null = null;
+    for (const r of group) {
+      if (r.year !== null && (year === null || r.year < year)) year = r.year;
+      if (r.added_at > addedAt) addedAt = r.added_at;
+      volume ??= r.volume;
+    }
+    const tilde = key.lastIndexOf('~');
+    built.push({
+      key,
+      name,
+      // The key carries the volume the series is grouped under (also for issues without one).
+      volume: tilde >= 0 ? Number(key.slice(tilde + 1)) : volume,
+      year,
+      publisher: mostCommon(group.map((r) => r.publisher)),
+      issue_count: group.length,
+      cover_id: cover.id,
+      cover_fingerprint: cover.fingerprint,
+      added_at: addedAt,
+      sortName: seriesSortKey(name),
+    });
+  }
+  // Name order is the comics' series order: normalised name, volume, then the key for ties.
+  built.sort((a, b) => compareTuples([a.sortName, a.volume ?? -1, a.key], [b.sortName, b.volume ?? -1, b.key]));
+  const ranks = (key: (s: (typeof built)[number]) => SortTuple): Int32Array => {
+    const order = built.map((_, i) => i).sort((a, b) => compareTuples([...key(built[a]!), a], [...key(built[b]!), b]));
+    const out = new Int32Array(built.length);
+    order.forEach((index, rank) => (out[index] = rank));
+    return out;
+  };
+  const byYear = ranks((s) => [s.year ?? Number.MAX_SAFE_INTEGER]);
+  const byAdded = ranks((s) => [s.added_at]);
+  const byIssues = ranks((s) => [s.issue_count]);
+  return built.map(({ sortName: _sortName, ...s }, i) => ({
+    ...s,
+    id: i,
+    rank_year: byYear[i]!,
+    rank_added: byAdded[i]!,
+    rank_issues: byIssues[i]!,
+  }));
+}
+
+/** Every folder that holds a comic at any depth, with direct and recursive counts; '' is the root. */
+export function folderRowsOf(rows: readonly StoredRow[]): FolderRow[] {
+  const folders = new Map<string, FolderRow>();
+  const ensure = (path: string): FolderRow => {
+    let folder = folders.get(path);
+    if (!folder) {
+      const slash = path.lastIndexOf('/');
+      const name = path === '' ? '' : path.slice(slash + 1);
+      folder = {
+        path,
+        parent: path === '' ? null : slash < 0 ? '' : path.slice(0, slash),
+        name,
+        name_key: naturalKey(name),
+        comic_count: 0,
+        direct_count: 0,
+      };
+      folders.set(path, folder);
+    }
+    return folder;
+  };
+  ensure('');
+  for (const row of rows) {
+    ensure(row.folder).direct_count++;
+    // Walk up until a folder that already counted this path's ancestors would be reached again.
+    let path: string | null = row.folder;
+    while (path !== null) {
+      const folder = ensure(path);
+      folder.comic_count++;
+      path = folder.parent;
+    }
+  }
+  return [...folders.values()];
+}
+
+const BATCH = 2000;
+
+/** Writes series_next, series_fts_next and folders_next for the rows of the next generation. */
+export function writeNextBrowseTables(db: Db, rows: readonly StoredRow[], generation: number): void {
+  const t = browseTableNames('next');
+  for (const sql of createBrowseTablesSql('next', generation)) db.exec(sql);
+  const series = seriesRowsOf(rows);
+  const folders = folderRowsOf(rows);
+  const insertSeries = db.prepare(
+    `INSERT INTO ${t.series} (${SERIES_COLUMNS.map((c) => c.split(' ')[0]).join(', ')}) VALUES (${SERIES_COLUMNS.map((c) => '@' + c.split(' ')[0]).join(', ')})`,
+  );
+  const insertFts = db.prepare(`INSERT INTO ${t.seriesFts} (rowid, name, publisher) VALUES (?, ?, ?)`);
+  const insertFolder = db.prepare(
+    `INSERT INTO ${t.folders} (${FOLDER_COLUMNS.map((c) => c.split(' ')[0]).join(', ')}) VALUES (${FOLDER_COLUMNS.map((c) => '@' + c.split(' ')[0]).join(', ')})`,
+  );
+  const writeSeries = db.transaction((batch: readonly SeriesRow[]) => {
+    for (const s of batch) {
+      insertSeries.run(s);
+      insertFts.run(s.id, s.name, s.publisher ?? '');
+    }
+  });
+  const writeFolders = db.transaction((batch: readonly FolderRow[]) => {
+    for (const f of batch) insertFolder.run(f);
+  });
+  for (let i = 0; i < series.length; i += BATCH) writeSeries(series.slice(i, i + BATCH));
+  for (let i = 0; i < folders.length; i += BATCH) writeFolders(folders.slice(i, i + BATCH));
+}
+
+/** Inside the swap transaction: live → _prev, _next → live. */
+export function swapBrowseTablesSql(): string {
+  return ['series', 'series_fts', 'folders']
+    .map((table) => `ALTER TABLE ${table} RENAME TO ${table}_prev; ALTER TABLE ${table}_next RENAME TO ${table};`)
+    .join(' ');
+}
+
+export const BROWSE_TABLES = ['series', 'series_fts', 'folders'] as const;
