@@ -87,6 +87,7 @@ function fakeService(): LibraryServiceApi & { emit(event: LibraryEvent): void; l
     getCover: vi.fn(async () => ({ data: Buffer.from('x'), contentType: 'image/jpeg' })),
     getComicPath: vi.fn(async (id: number) => `/comics/${id}.cbz`),
     refresh: vi.fn(),
+    retryComic: vi.fn(async () => {}),
     setUserState: vi.fn(async () => ({ read: true, lastPage: null, favourite: false })),
     subscribe: vi.fn((listener: (event: LibraryEvent) => void) => {
       listeners.add(listener);
@@ -173,6 +174,8 @@ describe('IPC router: valid calls reach the library and come back as IpcResult',
     expect(backend.openPath).toHaveBeenCalledWith('/comics/9.cbz');
     expect(await call('comic:reveal', { id: 10 })).toEqual({ ok: true, value: undefined });
     expect(backend.revealPath).toHaveBeenCalledWith('/comics/10.cbz');
+    expect(await call('comic:retry', { id: 11 })).toEqual({ ok: true, value: undefined });
+    expect(service.retryComic).toHaveBeenCalledWith(11);
   });
 
   it('fills in the query defaults from the schema', async () => {
@@ -236,6 +239,8 @@ describe('IPC router: argument validation', () => {
     ['comic:open', [{ path: '/bin/sh' }]],
     ['comic:reveal', [{ id: '../../etc/passwd' }]],
     ['comic:reveal', [{ id: 2, extra: true }]],
+    ['comic:retry', [{ id: 0 }]],
+    ['comic:retry', [{ id: 2, path: '/etc/passwd' }]],
   ];
   // Short labels: the huge strings stay out of the test names.
   const bad = table.map(([channel, args]) => [channel, JSON.stringify(args).slice(0, 60), args] as const);

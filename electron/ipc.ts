@@ -203,6 +203,7 @@ export function createIpcRouter(backend: IpcBackend, deps: IpcRouterDeps): IpcRo
     'library:open-sample': () => backend.openSampleLibrary(),
     'comic:open': ({ id }) => openComic(id),
     'comic:reveal': ({ id }) => revealComic(id),
+    'comic:retry': ({ id }) => requireService().retryComic(id),
   };
 
   async function dispatch<C extends InvokeChannel>(channel: C, event: IpcEventLike, args: unknown[]): Promise<IpcResult<InvokeResult<C>>> {

@@ -67,6 +67,7 @@ describe('preload', () => {
         'openSampleLibrary',
         'refresh',
         'revealComic',
+        'retryComic',
         'setUserState',
         'subscribe',
       ].sort(),
@@ -86,6 +87,7 @@ describe('preload', () => {
     await api.openSampleLibrary();
     await api.openComic(4);
     await api.revealComic(5);
+    await api.retryComic(6);
     expect(fake.invoked).toEqual([
       { channel: 'library:get-status', args: [{}] },
       { channel: 'library:list-comics', args: [{ offset: 0, limit: 10, sort: 'series', order: 'asc' }] },
@@ -97,6 +99,7 @@ describe('preload', () => {
       { channel: 'library:open-sample', args: [{}] },
       { channel: 'comic:open', args: [{ id: 4 }] },
       { channel: 'comic:reveal', args: [{ id: 5 }] },
+      { channel: 'comic:retry', args: [{ id: 6 }] },
     ]);
     expect(new Set(fake.invoked.map((call) => call.channel))).toEqual(new Set(INVOKE_CHANNELS));
   });

@@ -53,6 +53,7 @@ const api: LibraryApi = {
   openSampleLibrary: () => invoke('library:open-sample', {}),
   openComic: (id) => invoke('comic:open', { id }),
   revealComic: (id) => invoke('comic:reveal', { id }),
+  retryComic: (id) => invoke('comic:retry', { id }),
   coverUrl: (id, fingerprint) => coverProtocolUrl(id, fingerprint),
   subscribe(listener: (event: LibraryEvent) => void): () => void {
     // The IpcRendererEvent (it carries `sender`, i.e. ipcRenderer) never reaches the page.

@@ -28,6 +28,8 @@ export interface LibraryApi {
   openSampleLibrary(): Promise<LibraryInfo>;
   openComic(id: number): Promise<void>;
   revealComic(id: number): Promise<void>;
+  /** Reads this comic's file again (a rebuild starts; the row changes when it lands). */
+  retryComic(id: number): Promise<void>;
   /** URL of the cover thumbnail; `fingerprint` busts the browser cache when the file changes. */
   coverUrl(id: number, fingerprint: string): string;
   /** Returns the unsubscribe function. */

@@ -17,6 +17,7 @@ export type InvokeMap = {
   'library:open-sample': (arg: Record<string, never>) => LibraryInfo;
   'comic:open': (arg: { id: number }) => void;
   'comic:reveal': (arg: { id: number }) => void;
+  'comic:retry': (arg: { id: number }) => void;
 };
 export type InvokeChannel = keyof InvokeMap;
 export type InvokeArg<C extends InvokeChannel> = Parameters<InvokeMap[C]>[0];
@@ -36,6 +37,7 @@ export const invokeSchemas = {
   'library:open-sample': empty,
   'comic:open': byId,
   'comic:reveal': byId,
+  'comic:retry': byId,
 } satisfies { [C in InvokeChannel]: z.ZodType<InvokeArg<C>, unknown> };
 
 export const INVOKE_CHANNELS = Object.keys(invokeSchemas) as InvokeChannel[];

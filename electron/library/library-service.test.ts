@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -232,6 +232,26 @@ describe('LibraryService', () => {
     expect((await service.getComic(moved.id)).userState).toMatchObject({ read: true, lastPage: 2 });
     const unread = await service.listComics({ ...ALL, filter: { unread: true } });
     expect(unread.total).toBe(3);
+  });
+
+  it('retryComic reads that one file again although its size and mtime did not change', async () => {
+    const file = writeComic(root, 'Retry.cbz', { series: 'Aaaa', pages: 3 });
+    const service = await start();
+    const [item] = (await service.listComics(ALL)).items;
+    expect(item!.series).toBe('Aaaa');
+    // Same length, same mtime: a plain refresh keeps the old row.
+    const { mtime, size } = statSync(file);
+    writeComic(root, 'Retry.cbz', { series: 'Bbbb', pages: 3 });
+    utimesSync(file, mtime, mtime);
+    expect(statSync(file).size).toBe(size);
+    service.refresh();
+    await service.whenIdle();
+    expect((await service.listComics(ALL)).items[0]!.series).toBe('Aaaa');
+    await service.retryComic(item!.id);
+    await service.whenIdle();
+    const [after] = (await service.listComics(ALL)).items;
+    expect(after).toMatchObject({ id: item!.id, series: 'Bbbb' });
+    await expect(service.retryComic(999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('details, covers and paths only for known ids', async () => {

@@ -104,6 +104,8 @@ export class LibraryService implements LibraryServiceApi {
   #otherOwner = false;
   #job: RunningJob | null = null;
   #runOnceMore = false;
+  /** Files to read again in the next rebuild even when unchanged (retryComic). */
+  readonly #reread = new Set<string>();
   #worker: WorkerHandle | null = null;
   #firstGeneration: Deferred;
   #autoFailures = 0;
@@ -302,6 +304,13 @@ export class LibraryService implements LibraryServiceApi {
     this.#trigger('user');
   }
 
+  async retryComic(id: number): Promise<void> {
+    const { path } = this.#row(id);
+    this.#reread.add(path);
+    this.#logger.info(`retry requested for ${path}`);
+    this.#trigger('user');
+  }
+
   #trigger(trigger: Trigger): void {
     if (this.#closed) return;
     if (this.#job) {
@@ -385,12 +394,19 @@ export class LibraryService implements LibraryServiceApi {
           concurrency: this.#options.concurrency ?? 16,
           maxFileMs: 30_000,
           force: false,
+          reread: this.#takeRereads(),
           ...(this.#options.nativeBinding ? { nativeBinding: this.#options.nativeBinding } : {}),
         },
       });
     } catch (err) {
       this.#finishJob({ ok: false, code: 'ENGINE_EXITED', message: `The rebuild worker could not be started: ${(err as Error).message}` });
     }
+  }
+
+  #takeRereads(): string[] {
+    const paths = [...this.#reread];
+    this.#reread.clear();
+    return paths;
   }
 
   #onWorkerMessage(message: WorkerMessage): void {

@@ -57,6 +57,16 @@ describe('rebuild job', () => {
     expect(row!.path).toBe('Image/Saga/Saga 054 (2018) (Digital).cbz');
   });
 
+  it('re-reads a file named in `reread` although it is unchanged (Retry this file), keeping its id', async () => {
+    const paths = writeLibrary(root, 5);
+    await rebuild();
+    const before = rows().find((r) => r.path === paths[2])!;
+    const again = await rebuild({ options: { concurrency: 4, maxFileMs: 10_000, force: false, reread: [paths[2]!] } });
+    expect(again.opened).toEqual([paths[2]]);
+    expect(again.stats).toMatchObject({ reused: 4, opened: 1 });
+    expect(rows().find((r) => r.path === paths[2])!.id).toBe(before.id);
+  });
+
   it('never re-reads unchanged files; re-reads changed ones; keeps ids', async () => {
     const paths = writeLibrary(root, 30);
     const first = await rebuild();

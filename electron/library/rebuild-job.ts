@@ -111,10 +111,12 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     const stamp = now();
     let inodesChanged = 0;
 
+    const reread = new Set(options.reread ?? []);
     walkFiles.forEach((file, index) => {
       const previous = byPath.get(file.path);
-      // Rows that failed for a passing reason (unreadable, timeout) are always tried again.
-      const isRetryable = previous?.error_kind === 'unreadable' || previous?.error_kind === 'timeout';
+      // Rows that failed for a passing reason (unreadable, timeout) are always tried again, and so is
+      // a file the user asked to retry.
+      const isRetryable = previous?.error_kind === 'unreadable' || previous?.error_kind === 'timeout' || reread.has(file.path);
       if (previous && !options.force && !isRetryable && previous.size === file.size && previous.mtime_ms === file.mtimeMs) {
         if (previous.inode !== file.ino) inodesChanged++;
         kept.push({ index, id: previous.id, file, isMove: false });

@@ -20,6 +20,8 @@ export interface LibraryServiceApi {
   getComicPath(id: number): Promise<string>;
   /** Starts a rebuild now, or sets "run once more" if one is running. Returns at once. */
   refresh(reason?: string): void;
+  /** Reads this comic's file again in a rebuild started now (or right after the running one). */
+  retryComic(id: number): Promise<void>;
   setUserState(id: number, patch: Partial<UserState>): Promise<UserState>;
   /** Returns the unsubscribe function. */
   subscribe(listener: (event: LibraryEvent) => void): () => void;

@@ -11,6 +11,8 @@ export interface RebuildOptions {
   maxFileMs: number;
   /** Re-read every file even when size and mtime are unchanged. */
   force: boolean;
+  /** Paths (relative, as stored) to read again even when unchanged: "Retry this file". */
+  reread?: string[];
   /**
    * Path of a better-sqlite3 native binding built for the runtime the worker runs in (Electron's ABI
    * during development, where node_modules holds the Node build); undefined = the default one.

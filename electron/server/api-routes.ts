@@ -92,6 +92,11 @@ const setState: Handler = async ({ service }, { req, res, id }) => {
   sendJson(res, 200, await service.setUserState(comicId, patch.value));
 };
 
+const retry: Handler = async ({ service }, { res, id }) => {
+  await service.retryComic(parseComicId(id));
+  sendJson(res, 202, { accepted: true });
+};
+
 const refresh: Handler = ({ service }, { res }) => {
   service.refresh('http');
   sendJson(res, 202, { accepted: true });
@@ -114,6 +119,7 @@ const ROUTES: readonly Route[] = [
   { pattern: /^\/api\/comics\/([^/]+)$/, methods: { GET: getComic } },
   { pattern: /^\/api\/comics\/([^/]+)\/cover$/, methods: { GET: getCover } },
   { pattern: /^\/api\/comics\/([^/]+)\/state$/, methods: { POST: setState } },
+  { pattern: /^\/api\/comics\/([^/]+)\/retry$/, methods: { POST: retry } },
   { pattern: /^\/api\/cache\/refresh$/, methods: { POST: refresh } },
   { pattern: /^\/api\/cache\/stats$/, methods: { GET: stats } },
   { pattern: /^\/api\/library$/, methods: { GET: library } },

@@ -56,6 +56,9 @@ class ScriptedLibraryService implements LibraryServiceApi {
     this.current = s;
     for (const l of this.listeners) l({ type: 'status', status: s });
   }
+  async retryComic(): Promise<void> {
+    this.refresh('retry');
+  }
   refresh(reason?: string): void {
     this.refreshReasons.push(reason ?? '');
     this.idle = (async () => {

@@ -139,6 +139,11 @@ class FakeLibraryService implements LibraryServiceApi {
   refresh(): void {
     this.refreshes++;
   }
+  readonly retried: number[] = [];
+  async retryComic(id: number): Promise<void> {
+    if (!this.comics.has(id)) throw new LongboxError('NOT_FOUND', `no comic ${id}`);
+    this.retried.push(id);
+  }
   async setUserState(id: number, patch: Partial<UserState>): Promise<UserState> {
     if (!this.comics.has(id)) throw new LongboxError('NOT_FOUND', `no comic ${id}`);
     const next = { ...(this.states.get(id) ?? { read: false, lastPage: null, favourite: false }), ...patch };
@@ -439,6 +444,16 @@ describe('cache and library routes', () => {
     expect(res.status).toBe(202);
     expect(json(res)).toEqual({ accepted: true });
     expect(service.refreshes).toBe(1);
+  });
+
+  it('POST /api/comics/:id/retry → 202, the service re-reads that comic; unknown id 404', async () => {
+    const { port, service } = await start();
+    const res = await rawRequest(port, { method: 'POST', path: '/api/comics/2/retry' });
+    expect(res.status).toBe(202);
+    expect(service.retried).toEqual([2]);
+    const unknown = await rawRequest(port, { method: 'POST', path: '/api/comics/99/retry' });
+    expect(unknown.status).toBe(404);
+    expect((await rawRequest(port, { method: 'GET', path: '/api/comics/2/retry' })).status).toBe(405);
   });
 
   it('refuses a cross-origin refresh (a form post from another site)', async () => {

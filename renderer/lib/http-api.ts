@@ -156,6 +156,9 @@ export function createHttpApi(baseUrl: string, options: HttpApiOptions = {}): Ht
     revealComic: async () => {
       throw new LongboxError('UNSUPPORTED', 'Revealing a file is not available in the browser.');
     },
+    retryComic: async (id: number) => {
+      await request<unknown>('POST', `/api/comics/${encodeURIComponent(String(id))}/retry`);
+    },
     coverUrl: (id: number, fingerprint: string) =>
       withToken(`/api/comics/${encodeURIComponent(String(id))}/cover?v=${encodeURIComponent(fingerprint)}`),
     subscribe: (listener) => {

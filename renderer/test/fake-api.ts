@@ -83,6 +83,8 @@ export interface FakeLibraryApi extends LibraryApi {
   listCalls: ComicQuery[];
   getComicCalls: number[];
   refreshCalls: number;
+  /** Ids passed to retryComic. */
+  retried: number[];
   userStateCalls: Array<{ id: number; patch: Partial<UserState> }>;
   /** When true, listComics answers only when the test calls `held[i].resolve()`. */
   hold: boolean;
@@ -146,6 +148,7 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
     listCalls: [],
     getComicCalls: [],
     refreshCalls: 0,
+    retried: [],
     userStateCalls: [],
     hold: false,
     held: [],
@@ -239,6 +242,9 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
     },
     async openComic() {},
     async revealComic() {},
+    async retryComic(id: number) {
+      fake.retried.push(id);
+    },
     coverUrl: (id, fingerprint) => `data:image/gif;base64,R0lGODlhAQABAAAAACw=#${id}-${fingerprint}`,
     subscribe(listener) {
       listeners.add(listener);
