@@ -79,6 +79,8 @@ export interface ComicSummary {
   /** Number of files in the library with the same fingerprint (1 = unique). */
   duplicateCount: number;
   read: boolean;
+  /** Last page read (0-based, UserState.lastPage); null when never opened. The grid's progress bar. */
+  lastPage: number | null;
   /** When this file was first seen in the library (epoch ms). */
   addedAt: number;
 }

@@ -64,6 +64,7 @@ function makeComic(id: number): ComicSummary {
     fingerprint: `fp${id}`,
     duplicateCount: 1,
     read: false,
+    lastPage: null,
     addedAt: 1_700_000_000_000,
   };
 }

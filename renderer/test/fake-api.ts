@@ -60,6 +60,7 @@ export function makeComic(i: number, patch: Partial<ComicSummary> = {}): ComicSu
     fingerprint: `fp${i + 1}`,
     duplicateCount: 1,
     read: false,
+    lastPage: null,
     addedAt: 1_700_000_000_000 + i * 1000,
     ...patch,
   };
@@ -215,7 +216,7 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
           .filter((c) => c.fingerprint === comic.fingerprint && c.id !== comic.id)
           .map((c) => ({ id: c.id, path: c.path })),
         lastChangedAt: comic.mtimeMs,
-        userState: { read: comic.read, lastPage: null, favourite: false },
+        userState: { read: comic.read, lastPage: comic.lastPage, favourite: false },
       };
       return detail;
     },
@@ -227,7 +228,8 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
       const comic = fake.comics.find((c) => c.id === id);
       if (!comic) throw new LongboxError('NOT_FOUND', `no comic ${id}`);
       if (patch.read !== undefined) comic.read = patch.read;
-      return { read: comic.read, lastPage: null, favourite: false };
+      if (patch.lastPage !== undefined) comic.lastPage = patch.lastPage;
+      return { read: comic.read, lastPage: comic.lastPage, favourite: false };
     },
     async getLibrary() {
       return fake.library;

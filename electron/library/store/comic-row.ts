@@ -57,14 +57,14 @@ export interface StoredRow extends EnrichedRow {
 
 /** The columns a list row needs (no summary, no sources): keeps list queries and JSON small. */
 export const SUMMARY_COLUMNS =
-  'c.id, c.path, c.folder, c.file_name, c.ext, c.format, c.size, c.mtime_ms, c.page_count, c.series, c.number, c.volume, c.title, c.year, c.writer, c.publisher, c.error_kind, c.error_message, c.fingerprint, c.dup_count, c.added_at, c.series_key, coalesce(u.read, 0) AS read';
+  'c.id, c.path, c.folder, c.file_name, c.ext, c.format, c.size, c.mtime_ms, c.page_count, c.series, c.number, c.volume, c.title, c.year, c.writer, c.publisher, c.error_kind, c.error_message, c.fingerprint, c.dup_count, c.added_at, c.series_key, coalesce(u.read, 0) AS read, u.last_page AS last_page';
 
 export type SummaryRow = Pick<
   StoredRow,
   | 'id' | 'path' | 'folder' | 'file_name' | 'ext' | 'format' | 'size' | 'mtime_ms' | 'page_count'
   | 'series' | 'number' | 'volume' | 'title' | 'year' | 'writer' | 'publisher' | 'error_kind'
   | 'error_message' | 'fingerprint' | 'dup_count' | 'added_at' | 'series_key'
-> & { read: number };
+> & { read: number; last_page: number | null };
 
 export function toComicSummary(row: SummaryRow): ComicSummary {
   return {
@@ -90,6 +90,7 @@ export function toComicSummary(row: SummaryRow): ComicSummary {
     fingerprint: row.fingerprint,
     duplicateCount: row.dup_count,
     read: row.read === 1,
+    lastPage: row.last_page ?? null,
     addedAt: row.added_at,
   };
 }

@@ -130,10 +130,10 @@ export class LibraryReader {
     return { rows, total, generation: info.generation };
   }
 
-  getRow(id: number): (StoredRow & { read: number }) | undefined {
+  getRow(id: number): (StoredRow & { read: number; last_page: number | null }) | undefined {
     return this.#stmt(
-      'SELECT c.*, coalesce(u.read, 0) AS read FROM comics c LEFT JOIN user_state u ON u.fingerprint = c.fingerprint WHERE c.id = ?',
-    ).get(id) as (StoredRow & { read: number }) | undefined;
+      'SELECT c.*, coalesce(u.read, 0) AS read, u.last_page AS last_page FROM comics c LEFT JOIN user_state u ON u.fingerprint = c.fingerprint WHERE c.id = ?',
+    ).get(id) as (StoredRow & { read: number; last_page: number | null }) | undefined;
   }
 
   duplicatesOf(fingerprint: string, exceptId: number): Array<{ id: number; path: string }> {

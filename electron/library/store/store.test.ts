@@ -168,6 +168,17 @@ describe('list queries', () => {
     expect(reader.userState('fp1')).toEqual({ read: true, lastPage: 3, favourite: false });
     expect(reader.list(query({ sort: 'file', limit: 1 })).rows[0]!.read).toBe(1);
   });
+
+  it('list rows and getRow carry the last page read (the grid shows progress)', () => {
+    writeUserState(db, 'fp2', { read: false, lastPage: 7, favourite: false }, 1);
+    const reader = new LibraryReader(db);
+    const rows = reader.list(query({ limit: 500 })).rows;
+    expect(rows.find((r) => r.fingerprint === 'fp2')!.last_page).toBe(7);
+    expect(rows.find((r) => r.fingerprint === 'fp3')!.last_page).toBeNull();
+    expect(reader.list(query({ filter: { unread: true }, limit: 500 })).rows.find((r) => r.fingerprint === 'fp2')!.last_page).toBe(7);
+    const id = rows.find((r) => r.fingerprint === 'fp2')!.id;
+    expect(reader.getRow(id)!.last_page).toBe(7);
+  });
 });
 
 describe('helpers', () => {
