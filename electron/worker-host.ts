@@ -4,7 +4,7 @@
 import { utilityProcess } from 'electron';
 import type { Logger } from './library/logger.js';
 import type { WorkerLauncher } from './library/worker-protocol.js';
-import { adaptWorkerChild, chooseLauncherKind, minimalEnv } from './worker-launch.js';
+import { adaptWorkerChild, chooseLauncherKind, workerEnv } from './worker-launch.js';
 
 export const WORKER_SERVICE_NAME = 'library-engine';
 
@@ -13,8 +13,7 @@ export function createUtilityLauncher(workerEntryPath: string, logger: Logger): 
     const child = utilityProcess.fork(workerEntryPath, [], {
       serviceName: WORKER_SERVICE_NAME,
       stdio: 'pipe',
-      // 16 archive reads in flight need more than libuv's default 4 threads on a cold disk.
-      env: { ...minimalEnv(process.env, process.platform), UV_THREADPOOL_SIZE: '16' },
+      env: workerEnv(),
     });
     child.once('spawn', () => logger.info(`[engine pid=${child.pid ?? '?'}] started`));
     return adaptWorkerChild(child, logger);

@@ -41,8 +41,12 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 /** Serialise anything thrown into the shape that crosses IPC, HTTP and the worker protocol. */
 export function toSerializedError(err: unknown): SerializedError {
   if (err instanceof LongboxError) return { code: err.code, message: err.message };
-  if (err instanceof Error) return { code: 'INTERNAL', message: err.message };
-  return { code: 'INTERNAL', message: String(err) };
+  return { code: 'INTERNAL', message: messageOf(err) };
+}
+
+/** The message of anything thrown, for logs and user-facing text (no stack). */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 export function fromSerializedError(err: SerializedError): LongboxError {

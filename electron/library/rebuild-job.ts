@@ -1,12 +1,14 @@
-// One rebuild, start to swap, inside the worker process: walk + stat, reuse unchanged rows, read the
-// rest with bounded concurrency, write the next generation beside the live one, swap.
+// One rebuild, start to swap, inside the worker process: walk + stat, plan (rebuild-plan.ts: reuse
+// unchanged rows, follow moves), read the rest with bounded concurrency, write the next generation
+// beside the live one, swap.
 import { readdirSync, statSync } from 'node:fs';
 import { LongboxError } from '../../shared/errors.js';
 import type { RebuildPhase } from '../../shared/types.js';
 import { enrichFile, errorRow, type EnrichedFile } from './enrich.js';
-import { walkLibrary, type WalkedFile } from './scan/walk.js';
+import { planRebuild, isNoChange } from './rebuild-plan.js';
+import { walkLibrary } from './scan/walk.js';
 import { openDatabase, type Db } from './store/open-database.js';
-import { markValidated, readLiveKeys, readLiveRows, readMetaNumber, swapInNextGeneration, writeNextGeneration, type LiveKey } from './store/generation-writer.js';
+import { markValidated, readLiveKeys, readLiveRows, readMetaNumber, swapInNextGeneration, writeNextGeneration } from './store/generation-writer.js';
 import type { EnrichedRow, StoredRow } from './store/comic-row.js';
 import type { RebuildOptions, RebuildStats } from './worker-protocol.js';
 
@@ -85,56 +87,17 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       throw new LongboxError('ROOT_UNREADABLE', `The library folder ${root} is empty: is the drive mounted? Showing the last known library.`);
     }
 
-    // A folder that could not be listed (permission changed, a sub-mount flapped) is not a deletion:
-    // its rows are carried over unchanged.
-    const unlisted = walk.skipped.map((s) => s.path + '/');
-    const isUnlisted = (path: string) => unlisted.some((prefix) => path.startsWith(prefix));
     for (const s of walk.skipped) input.onSkippedFolder?.(s.path, s.reason);
-    const carried = unlisted.length > 0 ? live.filter((row) => isUnlisted(row.path)) : [];
-    const walkFiles = carried.length > 0 ? walk.files.filter((f) => !isUnlisted(f.path)) : walk.files;
-
-    const byPath = new Map<string, LiveKey>(live.map((row) => [row.path, row]));
-    const walkedPaths = new Set(walkFiles.map((f) => f.path));
-    for (const row of carried) walkedPaths.add(row.path);
-    // Rows whose path vanished, by (size, mtime, inode): a new path with the same triple is a move.
-    const vanished = new Map<string, LiveKey>();
-    for (const row of live) {
-      if (!walkedPaths.has(row.path)) vanished.set(`${row.size}:${row.mtime_ms}:${row.inode}`, row);
-    }
+    const plan = planRebuild(live, walk, options);
+    const { files: walkFiles, carried, kept, toRead } = plan;
 
     let nextId = readMetaNumber(db, 'next_id') ?? 1;
     const generation = (readMetaNumber(db, 'generation') ?? 0) + 1;
-    const stats: RebuildStats = { files: walkFiles.length + carried.length, reused: carried.length, moved: 0, opened: 0, removed: 0, errors: 0 };
+    const stats: RebuildStats = { files: walkFiles.length + carried.length, reused: plan.reused, moved: plan.moved, opened: 0, removed: plan.removed, errors: 0 };
     const rows: Array<EnrichedRow | undefined> = new Array(walkFiles.length);
-    const toRead: Array<{ file: WalkedFile; index: number; previous: LiveKey | undefined }> = [];
-    const kept: Array<{ index: number; id: number; file: WalkedFile; isMove: boolean }> = [];
     const stamp = now();
-    let inodesChanged = 0;
 
-    const reread = new Set(options.reread ?? []);
-    walkFiles.forEach((file, index) => {
-      const previous = byPath.get(file.path);
-      // Rows that failed for a passing reason (unreadable, timeout) are always tried again, and so is
-      // a file the user asked to retry.
-      const isRetryable = previous?.error_kind === 'unreadable' || previous?.error_kind === 'timeout' || reread.has(file.path);
-      if (previous && !options.force && !isRetryable && previous.size === file.size && previous.mtime_ms === file.mtimeMs) {
-        if (previous.inode !== file.ino) inodesChanged++;
-        kept.push({ index, id: previous.id, file, isMove: false });
-        stats.reused++;
-        return;
-      }
-      const moved = previous ? undefined : vanished.get(`${file.size}:${file.mtimeMs}:${file.ino}`);
-      if (moved && !options.force) {
-        vanished.delete(`${file.size}:${file.mtimeMs}:${file.ino}`);
-        kept.push({ index, id: moved.id, file, isMove: true });
-        stats.moved++;
-        return;
-      }
-      toRead.push({ file, index, previous });
-    });
-    stats.removed = vanished.size;
-
-    if (toRead.length === 0 && stats.moved === 0 && stats.removed === 0 && inodesChanged === 0) {
+    if (isNoChange(plan)) {
       // Nothing changed: the live generation is still exact. Record that it was checked, write nothing.
       const durationMs = Date.now() - started;
       markValidated(db, now(), durationMs);

@@ -18,8 +18,8 @@ export interface LibraryServiceApi {
   getCover(id: number): Promise<CoverImage>;
   /** Absolute path of a library file, for "open" and "reveal"; only ids map to paths. */
   getComicPath(id: number): Promise<string>;
-  /** Starts a rebuild now, or sets "run once more" if one is running. Returns at once. */
-  refresh(reason?: string): void;
+  /** Starts a rebuild now, or sets "run once more" if one is running. Returns at once, with the status it was accepted with. */
+  refresh(reason?: string): CacheStatus;
   /** Reads this comic's file again in a rebuild started now (or right after the running one). */
   retryComic(id: number): Promise<void>;
   setUserState(id: number, patch: Partial<UserState>): Promise<UserState>;

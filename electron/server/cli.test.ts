@@ -59,7 +59,7 @@ class ScriptedLibraryService implements LibraryServiceApi {
   async retryComic(): Promise<void> {
     this.refresh('retry');
   }
-  refresh(reason?: string): void {
+  refresh(reason?: string): CacheStatus {
     this.refreshReasons.push(reason ?? '');
     this.idle = (async () => {
       for (let done = 0; done <= 40; done += 10) {
@@ -87,6 +87,7 @@ class ScriptedLibraryService implements LibraryServiceApi {
             }),
       );
     })();
+    return this.current;
   }
   listComics(): never {
     throw new LongboxError('UNSUPPORTED', 'not in this double');

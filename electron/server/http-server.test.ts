@@ -137,8 +137,9 @@ class FakeLibraryService implements LibraryServiceApi {
   async getComicPath(id: number): Promise<string> {
     return path.join(this.root, this.comics.get(id)?.path ?? 'x');
   }
-  refresh(): void {
+  refresh(): CacheStatus {
     this.refreshes++;
+    return this.getStatus();
   }
   readonly retried: number[] = [];
   async retryComic(id: number): Promise<void> {

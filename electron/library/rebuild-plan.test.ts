@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { isNoChange, planRebuild } from './rebuild-plan.js';
+import type { WalkedFile } from './scan/walk.js';
+import type { LiveKey } from './store/generation-writer.js';
+
+function file(path: string, size: number, mtimeMs: number, ino: number): WalkedFile {
+  return { path, size, mtimeMs, ino, ext: path.slice(path.lastIndexOf('.')) };
+}
+function row(id: number, path: string, size: number, mtime_ms: number, inode: number, error_kind: LiveKey['error_kind'] = null): LiveKey {
+  return { id, path, size, mtime_ms, inode, error_kind, added_at: 1 };
+}
+
+describe('planRebuild', () => {
+  it('reuses unchanged rows, follows a move by (size, mtime, inode), reads new and changed files, counts removals', () => {
+    const live = [
+      row(1, 'a.cbz', 10, 100, 1),
+      row(2, 'old/b.cbz', 20, 200, 2),
+      row(3, 'c.cbz', 30, 300, 3),
+      row(4, 'gone.cbz', 40, 400, 4),
+    ];
+    const walk = {
+      files: [file('a.cbz', 10, 100, 1), file('new/b.cbz', 20, 200, 2), file('c.cbz', 31, 301, 3), file('d.cbz', 50, 500, 5)],
+      skipped: [],
+    };
+    const plan = planRebuild(live, walk, { force: false });
+    expect(plan.kept).toEqual([
+      { index: 0, id: 1, file: walk.files[0], isMove: false },
+      { index: 1, id: 2, file: walk.files[1], isMove: true },
+    ]);
+    expect(plan.toRead.map((t) => [t.index, t.file.path, t.previous?.id])).toEqual([
+      [2, 'c.cbz', 3],
+      [3, 'd.cbz', undefined],
+    ]);
+    expect({ reused: plan.reused, moved: plan.moved, removed: plan.removed, inodesChanged: plan.inodesChanged }).toEqual({ reused: 1, moved: 1, removed: 1, inodesChanged: 0 });
+    expect(isNoChange(plan)).toBe(false);
+  });
+
+  it('carries the rows of a folder the walk could not list instead of removing them', () => {
+    const live = [row(1, 'locked/x.cbz', 10, 100, 1), row(2, 'open/y.cbz', 20, 200, 2)];
+    const plan = planRebuild(live, { files: [file('open/y.cbz', 20, 200, 2)], skipped: [{ path: 'locked', reason: 'EACCES' }] }, { force: false });
+    expect(plan.carried.map((r) => r.id)).toEqual([1]);
+    expect(plan.removed).toBe(0);
+    expect(plan.reused).toBe(2);
+    expect(isNoChange(plan)).toBe(true);
+  });
+
+  it('retries rows that failed for a passing reason and files asked for again, rewrites a changed inode, and force re-reads everything', () => {
+    const live = [row(1, 'slow.cbz', 10, 100, 1, 'timeout'), row(2, 'restored.cbz', 20, 200, 2), row(3, 'bad.cbz', 30, 300, 3, 'corrupt')];
+    const walk = { files: [file('slow.cbz', 10, 100, 1), file('restored.cbz', 20, 200, 9), file('bad.cbz', 30, 300, 3)], skipped: [] };
+    const plan = planRebuild(live, walk, { force: false });
+    expect(plan.toRead.map((t) => t.file.path)).toEqual(['slow.cbz']);
+    expect(plan.inodesChanged).toBe(1);
+    expect(plan.kept.map((k) => k.id)).toEqual([2, 3]);
+
+    const retried = planRebuild(live, walk, { force: false, reread: ['bad.cbz'] });
+    expect(retried.toRead.map((t) => t.file.path)).toEqual(['slow.cbz', 'bad.cbz']);
+
+    const forced = planRebuild(live, walk, { force: true });
+    expect(forced.toRead.map((t) => t.file.path)).toEqual(['slow.cbz', 'restored.cbz', 'bad.cbz']);
+    expect(forced.kept).toEqual([]);
+  });
+
+  it('an unchanged walk is no change', () => {
+    const live = [row(1, 'a.cbz', 10, 100, 1)];
+    expect(isNoChange(planRebuild(live, { files: [file('a.cbz', 10, 100, 1)], skipped: [] }, { force: false }))).toBe(true);
+  });
+});
