@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PORT, parseCliArgs, UsageError } from './cli-args.js';
+import { COMMANDS, commandHelp, DEFAULT_PORT, MAIN_HELP, parseCliArgs, UsageError, type CommandName } from './cli-args.js';
 
 function usageError(argv: string[]): string {
   try {
@@ -99,5 +99,25 @@ describe('parseCliArgs: scan and the rest', () => {
 
   it('refuses an unknown command', () => {
     expect(usageError(['serv'])).toMatch(/unknown command 'serv'/);
+  });
+});
+
+describe('the command table', () => {
+  it.each(Object.keys(COMMANDS) as CommandName[])('%s: --help and -h list every option of its table entry', (name) => {
+    for (const flag of ['--help', '-h']) {
+      const help = parseCliArgs([name, flag]);
+      expect(help).toMatchObject({ kind: 'help', exitCode: 0 });
+      expect(help.kind === 'help' && help.text).toBe(commandHelp(name));
+    }
+    for (const option of Object.keys(COMMANDS[name].options)) expect(commandHelp(name)).toContain(`--${option}`);
+    expect(MAIN_HELP).toContain(COMMANDS[name].usage);
+  });
+
+  it.each(Object.keys(COMMANDS) as CommandName[])('%s: an unknown option names the command and its help', (name) => {
+    expect(usageError([name, '--nonsense'])).toBe(`unknown option '--nonsense' for '${name}' (see longbox ${name} --help)`);
+  });
+
+  it('lists the commands in the unknown-command error', () => {
+    expect(usageError(['nope'])).toContain(`commands: ${Object.keys(COMMANDS).join(', ')}`);
   });
 });

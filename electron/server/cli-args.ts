@@ -1,4 +1,8 @@
-// The `longbox` command line: a small hand-written parser with clear errors (exit code 2).
+// The `longbox` command line on Node's util.parseArgs. Each command is one entry of COMMANDS: its
+// options (which also make its --help), how many folders it takes, and how the parsed words become
+// the typed command cli.ts runs. Bad usage is a UsageError with a clear message (exit code 2).
+// Adding a command: one entry here, one runner in cli.ts (a missing runner is a compile error).
+import { parseArgs } from 'node:util';
 import { isLoopbackHost } from './security.js';
 
 export const DEFAULT_PORT = 7421;
@@ -30,8 +34,6 @@ export interface HelpCommand {
   exitCode: 0 | 2;
 }
 
-export type CliCommand = ServeCommand | ScanCommand | HelpCommand;
-
 /** Bad command line: print the message and exit 2. */
 export class UsageError extends Error {
   constructor(message: string) {
@@ -40,92 +42,35 @@ export class UsageError extends Error {
   }
 }
 
-export const MAIN_HELP = `Usage: longbox <command> [options]
-
-Commands:
-  serve [folder]   Serve the library UI and JSON API over HTTP (default: the sample library)
-  scan <folder>    Build or refresh a library's cache, show progress, print the result
-
-Run \`longbox <command> --help\` for the command's options.
-`;
-
-export const SERVE_HELP = `Usage: longbox serve [folder] [options]
-
-Serves the Longbox UI and its JSON API (/api/comics, /api/cache/stats, /api/events, ...).
-Without a folder, a generated sample library is served.
-
-Options:
-  --port N         Port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
-  --host H         Address to bind (default ${DEFAULT_HOST}); anything but loopback needs --token
-  --token T        Require this token on every API request (Authorization: Bearer T, or ?token=T).
-                   Open the printed URL: the page reads the token from its own address.
-  --data-dir DIR   Data home (default: LONGBOX_DATA_DIR or the platform's data folder)
-  --no-watch       Do not watch the folder for changes (use Refresh instead)
-  -h, --help       Show this help
-`;
-
-export const SCAN_HELP = `Usage: longbox scan <folder> [options]
-
-Builds or refreshes the cache of a library folder, shows progress, prints the final status.
-Exit code 0 on success, 1 if the rebuild failed.
-
-Options:
-  --data-dir DIR   Data home (default: LONGBOX_DATA_DIR or the platform's data folder)
-  --json           Print the final status as JSON
-  -h, --help       Show this help
-`;
-
-interface OptionSpec {
-  /** Takes a value (`--port 80`, `--port=80`) rather than being a flag. */
-  value: boolean;
+interface OptionDef {
+  /** 'string' takes a value (`--port 80`, `--port=80`); 'boolean' is a flag. */
+  type: 'string' | 'boolean';
+  /** The value's name in the help (`--port N`). */
+  value?: string;
+  /** One line, or several joined by \n (continued under the first). */
+  help: string;
 }
 
-type Parsed = { positionals: string[]; options: Map<string, string | true> };
-
-function parseOptions(command: string, argv: readonly string[], specs: Readonly<Record<string, OptionSpec>>): Parsed {
-  const positionals: string[] = [];
-  const options = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg === '-h' || arg === '--help') {
-      options.set('help', true);
-      continue;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') ? arg.slice(2, eq < 0 ? undefined : eq) : '';
-    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
-    if (!spec) throw new UsageError(`unknown option '${arg.slice(0, 60)}' for '${command}' (see longbox ${command} --help)`);
-    if (options.has(name)) throw new UsageError(`--${name} given more than once`);
-    if (!spec.value) {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      options.set(name, true);
-      continue;
-    }
-    let value: string | undefined;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      if (value !== undefined && value.startsWith('--')) value = undefined;
-      else i++;
-    }
-    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
-    options.set(name, value);
-  }
-  return { positionals, options };
+/** What a command's `build` gets: its folders and options, already checked against its table. */
+export interface ParsedWords {
+  positionals: string[];
+  string(name: string): string | null;
+  flag(name: string): boolean;
 }
 
-function str(parsed: Parsed, name: string): string | null {
-  const v = parsed.options.get(name);
-  return typeof v === 'string' ? v : null;
+interface CommandDef<C> {
+  /** `serve [folder]`: the usage line after `longbox `. */
+  usage: string;
+  /** The line in `longbox --help`. */
+  summary: string;
+  /** The paragraph under the usage line in `longbox <command> --help`. */
+  description: string;
+  options: Readonly<Record<string, OptionDef>>;
+  /** Checks what parseArgs cannot (values, combinations) and builds the command; throws UsageError. */
+  build(words: ParsedWords): C;
 }
+
+const DATA_DIR: OptionDef = { type: 'string', value: 'DIR', help: "Data home (default: LONGBOX_DATA_DIR or the platform's data folder)" };
 
 export function parsePort(text: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) {
@@ -134,60 +79,153 @@ export function parsePort(text: string): number {
   return Number(text);
 }
 
-function parseServe(argv: readonly string[]): ServeCommand | HelpCommand {
-  const parsed = parseOptions('serve', argv, {
-    port: { value: true },
-    host: { value: true },
-    token: { value: true },
-    'data-dir': { value: true },
-    'no-watch': { value: false },
+const serve: CommandDef<ServeCommand> = {
+  usage: 'serve [folder]',
+  summary: 'Serve the library UI and JSON API over HTTP (default: the sample library)',
+  description:
+    'Serves the Longbox UI and its JSON API (/api/comics, /api/cache/stats, /api/events, ...).\nWithout a folder, a generated sample library is served.',
+  options: {
+    port: { type: 'string', value: 'N', help: `Port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)` },
+    host: { type: 'string', value: 'H', help: `Address to bind (default ${DEFAULT_HOST}); anything but loopback needs --token` },
+    token: {
+      type: 'string',
+      value: 'T',
+      help: 'Require this token on every API request (Authorization: Bearer T, or ?token=T).\nOpen the printed URL: the page reads the token from its own address.',
+    },
+    'data-dir': DATA_DIR,
+    'no-watch': { type: 'boolean', help: 'Do not watch the folder for changes (use Refresh instead)' },
+  },
+  build(words) {
+    if (words.positionals.length > 1) throw new UsageError('serve takes at most one folder');
+    const portText = words.string('port');
+    const host = words.string('host') ?? DEFAULT_HOST;
+    const token = words.string('token');
+    if (token !== null && /\s/.test(token)) throw new UsageError('--token must not contain spaces');
+    if (!isLoopbackHost(host) && token === null) {
+      throw new UsageError(
+        `refusing to serve on '${host}' without a token: anyone on the network could read the library. ` +
+          `Add --token <secret>, or bind to ${DEFAULT_HOST}.`,
+      );
+    }
+    return {
+      kind: 'serve',
+      folder: words.positionals[0] ?? null,
+      port: portText === null ? DEFAULT_PORT : parsePort(portText),
+      dataDir: words.string('data-dir'),
+      host,
+      token,
+      watch: !words.flag('no-watch'),
+    };
+  },
+};
+
+const scan: CommandDef<ScanCommand> = {
+  usage: 'scan <folder>',
+  summary: "Build or refresh a library's cache, show progress, print the result",
+  description: 'Builds or refreshes the cache of a library folder, shows progress, prints the final status.\nExit code 0 on success, 1 if the rebuild failed.',
+  options: {
+    'data-dir': DATA_DIR,
+    json: { type: 'boolean', help: 'Print the final status as JSON' },
+  },
+  build(words) {
+    if (words.positionals.length === 0) throw new UsageError('scan needs a folder (see longbox scan --help)');
+    if (words.positionals.length > 1) throw new UsageError('scan takes exactly one folder');
+    return { kind: 'scan', folder: words.positionals[0]!, dataDir: words.string('data-dir'), json: words.flag('json') };
+  },
+};
+
+/** Every command: the name is what the user types, the entry is all there is to know about it. */
+export const COMMANDS = { serve, scan } satisfies Record<string, CommandDef<{ kind: string }>>;
+
+export type CommandName = keyof typeof COMMANDS;
+export type CliCommand = ReturnType<(typeof COMMANDS)[CommandName]['build']> | HelpCommand;
+
+const HELP_OPTION: OptionDef = { type: 'boolean', help: 'Show this help' };
+
+function optionLines(options: Readonly<Record<string, OptionDef>>): string {
+  const entries: Array<[string, OptionDef]> = [...Object.entries(options), ['help', HELP_OPTION]];
+  return entries
+    .map(([name, def]) => {
+      const label = name === 'help' ? '-h, --help' : `--${name}${def.value ? ` ${def.value}` : ''}`;
+      const [first, ...rest] = def.help.split('\n');
+      return [`  ${label.padEnd(15)}  ${first}`, ...rest.map((line) => `${' '.repeat(19)}${line}`)].join('\n');
+    })
+    .join('\n');
+}
+
+export function commandHelp(name: CommandName): string {
+  const def: CommandDef<unknown> = COMMANDS[name];
+  return `Usage: longbox ${def.usage} [options]\n\n${def.description}\n\nOptions:\n${optionLines(def.options)}\n`;
+}
+
+export const MAIN_HELP = `Usage: longbox <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([, def]) => `  ${def.usage.padEnd(15)}  ${def.summary}`)
+  .join('\n')}
+
+Run \`longbox <command> --help\` for the command's options.
+`;
+
+/** util.parseArgs in its lenient token mode, then our own checks, so every message is ours. */
+function parseWords(command: string, argv: readonly string[], options: Readonly<Record<string, OptionDef>>): ParsedWords & { help: boolean } {
+  const config = Object.fromEntries(Object.entries(options).map(([name, def]) => [name, { type: def.type }]));
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: { ...config, help: { type: 'boolean', short: 'h' } },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
   });
-  if (parsed.options.has('help')) return { kind: 'help', text: SERVE_HELP, exitCode: 0 };
-  if (parsed.positionals.length > 1) throw new UsageError('serve takes at most one folder');
-  const portText = str(parsed, 'port');
-  const host = str(parsed, 'host') ?? DEFAULT_HOST;
-  const token = str(parsed, 'token');
-  if (token !== null && /\s/.test(token)) throw new UsageError('--token must not contain spaces');
-  if (!isLoopbackHost(host) && token === null) {
-    throw new UsageError(
-      `refusing to serve on '${host}' without a token: anyone on the network could read the library. ` +
-        `Add --token <secret>, or bind to ${DEFAULT_HOST}.`,
-    );
+  const positionals: string[] = [];
+  const values = new Map<string, string | true>();
+  let help = false;
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    if (token.name === 'help') {
+      help = true;
+      continue;
+    }
+    const def = Object.hasOwn(options, token.name) && token.rawName.startsWith('--') ? options[token.name] : undefined;
+    if (!def) throw new UsageError(`unknown option '${token.rawName.slice(0, 60)}' for '${command}' (see longbox ${command} --help)`);
+    if (values.has(token.name)) throw new UsageError(`--${token.name} given more than once`);
+    if (def.type === 'boolean') {
+      if (token.inlineValue) throw new UsageError(`--${token.name} takes no value`);
+      values.set(token.name, true);
+      continue;
+    }
+    // `--port --no-watch`: parseArgs takes the next word as the value; an option is never a value here.
+    const value = token.inlineValue || !token.value?.startsWith('--') ? token.value : undefined;
+    if (value === undefined || value === '') throw new UsageError(`--${token.name} needs a value`);
+    values.set(token.name, value);
   }
   return {
-    kind: 'serve',
-    folder: parsed.positionals[0] ?? null,
-    port: portText === null ? DEFAULT_PORT : parsePort(portText),
-    dataDir: str(parsed, 'data-dir'),
-    host,
-    token,
-    watch: !parsed.options.has('no-watch'),
+    help,
+    positionals,
+    string: (name) => {
+      const v = values.get(name);
+      return typeof v === 'string' ? v : null;
+    },
+    flag: (name) => values.has(name),
   };
 }
 
-function parseScan(argv: readonly string[]): ScanCommand | HelpCommand {
-  const parsed = parseOptions('scan', argv, { 'data-dir': { value: true }, json: { value: false } });
-  if (parsed.options.has('help')) return { kind: 'help', text: SCAN_HELP, exitCode: 0 };
-  if (parsed.positionals.length === 0) throw new UsageError('scan needs a folder (see longbox scan --help)');
-  if (parsed.positionals.length > 1) throw new UsageError('scan takes exactly one folder');
-  return { kind: 'scan', folder: parsed.positionals[0], dataDir: str(parsed, 'data-dir'), json: parsed.options.has('json') };
+function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
 }
 
 /** Throws UsageError for anything it cannot make sense of. */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   const [command, ...rest] = argv;
-  switch (command) {
-    case undefined:
-      return { kind: 'help', text: MAIN_HELP, exitCode: 2 };
-    case 'help':
-    case '-h':
-    case '--help':
-      return { kind: 'help', text: MAIN_HELP, exitCode: 0 };
-    case 'serve':
-      return parseServe(rest);
-    case 'scan':
-      return parseScan(rest);
-    default:
-      throw new UsageError(`unknown command '${command.slice(0, 60)}' (commands: serve, scan; see longbox --help)`);
+  if (command === undefined) return { kind: 'help', text: MAIN_HELP, exitCode: 2 };
+  if (command === 'help' || command === '-h' || command === '--help') return { kind: 'help', text: MAIN_HELP, exitCode: 0 };
+  if (!isCommandName(command)) {
+    throw new UsageError(`unknown command '${command.slice(0, 60)}' (commands: ${Object.keys(COMMANDS).join(', ')}; see longbox --help)`);
   }
+  const def: CommandDef<CliCommand> = COMMANDS[command];
+  const words = parseWords(command, rest, def.options);
+  if (words.help) return { kind: 'help', text: commandHelp(command), exitCode: 0 };
+  return def.build(words);
 }

@@ -9,7 +9,7 @@ import { defaultDataHome, libraryDataDir, sampleLibraryDir } from '../library/da
 import { consoleLogger, toLogFormat, type Logger } from '../library/logger.js';
 import type { LibraryServiceOptions } from '../library/service-options.js';
 import type { LibraryServiceApi } from '../library/service-types.js';
-import { parseCliArgs, UsageError, type ScanCommand, type ServeCommand } from './cli-args.js';
+import { parseCliArgs, UsageError, type CliCommand, type CommandName, type ScanCommand, type ServeCommand } from './cli-args.js';
 import { createHttpHost } from './http-server.js';
 import { formatScanSummary, ProgressReporter, type ProgressSink } from './progress.js';
 
@@ -190,20 +190,20 @@ async function scan(cmd: ScanCommand, deps: CliDeps): Promise<number> {
   }
 }
 
+/** One runner per command of cli-args.ts COMMANDS; resolves with the exit code. */
+const RUNNERS: { [K in CommandName]: (cmd: Extract<CliCommand, { kind: K }>, deps: CliDeps) => Promise<number> } = { serve, scan };
+
 /** Runs one command; resolves with the process exit code. */
 export async function main(argv: readonly string[], deps: CliDeps = defaultDeps()): Promise<number> {
   try {
     const cmd = parseCliArgs(argv);
-    switch (cmd.kind) {
-      case 'help':
-        if (cmd.exitCode === 0) deps.stdout(cmd.text);
-        else deps.stderr.write(cmd.text);
-        return cmd.exitCode;
-      case 'serve':
-        return await serve(cmd, deps);
-      case 'scan':
-        return await scan(cmd, deps);
+    if (cmd.kind === 'help') {
+      if (cmd.exitCode === 0) deps.stdout(cmd.text);
+      else deps.stderr.write(cmd.text);
+      return cmd.exitCode;
     }
+    const run = RUNNERS[cmd.kind] as (command: typeof cmd, deps: CliDeps) => Promise<number>;
+    return await run(cmd, deps);
   } catch (err) {
     if (err instanceof UsageError) {
       deps.stderr.write(`longbox: ${err.message}\n`);
