@@ -86,6 +86,11 @@ function fakeService(): LibraryServiceApi & { emit(event: LibraryEvent): void; l
     }),
     getCover: vi.fn(async () => ({ data: Buffer.from('x'), contentType: 'image/jpeg' })),
     getComicPath: vi.fn(async (id: number) => `/comics/${id}.cbz`),
+    listPages: vi.fn(async (id: number) => {
+      if (id === 404) throw new LongboxError('NOT_FOUND', `no comic ${id}`);
+      return { pages: [{ index: 0, name: '01.jpg', size: 3, width: 10, height: 20, spread: false }], direction: 'ltr' as const };
+    }),
+    getPage: vi.fn(async () => ({ data: Buffer.from('x'), contentType: 'image/jpeg', fingerprint: 'fp' })),
     refresh: vi.fn(),
     retryComic: vi.fn(async () => {}),
     setUserState: vi.fn(async () => ({ read: true, lastPage: null, favourite: false })),
@@ -163,6 +168,8 @@ describe('IPC router: valid calls reach the library and come back as IpcResult',
     expect(await call('library:list-comics', { offset: 0, limit: 50, sort: 'title', order: 'desc', q: 'saga' })).toEqual({ ok: true, value: page });
     expect(service.listComics).toHaveBeenCalledWith({ offset: 0, limit: 50, sort: 'title', order: 'desc', q: 'saga' });
     expect(await call('library:get-comic', { id: 5 })).toEqual({ ok: true, value: { id: 5 } });
+    expect(await call('library:list-pages', { id: 5 })).toMatchObject({ ok: true, value: { direction: 'ltr', pages: [{ index: 0, width: 10 }] } });
+    expect(await call('library:list-pages', { id: 404 })).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'no comic 404' } });
     expect(await call('library:refresh', {})).toEqual({ ok: true, value: undefined });
     expect(service.refresh).toHaveBeenCalledTimes(1);
     expect(await call('library:set-user-state', { id: 5, patch: { read: true } })).toMatchObject({ ok: true });
@@ -224,6 +231,8 @@ describe('IPC router: argument validation', () => {
     ['library:get-comic', [{ id: '1' }]],
     ['library:get-comic', [{ id: huge }]],
     ['library:get-comic', [{ id: 1, path: '/etc/passwd' }]],
+    ['library:list-pages', [{ id: 0 }]],
+    ['library:list-pages', [{ id: 1, file: '/etc/passwd' }]],
     ['library:get-comic', [{}]],
     ['library:get-comic', [1]],
     ['library:refresh', [{ force: true }]],

@@ -194,6 +194,7 @@ export function createIpcRouter(backend: IpcBackend, deps: IpcRouterDeps): IpcRo
       select(id);
       return detail;
     },
+    'library:list-pages': ({ id }) => requireService().listPages(id),
     'library:refresh': () => {
       requireService().refresh('user');
     },

@@ -13,6 +13,7 @@ import {
   EVENT_CHANNEL,
   READY_CHANNEL,
   coverProtocolUrl,
+  pageProtocolUrl,
   type InvokeArg,
   type InvokeChannel,
   type InvokeResult,
@@ -46,6 +47,7 @@ const api: LibraryApi = {
   getStatus: () => invoke('library:get-status', {}),
   listComics: (query) => invoke('library:list-comics', query),
   getComic: (id) => invoke('library:get-comic', { id }),
+  listPages: (id) => invoke('library:list-pages', { id }),
   refresh: () => invoke('library:refresh', {}),
   setUserState: (id, patch) => invoke('library:set-user-state', { id, patch }),
   getLibrary: () => invoke('library:get-library', {}),
@@ -55,6 +57,7 @@ const api: LibraryApi = {
   revealComic: (id) => invoke('comic:reveal', { id }),
   retryComic: (id) => invoke('comic:retry', { id }),
   coverUrl: (id, fingerprint) => coverProtocolUrl(id, fingerprint),
+  pageUrl: (id, index, fingerprint, width) => pageProtocolUrl(id, index, fingerprint, width),
   subscribe(listener: (event: LibraryEvent) => void): () => void {
     // The IpcRendererEvent (it carries `sender`, i.e. ipcRenderer) never reaches the page.
     const forward = (_event: IpcRendererEvent, payload: LibraryEvent) => listener(payload);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LongboxError } from '../shared/errors.js';
-import { coverProtocolUrl } from '../shared/ipc.js';
+import { coverProtocolUrl, pageProtocolUrl } from '../shared/ipc.js';
 import type { LibraryServiceApi } from './library/service-types.js';
 import { APP_CSP, handleLongboxRequest, parseLongboxUrl, resolveAppFile } from './protocol-url.js';
 
@@ -17,6 +17,11 @@ describe('parseLongboxUrl', () => {
   it('accepts pages by id and index', () => {
     expect(parseLongboxUrl('longbox://page/7/0')).toEqual({ kind: 'page', id: 7, page: 0 });
     expect(parseLongboxUrl('longbox://page/7/12')).toEqual({ kind: 'page', id: 7, page: 12 });
+  });
+
+  it('accepts the page URLs the preload makes: fingerprint and optional width', () => {
+    expect(parseLongboxUrl(pageProtocolUrl(7, 3, 'zip:1234:ab/c'))).toEqual({ kind: 'page', id: 7, page: 3, v: 'zip:1234:ab/c' });
+    expect(parseLongboxUrl(pageProtocolUrl(7, 3, 'fp', 1200))).toEqual({ kind: 'page', id: 7, page: 3, v: 'fp', width: 1200 });
   });
 
   it('accepts app files as plain segments; the root is index.html', () => {
@@ -56,7 +61,12 @@ describe('parseLongboxUrl', () => {
     'longbox://page/1/1000001',
     'longbox://page/0/1',
     'longbox://page/1/../2',
-    'longbox://page/1/2?v=1',
+    'longbox://page/1/2?w=100',
+    'longbox://page/1/2?v=1&w=10',
+    'longbox://page/1/2?v=1&w=5000',
+    'longbox://page/1/2?v=1&w=0100',
+    'longbox://page/1/2?v=1&x=2',
+    'longbox://page/1/2?v=%E0%A4%A',
     'longbox://app/../main.js',
     'longbox://app/assets/../../electron/main.js',
     'longbox://app/%2e%2e/package.json',
@@ -95,6 +105,12 @@ describe('handleLongboxRequest', () => {
   let dir: string;
   const cover = { data: Buffer.from([0xff, 0xd8, 0xff, 0xe0]), contentType: 'image/jpeg' };
   const service = {
+    getPage: vi.fn(async (id: number, index: number, options?: { width?: number }) => {
+      if (id === 1 && index === 0) return { data: options?.width ? Buffer.from([1, 2]) : cover.data, contentType: 'image/jpeg', fingerprint: 'fp1' };
+      if (id === 2) throw new LongboxError('ENCRYPTED', 'password protected');
+      if (id === 3) throw new Error('disk on fire at /home/user/x');
+      throw new LongboxError('NOT_FOUND', `no page ${index} of ${id}`);
+    }),
     getCover: vi.fn(async (id: number) => {
       if (id === 1) return cover;
       if (id === 2) throw new LongboxError('UNSUPPORTED', 'no cover for a broken file');
@@ -150,8 +166,37 @@ describe('handleLongboxRequest', () => {
     expect(service.getCover).not.toHaveBeenCalledWith(expect.anything(), expect.anything());
   });
 
-  it('refuses pages for now (404), bad pages with 400, and non-GET methods with 405', async () => {
-    expect((await get('longbox://page/1/0')).status).toBe(404);
+  it('serves pages by id and index with an ETag; immutable only when v is the current fingerprint', async () => {
+    const ok = await get(pageProtocolUrl(1, 0, 'fp1'));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toBe('image/jpeg');
+    expect(ok.headers.get('etag')).toBe('"fp1"');
+    expect(ok.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
+    expect(Buffer.from(await ok.arrayBuffer())).toEqual(cover.data);
+    const stale = await get(pageProtocolUrl(1, 0, 'old'));
+    expect(stale.headers.get('cache-control')).toBe('no-cache');
+    const resized = await get(pageProtocolUrl(1, 0, 'fp1', 800));
+    expect(resized.headers.get('etag')).toBe('"fp1-w800"');
+    expect(Buffer.from(await resized.arrayBuffer())).toEqual(Buffer.from([1, 2]));
+    expect(service.getPage).toHaveBeenLastCalledWith(1, 0, { width: 800 });
+  });
+
+  it('answers page failures with the JSON error body and status of the HTTP host', async () => {
+    const past = await get('longbox://page/1/9');
+    expect(past.status).toBe(404);
+    expect(await past.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no page 9 of 1' } });
+    const locked = await get('longbox://page/2/0');
+    expect(locked.status).toBe(422);
+    expect(((await locked.json()) as { error: { code: string } }).error.code).toBe('ENCRYPTED');
+    const failing = deps();
+    const bug = await handleLongboxRequest({ url: 'longbox://page/3/0', method: 'GET' }, failing);
+    expect(bug.status).toBe(500);
+    expect(await bug.text()).not.toContain('/home/user');
+    expect(failing.onError).toHaveBeenCalledTimes(1);
+    expect((await get('longbox://page/1/0', false)).status).toBe(404);
+  });
+
+  it('refuses bad pages with 400, and non-GET methods with 405', async () => {
     expect((await get('longbox://page/1/-1')).status).toBe(400);
     expect((await handleLongboxRequest({ url: 'longbox://cover/1', method: 'POST' }, deps())).status).toBe(405);
     const head = await handleLongboxRequest({ url: 'longbox://cover/1', method: 'HEAD' }, deps());

@@ -1,14 +1,15 @@
 // The pure half of the longbox:// protocol (protocol.ts registers it with Electron):
 //   longbox://app/<path>        the renderer bundle (out/renderer), so the app never runs from file://
 //   longbox://cover/<id>?v=<fp> a cover thumbnail, by comic id
-//   longbox://page/<id>/<n>     a page image (parsed and refused for now: the service has no page API yet)
+//   longbox://page/<id>/<n>?v=<fp>[&w=<px>]  a page image (0-based), optionally resized
 // Only ids travel in URLs: no path from a URL is ever opened. App paths are a strict allow-list of
 // plain segments resolved under the renderer folder. Everything malformed is 400, unknown is 404.
 // Uses only Node's fs and the web Response (a global in Node 20 and in Electron), so it is unit-tested.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LongboxError, toSerializedError } from '../shared/errors.js';
-import { COVER_PROTOCOL } from '../shared/ipc.js';
+import { toSerializedError } from '../shared/errors.js';
+import { statusForCode } from './server/http-util.js';
+import { COVER_PROTOCOL, PAGE_WIDTH_MAX, PAGE_WIDTH_MIN } from '../shared/ipc.js';
 import type { LibraryServiceApi } from './library/service-types.js';
 import { contentTypeForExtension } from '../shared/content-types.js';
 
@@ -36,7 +37,7 @@ export const APP_CSP = [
 export type LongboxRequest =
   | Readonly<{ kind: 'app'; path: string }>
   | Readonly<{ kind: 'cover'; id: number }>
-  | Readonly<{ kind: 'page'; id: number; page: number }>;
+  | Readonly<{ kind: 'page'; id: number; page: number; width?: number; v?: string }>;
 
 const MAX_URL_LENGTH = 2048;
 const MAX_PAGE_INDEX = 100_000;
@@ -46,6 +47,8 @@ const COVER_PATH = new RegExp(`^/${ID}$`);
 const PAGE_PATH = new RegExp(`^/${ID}/(0|[1-9][0-9]{0,5})$`);
 /** Cache-buster only: `?v=<encoded fingerprint>`. */
 const COVER_QUERY = /^(\?v=[A-Za-z0-9%._~!*'()-]{0,256})?$/;
+/** `?v=<encoded fingerprint>[&w=<px>]`, or nothing. */
+const PAGE_QUERY = /^(?:\?v=([A-Za-z0-9%._~!*'()-]{0,256})(?:&w=([1-9][0-9]{0,4}))?)?$/;
 /** A plain file or folder name: no `.`/`..`, no hidden files, no separators, no percent-escapes. */
 const APP_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 const MAX_APP_SEGMENTS = 8;
@@ -80,11 +83,20 @@ export function parseLongboxUrl(url: string): LongboxRequest | null {
     }
     case 'page': {
       const m = PAGE_PATH.exec(rawPath);
-      if (!m || query !== '') return null;
+      const q = PAGE_QUERY.exec(query);
+      if (!m || !q) return null;
       const id = toId(m[1]);
       const page = Number(m[2]);
       if (id === null || page > MAX_PAGE_INDEX) return null;
-      return { kind: 'page', id, page };
+      const width = q[2] === undefined ? undefined : Number(q[2]);
+      if (width !== undefined && (width < PAGE_WIDTH_MIN || width > PAGE_WIDTH_MAX)) return null;
+      let v: string | undefined;
+      try {
+        v = q[1] === undefined ? undefined : decodeURIComponent(q[1]);
+      } catch {
+        return null;
+      }
+      return { kind: 'page', id, page, ...(width === undefined ? {} : { width }), ...(v === undefined ? {} : { v }) };
     }
     default:
       return null;
@@ -160,10 +172,30 @@ export async function handleLongboxRequest(request: { url: string; method: strin
           headers: { ...COMMON_HEADERS, 'content-type': cover.contentType, 'cache-control': 'private, max-age=86400' },
         });
       }
-      case 'page':
-        throw new LongboxError('UNSUPPORTED', 'pages are not served yet');
+      case 'page': {
+        const service = deps.getService();
+        if (!service) return textResponse(404, 'no library open');
+        const page = await service.getPage(parsed.id, parsed.page, parsed.width === undefined ? undefined : { width: parsed.width });
+        return new Response(head ? null : new Uint8Array(page.data), {
+          status: 200,
+          headers: {
+            ...COMMON_HEADERS,
+            'content-type': page.contentType,
+            etag: parsed.width === undefined ? `"${page.fingerprint}"` : `"${page.fingerprint}-w${parsed.width}"`,
+            'cache-control': parsed.v === page.fingerprint ? 'private, max-age=31536000, immutable' : 'no-cache',
+          },
+        });
+      }
     }
   } catch (error) {
+    if (parsed.kind === 'page') {
+      // The reader shows why a page is missing: the same JSON error body as the HTTP host.
+      const serialized = toSerializedError(error);
+      const status = statusForCode(serialized.code);
+      if (status >= 500 && serialized.code === 'INTERNAL') deps.onError?.(`longbox:// page failed: ${serialized.message}`);
+      const body = JSON.stringify({ error: status >= 500 && serialized.code === 'INTERNAL' ? { code: 'INTERNAL', message: 'internal error' } : serialized });
+      return new Response(body, { status, headers: { ...COMMON_HEADERS, 'content-type': 'application/json; charset=utf-8' } });
+    }
     const status = statusForError(error);
     if (status === 500) deps.onError?.(`longbox:// ${parsed.kind} failed: ${error instanceof Error ? error.message : String(error)}`);
     return textResponse(status, status === 404 ? 'not found' : status === 400 ? 'bad request' : 'internal error');

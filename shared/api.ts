@@ -9,6 +9,7 @@ import type {
   HostCapabilities,
   LibraryEvent,
   LibraryInfo,
+  PageList,
   UserState,
 } from './types.js';
 
@@ -32,6 +33,19 @@ export interface LibraryApi {
   retryComic(id: number): Promise<void>;
   /** URL of the cover thumbnail; `fingerprint` busts the browser cache when the file changes. */
   coverUrl(id: number, fingerprint: string): string;
+  /**
+   * The comic's pages in reading order with their pixel sizes (from image headers, never by decoding
+   * whole pages) and the reading direction. Rejects NOT_FOUND for an unknown id, ENCRYPTED for a
+   * password-protected archive, PAGE_DAMAGED for an unreadable one, FILE_MISSING when the file is
+   * gone, ROOT_UNREADABLE when the library folder is offline.
+   */
+  listPages(id: number): Promise<PageList>;
+  /**
+   * URL of one page image (`index` 0-based, as in listPages). `fingerprint` (ComicSummary.fingerprint)
+   * makes the URL immutable; `width` asks for a copy resized to at most that many pixels wide
+   * (PAGE_WIDTH_MIN…PAGE_WIDTH_MAX), for huge scans. An <img> with this URL fails (no image) on any error.
+   */
+  pageUrl(id: number, index: number, fingerprint: string, width?: number): string;
   /** Returns the unsubscribe function. */
   subscribe(listener: (event: LibraryEvent) => void): () => void;
 }

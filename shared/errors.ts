@@ -16,6 +16,11 @@ export const ERROR_CODES = [
   'ENGINE_EXITED',
   'CANCELLED',
   'UNSUPPORTED',
+  // A page could not be served: the entry is damaged (bad data, CRC, truncated), the archive is
+  // password protected, or the comic's file is gone (deleted or moved since the last rebuild).
+  'PAGE_DAMAGED',
+  'ENCRYPTED',
+  'FILE_MISSING',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

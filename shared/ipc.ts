@@ -4,12 +4,13 @@
 import { z } from 'zod';
 import { comicIdSchema, comicQuerySchema, userStatePatchSchema } from './query.js';
 import type { SerializedError } from './errors.js';
-import type { CacheStatus, ComicDetail, ComicPage, ComicQuery, LibraryEvent, LibraryInfo, UserState } from './types.js';
+import type { CacheStatus, ComicDetail, ComicPage, ComicQuery, LibraryEvent, LibraryInfo, PageList, UserState } from './types.js';
 
 export type InvokeMap = {
   'library:get-status': (arg: Record<string, never>) => CacheStatus;
   'library:list-comics': (arg: ComicQuery) => ComicPage;
   'library:get-comic': (arg: { id: number }) => ComicDetail;
+  'library:list-pages': (arg: { id: number }) => PageList;
   'library:refresh': (arg: Record<string, never>) => void;
   'library:set-user-state': (arg: { id: number; patch: Partial<UserState> }) => UserState;
   'library:get-library': (arg: Record<string, never>) => LibraryInfo | null;
@@ -30,6 +31,7 @@ export const invokeSchemas = {
   'library:get-status': empty,
   'library:list-comics': comicQuerySchema,
   'library:get-comic': byId,
+  'library:list-pages': byId,
   'library:refresh': empty,
   'library:set-user-state': z.object({ id: comicIdSchema, patch: userStatePatchSchema }).strict(),
   'library:get-library': empty,
@@ -54,4 +56,19 @@ export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: Serializ
 export const COVER_PROTOCOL = 'longbox';
 export function coverProtocolUrl(id: number, fingerprint: string): string {
   return `${COVER_PROTOCOL}://cover/${id}?v=${encodeURIComponent(fingerprint)}`;
+}
+
+/** Bounds of a page URL's `w` (resized copy); outside them the host answers 400. */
+export const PAGE_WIDTH_MIN = 64;
+export const PAGE_WIDTH_MAX = 4096;
+
+/** `?v=<fingerprint>[&w=<px>]`, the query of a page URL in both builds. */
+export function pageQuery(fingerprint: string, width?: number): string {
+  const w = width === undefined ? '' : `&w=${Math.round(width)}`;
+  return `?v=${encodeURIComponent(fingerprint)}${w}`;
+}
+
+/** longbox://page/<id>/<index>?v=<fingerprint>[&w=<px>] (desktop build). */
+export function pageProtocolUrl(id: number, index: number, fingerprint: string, width?: number): string {
+  return `${COVER_PROTOCOL}://page/${id}/${index}${pageQuery(fingerprint, width)}`;
 }

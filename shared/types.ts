@@ -95,6 +95,29 @@ export interface ComicDetail extends ComicSummary {
   userState: UserState;
 }
 
+/** One page of a comic, in reading order (GET /api/comics/:id/pages, LibraryApi.listPages). */
+export interface PageInfo {
+  /** 0-based position in reading order; the `:index` of the page URL. */
+  index: number;
+  /** Entry name inside the archive (display only: never a path on disk). */
+  name: string;
+  /** Uncompressed size in bytes as the archive declares it. */
+  size: number;
+  /** Pixel size from the image header (or ComicInfo <Pages>), already turned by EXIF orientation; null when unknown. */
+  width: number | null;
+  height: number | null;
+  /** Wider than tall, or marked DoublePage in ComicInfo: a two-page spread, shown alone. */
+  spread: boolean;
+}
+
+export type ReadingDirection = 'ltr' | 'rtl';
+
+export interface PageList {
+  pages: PageInfo[];
+  /** 'rtl' when ComicInfo says Manga=YesAndRightToLeft. */
+  direction: ReadingDirection;
+}
+
 export const SORT_KEYS = ['series', 'title', 'added', 'size', 'file'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export type SortOrder = 'asc' | 'desc';

@@ -115,7 +115,7 @@ let sharpModule: Promise<typeof Sharp> | null = null;
  * sharp (libvips) is loaded on the first thumbnail, not at import: it costs ~140 ms of a host's
  * start-up, which is the time to the first rows.
  */
-function loadSharp(): Promise<typeof Sharp> {
+export function loadSharp(): Promise<typeof Sharp> {
   sharpModule ??= import('sharp').then(({ default: sharp }) => {
     // One libvips thread per image: parallelism comes from running `concurrency` images at once.
     sharp.concurrency(1);

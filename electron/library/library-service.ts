@@ -6,14 +6,15 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { LongboxError, messageOf } from '../../shared/errors.js';
-import type { CacheStatus, ComicDetail, ComicFormat, ComicPage, ComicQuery, LibraryEvent, UserState } from '../../shared/types.js';
+import type { CacheStatus, ComicDetail, ComicFormat, ComicPage, ComicQuery, LibraryEvent, PageList, UserState } from '../../shared/types.js';
 import { readArchiveIndex } from './archive/index.js';
 import { readArchiveEntry } from './archive/extract.js';
 import { listPages } from './archive/pages.js';
 import { CoverError, createCoverStore, type CoverStore } from './covers.js';
 import { silentLogger, toLogFormat, type Logger } from './logger.js';
 import { RebuildScheduler } from './rebuild-scheduler.js';
-import type { CoverImage, LibraryServiceApi } from './service-types.js';
+import { createPageServer, type PageServer, type PageSource } from './pages/page-server.js';
+import type { CoverImage, LibraryServiceApi, PageImage, PageRequestOptions } from './service-types.js';
 import type { LibraryServiceOptions } from './service-options.js';
 import { metadataOf, parseSources, toComicSummary } from './store/comic-row.js';
 import { LibraryReader, writeUserState } from './store/library-reader.js';
@@ -46,6 +47,7 @@ export class LibraryService implements LibraryServiceApi {
   readonly #readDb: Db;
   readonly #reader: LibraryReader;
   readonly #covers: CoverStore;
+  readonly #pages: PageServer;
   readonly #rebuilds: RebuildScheduler;
   #closed = false;
 
@@ -61,6 +63,7 @@ export class LibraryService implements LibraryServiceApi {
     });
     this.#reader = new LibraryReader(this.#readDb);
     this.#covers = createCoverStore({ dir: join(options.dataDir, 'covers'), logger: this.#logger });
+    this.#pages = createPageServer({ logger: this.#logger, resizedDir: join(options.dataDir, 'pages') });
     const prefetch = options.prefetchCovers ?? true;
     this.#rebuilds = new RebuildScheduler({
       root: this.root,
@@ -174,6 +177,29 @@ export class LibraryService implements LibraryServiceApi {
     }
   }
 
+  // Pages: the row says where the file is; pages/ does the rest (see pages/page-server.ts).
+  #pageSource(id: number): PageSource {
+    const row = this.#row(id);
+    return {
+      id,
+      file: this.#absolutePath(row.path),
+      root: this.root,
+      format: row.format,
+      fingerprint: row.fingerprint,
+      manga: row.manga,
+      errorKind: row.error_kind,
+      errorMessage: row.error_message,
+    };
+  }
+
+  async listPages(id: number): Promise<PageList> {
+    return this.#pages.listPages(this.#pageSource(id));
+  }
+
+  async getPage(id: number, index: number, options?: PageRequestOptions): Promise<PageImage> {
+    return this.#pages.getPage(this.#pageSource(id), index, options);
+  }
+
   async getComicPath(id: number): Promise<string> {
     return this.#absolutePath(this.#row(id).path);
   }
@@ -219,6 +245,7 @@ export class LibraryService implements LibraryServiceApi {
     this.#closed = true;
     await this.#rebuilds.close();
     await this.#covers.close();
+    await this.#pages.close();
     this.#readDb.close();
     this.#writeDb.close();
     this.#rebuilds.settleIdleWaiters();

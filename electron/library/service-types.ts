@@ -1,9 +1,22 @@
 // The LibraryService as the hosts (HTTP server, Electron main/IPC) see it.
-import type { CacheStatus, ComicDetail, ComicPage, ComicQuery, LibraryEvent, UserState } from '../../shared/types.js';
+import type { CacheStatus, ComicDetail, ComicPage, ComicQuery, LibraryEvent, PageList, UserState } from '../../shared/types.js';
 
 export interface CoverImage {
   data: Buffer;
   contentType: string;
+}
+
+/** One page image: the archive entry's bytes (or a resized copy when a width was asked for). */
+export interface PageImage {
+  data: Buffer;
+  contentType: string;
+  /** The comic's content fingerprint: the page's ETag (the bytes change only with it). */
+  fingerprint: string;
+}
+
+export interface PageRequestOptions {
+  /** Resize to at most this many pixels wide (PAGE_WIDTH_MIN…PAGE_WIDTH_MAX); never enlarged. */
+  width?: number;
 }
 
 export interface LibraryServiceApi {
@@ -16,6 +29,13 @@ export interface LibraryServiceApi {
   getComic(id: number): Promise<ComicDetail>;
   /** Cover thumbnail (made lazily, cached on disk by fingerprint). Rejects NOT_FOUND / UNSUPPORTED. */
   getCover(id: number): Promise<CoverImage>;
+  /** Pages in reading order with sizes and direction. Rejects NOT_FOUND, ENCRYPTED, PAGE_DAMAGED, FILE_MISSING, ROOT_UNREADABLE. */
+  listPages(id: number): Promise<PageList>;
+  /**
+   * One page's bytes, by 0-based index. Rejects NOT_FOUND for an unknown id or an index past the end,
+   * and like listPages for an unreadable file; never resolves with a partial image.
+   */
+  getPage(id: number, index: number, options?: PageRequestOptions): Promise<PageImage>;
   /** Absolute path of a library file, for "open" and "reveal"; only ids map to paths. */
   getComicPath(id: number): Promise<string>;
   /** Starts a rebuild now, or sets "run once more" if one is running. Returns at once, with the status it was accepted with. */

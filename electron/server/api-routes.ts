@@ -1,5 +1,6 @@
 // The JSON API under /api/: a fixed route table over LibraryServiceApi.
 import type http from 'node:http';
+import { PAGE_WIDTH_MAX, PAGE_WIDTH_MIN } from '../../shared/ipc.js';
 import { comicIdSchema, parseComicQueryParams, parseWith, userStatePatchSchema } from '../../shared/query.js';
 import type { HostCapabilities, LibraryInfo } from '../../shared/types.js';
 import type { Logger } from '../library/logger.js';
@@ -25,6 +26,8 @@ interface Call {
   params: URLSearchParams;
   /** The `:id` segment, raw. */
   id: string;
+  /** The second captured segment (a page's `:index`), raw; '' when the route has none. */
+  sub: string;
 }
 
 type Handler = (ctx: ApiContext, call: Call) => Promise<void> | void;
@@ -84,6 +87,66 @@ const getCover: Handler = async ({ service, logger }, { res, params, id }) => {
   res.end(cover.data);
 };
 
+/** `:index` of a page: a non-negative decimal integer (range checked by the service: 404 past the end). */
+export function parsePageIndex(raw: string): number {
+  if (!/^(0|[1-9]\d{0,5})$/.test(raw)) throw new HttpError(400, 'BAD_REQUEST', 'index: expected a page number from 0');
+  return Number(raw);
+}
+
+/** `?w=` of a page: absent, or an integer in PAGE_WIDTH_MIN…PAGE_WIDTH_MAX. */
+export function parsePageWidth(raw: string | null): number | undefined {
+  if (raw === null) return undefined;
+  const width = /^[1-9]\d{0,4}$/.test(raw) ? Number(raw) : NaN;
+  if (!(width >= PAGE_WIDTH_MIN && width <= PAGE_WIDTH_MAX)) {
+    throw new HttpError(400, 'BAD_REQUEST', `w: expected a width from ${PAGE_WIDTH_MIN} to ${PAGE_WIDTH_MAX} pixels`);
+  }
+  return width;
+}
+
+const listPages: Handler = async ({ service }, { res, id }) => {
+  const list = await service.listPages(parseComicId(id));
+  sendJson(res, 200, { pages: list.pages, direction: list.direction });
+};
+
+/** A page's ETag: the comic's fingerprint (the page bytes change only with it), plus the width of a resized copy. */
+export function pageEtag(fingerprint: string, width: number | undefined): string {
+  return width === undefined ? `"${fingerprint}"` : `"${fingerprint}-w${width}"`;
+}
+
+/** If-None-Match: a list of (possibly weak) tags, or `*`. */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((part) => {
+    const tag = part.trim().replace(/^W\//, '');
+    return tag === '*' || tag === etag;
+  });
+}
+
+const IMMUTABLE = 'private, max-age=31536000, immutable';
+
+const getPage: Handler = async ({ service }, { req, res, params, id, sub }) => {
+  const comicId = parseComicId(id);
+  const index = parsePageIndex(sub);
+  const width = parsePageWidth(params.get('w'));
+  const page = await service.getPage(comicId, index, width === undefined ? undefined : { width });
+  if (res.destroyed) return;
+  const etag = pageEtag(page.fingerprint, width);
+  // Immutable only when the URL names the bytes it gets: an old `v` must not pin today's page forever.
+  const v = params.get('v');
+  const headers: Record<string, string> = {
+    ETag: etag,
+    'Cache-Control': v === page.fingerprint ? IMMUTABLE : 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+  };
+  if (matchesEtag(req.headers['if-none-match'], etag)) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': page.contentType, 'Content-Length': String(page.data.length) });
+  res.end(req.method === 'HEAD' ? undefined : page.data);
+};
+
 const setState: Handler = async ({ service }, { req, res, id }) => {
   const comicId = parseComicId(id);
   const body = await readJsonBody(req, STATE_BODY_LIMIT);
@@ -120,6 +183,8 @@ const ROUTES: readonly Route[] = [
   { pattern: /^\/api\/comics\/([^/]+)\/cover$/, methods: { GET: getCover } },
   { pattern: /^\/api\/comics\/([^/]+)\/state$/, methods: { POST: setState } },
   { pattern: /^\/api\/comics\/([^/]+)\/retry$/, methods: { POST: retry } },
+  { pattern: /^\/api\/comics\/([^/]+)\/pages$/, methods: { GET: listPages } },
+  { pattern: /^\/api\/comics\/([^/]+)\/pages\/([^/]+)$/, methods: { GET: getPage, HEAD: getPage } },
   { pattern: /^\/api\/cache\/refresh$/, methods: { POST: refresh } },
   { pattern: /^\/api\/cache\/stats$/, methods: { GET: stats } },
   { pattern: /^\/api\/library$/, methods: { GET: library } },
@@ -143,7 +208,7 @@ export async function handleApi(
       const allow = Object.keys(route.methods).join(', ');
       throw new HttpError(405, 'METHOD_NOT_ALLOWED', `method ${req.method ?? ''} not allowed`, { Allow: allow });
     }
-    await handler(ctx, { req, res, params, id: m[1] ?? '' });
+    await handler(ctx, { req, res, params, id: m[1] ?? '', sub: m[2] ?? '' });
     return;
   }
   throw new HttpError(404, 'NOT_FOUND', 'no such endpoint');

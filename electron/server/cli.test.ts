@@ -101,6 +101,12 @@ class ScriptedLibraryService implements LibraryServiceApi {
   getComicPath(): never {
     throw new LongboxError('UNSUPPORTED', 'not in this double');
   }
+  listPages(): never {
+    throw new LongboxError('UNSUPPORTED', 'not in this double');
+  }
+  getPage(): never {
+    throw new LongboxError('UNSUPPORTED', 'not in this double');
+  }
   setUserState(): never {
     throw new LongboxError('UNSUPPORTED', 'not in this double');
   }

@@ -10,10 +10,11 @@ import type {
   ComicQuery,
   ComicSummary,
   LibraryEvent,
+  PageList,
   UserState,
 } from '../../shared/types.js';
 import type { Logger } from '../library/logger.js';
-import type { CoverImage, LibraryServiceApi } from '../library/service-types.js';
+import type { CoverImage, LibraryServiceApi, PageImage, PageRequestOptions } from '../library/service-types.js';
 import { statusForCode } from './http-util.js';
 import { createHttpHost, type HttpHost } from './http-server.js';
 import { isLoopbackHost, hostnameOf } from './security.js';
@@ -136,6 +137,32 @@ class FakeLibraryService implements LibraryServiceApi {
   }
   async getComicPath(id: number): Promise<string> {
     return path.join(this.root, this.comics.get(id)?.path ?? 'x');
+  }
+  /** Comic 1: three pages; 2: encrypted; 3: damaged; 13: library offline. */
+  readonly pageBytes = [0, 1, 2].map((i) => Buffer.from([0xff, 0xd8, 0xff, 0xe0, i, i, i]));
+  pageCalls: Array<{ id: number; index: number; width?: number }> = [];
+  #pageFailure(id: number): LongboxError | null {
+    if (id === 2) return new LongboxError('ENCRYPTED', 'The comic is password protected.');
+    if (id === 3) return new LongboxError('PAGE_DAMAGED', 'The comic is damaged: bad CRC.');
+    if (id === 13) return new LongboxError('ROOT_UNREADABLE', 'library folder is offline');
+    if (!this.comics.has(id)) return new LongboxError('NOT_FOUND', `no comic ${id}`);
+    return null;
+  }
+  async listPages(id: number): Promise<PageList> {
+    const failure = this.#pageFailure(id);
+    if (failure) throw failure;
+    return {
+      pages: this.pageBytes.map((data, index) => ({ index, name: `${index}.jpg`, size: data.length, width: index === 1 ? 2000 : 1000, height: 1500, spread: index === 1 })),
+      direction: 'rtl',
+    };
+  }
+  async getPage(id: number, index: number, options?: PageRequestOptions): Promise<PageImage> {
+    this.pageCalls.push({ id, index, ...(options?.width === undefined ? {} : { width: options.width }) });
+    const failure = this.#pageFailure(id);
+    if (failure) throw failure;
+    const data = this.pageBytes[index];
+    if (!data) throw new LongboxError('NOT_FOUND', `no page ${index}`);
+    return { data: options?.width ? Buffer.concat([data, Buffer.from([options.width & 0xff])]) : data, contentType: 'image/jpeg', fingerprint: `fp${id}` };
   }
   refresh(): CacheStatus {
     this.refreshes++;
@@ -344,6 +371,108 @@ describe('GET /api/comics/:id', () => {
   });
 });
 
+describe('GET /api/comics/:id/pages', () => {
+  it('returns { pages, direction } exactly', async () => {
+    const { port } = await start();
+    const res = await rawRequest(port, { path: '/api/comics/1/pages' });
+    expect(res.status).toBe(200);
+    const body = json(res) as PageList;
+    expect(Object.keys(body).sort()).toEqual(['direction', 'pages']);
+    expect(body.direction).toBe('rtl');
+    expect(body.pages[1]).toEqual({ index: 1, name: '1.jpg', size: 7, width: 2000, height: 1500, spread: true });
+  });
+
+  it.each([
+    ['an unknown id', 42, 404, 'NOT_FOUND'],
+    ['an encrypted archive', 2, 422, 'ENCRYPTED'],
+    ['a damaged archive', 3, 422, 'PAGE_DAMAGED'],
+    ['an offline library folder', 13, 503, 'ROOT_UNREADABLE'],
+  ])('answers %s with %i %s', async (_name, id, status, code) => {
+    const { port } = await start();
+    const res = await rawRequest(port, { path: `/api/comics/${id}/pages` });
+    expect(res.status).toBe(status);
+    expect(errorCode(res)).toBe(code);
+  });
+});
+
+describe('GET /api/comics/:id/pages/:index', () => {
+  it('serves the bytes with the content type, an ETag from the fingerprint and an immutable cache', async () => {
+    const { port, service } = await start();
+    const res = await rawRequest(port, { path: '/api/comics/1/pages/2?v=fp1' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('image/jpeg');
+    expect(res.headers['content-length']).toBe(String(service.pageBytes[2].length));
+    expect(res.headers.etag).toBe('"fp1"');
+    expect(res.headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    expect(res.body.equals(service.pageBytes[2])).toBe(true);
+  });
+
+  it('is not immutable when ?v= is missing or names another version', async () => {
+    const { port } = await start();
+    expect((await rawRequest(port, { path: '/api/comics/1/pages/0' })).headers['cache-control']).toBe('no-cache');
+    expect((await rawRequest(port, { path: '/api/comics/1/pages/0?v=old' })).headers['cache-control']).toBe('no-cache');
+  });
+
+  it('answers 304 without a body for a matching If-None-Match (plain, weak or in a list)', async () => {
+    const { port } = await start();
+    for (const tag of ['"fp1"', 'W/"fp1"', '"other", "fp1"', '*']) {
+      const res = await rawRequest(port, { path: '/api/comics/1/pages/0?v=fp1', headers: { 'If-None-Match': tag } });
+      expect(res.status).toBe(304);
+      expect(res.body.length).toBe(0);
+      expect(res.headers.etag).toBe('"fp1"');
+    }
+    const changed = await rawRequest(port, { path: '/api/comics/1/pages/0?v=fp1', headers: { 'If-None-Match': '"fp-old"' } });
+    expect(changed.status).toBe(200);
+  });
+
+  it('passes ?w= to the service and tags the resized copy with its own ETag', async () => {
+    const { port, service } = await start();
+    const res = await rawRequest(port, { path: '/api/comics/1/pages/0?v=fp1&w=800' });
+    expect(res.status).toBe(200);
+    expect(res.headers.etag).toBe('"fp1-w800"');
+    expect(service.pageCalls.at(-1)).toEqual({ id: 1, index: 0, width: 800 });
+    const full = await rawRequest(port, { path: '/api/comics/1/pages/0?v=fp1', headers: { 'If-None-Match': '"fp1-w800"' } });
+    expect(full.status).toBe(200);
+  });
+
+  it.each([
+    ['a negative index', '/api/comics/1/pages/-1'],
+    ['a fractional index', '/api/comics/1/pages/1.5'],
+    ['a leading zero', '/api/comics/1/pages/01'],
+    ['a word', '/api/comics/1/pages/first'],
+    ['a huge index', '/api/comics/1/pages/99999999'],
+    ['w too small', '/api/comics/1/pages/0?w=10'],
+    ['w too large', '/api/comics/1/pages/0?w=100000'],
+    ['w not a number', '/api/comics/1/pages/0?w=wide'],
+    ['a bad id', '/api/comics/x/pages/0'],
+  ])('answers 400 for %s without asking the service', async (_name, url) => {
+    const { port, service } = await start();
+    const res = await rawRequest(port, { path: url });
+    expect(res.status).toBe(400);
+    expect(errorCode(res)).toBe('BAD_REQUEST');
+    expect(service.pageCalls).toHaveLength(0);
+  });
+
+  it.each([
+    ['an index past the end', '/api/comics/1/pages/3', 404, 'NOT_FOUND'],
+    ['an unknown id', '/api/comics/42/pages/0', 404, 'NOT_FOUND'],
+    ['an encrypted archive', '/api/comics/2/pages/0', 422, 'ENCRYPTED'],
+    ['a damaged entry', '/api/comics/3/pages/0', 422, 'PAGE_DAMAGED'],
+    ['an offline library', '/api/comics/13/pages/0', 503, 'ROOT_UNREADABLE'],
+  ])('answers %s with a JSON error, never image bytes', async (_name, url, status, code) => {
+    const { port } = await start();
+    const res = await rawRequest(port, { path: url });
+    expect(res.status).toBe(status);
+    expect(errorCode(res)).toBe(code);
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('refuses POST with 405', async () => {
+    const { port } = await start();
+    expect((await rawRequest(port, { method: 'POST', path: '/api/comics/1/pages/0', headers: { 'Content-Type': 'application/json' } })).status).toBe(405);
+  });
+});
+
 describe('GET /api/comics/:id/cover', () => {
   it('serves the bytes, immutable when versioned', async () => {
     const { port } = await start();
@@ -496,7 +625,7 @@ describe('cache and library routes', () => {
 });
 
 describe('routing errors', () => {
-  it.each(['/api', '/api/', '/api/nope', '/api/comics/1/pages', '/api/cache', '/api/comics/'])(
+  it.each(['/api', '/api/', '/api/nope', '/api/comics/1/pages/0/x', '/api/cache', '/api/comics/'])(
     '%s → 404 JSON',
     async (url) => {
       const { port } = await start();

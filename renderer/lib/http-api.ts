@@ -1,6 +1,7 @@
 // The LibraryApi over HTTP + SSE, for the UI served by the headless host (`longbox serve`).
 import type { LibraryApi } from '../../shared/api.js';
 import { LongboxError, fromSerializedError, isErrorCode } from '../../shared/errors.js';
+import { pageQuery } from '../../shared/ipc.js';
 import { comicQueryToParams } from '../../shared/query.js';
 import type {
   CacheStatus,
@@ -10,6 +11,7 @@ import type {
   HostCapabilities,
   LibraryEvent,
   LibraryInfo,
+  PageList,
   UserState,
 } from '../../shared/types.js';
 
@@ -135,6 +137,7 @@ export function createHttpApi(baseUrl: string, options: HttpApiOptions = {}): Ht
     getStatus: async () => (await request<{ enriched_file_cache: CacheStatus }>('GET', '/api/cache/stats')).enriched_file_cache,
     listComics: (query: ComicQuery) => request<ComicPage>('GET', `/api/comics?${comicQueryToParams(query).toString()}`),
     getComic: (id: number) => request<ComicDetail>('GET', `/api/comics/${encodeURIComponent(String(id))}`),
+    listPages: (id: number) => request<PageList>('GET', `/api/comics/${encodeURIComponent(String(id))}/pages`),
     refresh: async () => {
       await request<unknown>('POST', '/api/cache/refresh');
     },
@@ -161,6 +164,8 @@ export function createHttpApi(baseUrl: string, options: HttpApiOptions = {}): Ht
     },
     coverUrl: (id: number, fingerprint: string) =>
       withToken(`/api/comics/${encodeURIComponent(String(id))}/cover?v=${encodeURIComponent(fingerprint)}`),
+    pageUrl: (id: number, index: number, fingerprint: string, width?: number) =>
+      withToken(`/api/comics/${encodeURIComponent(String(id))}/pages/${encodeURIComponent(String(index))}${pageQuery(fingerprint, width)}`),
     subscribe: (listener) => {
       listeners.add(listener);
       open();

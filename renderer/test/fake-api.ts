@@ -10,6 +10,7 @@ import type {
   HostCapabilities,
   LibraryEvent,
   LibraryInfo,
+  PageList,
   UserState,
 } from '../../shared/types.js';
 
@@ -66,6 +67,25 @@ export function makeComic(i: number, patch: Partial<ComicSummary> = {}): ComicSu
   };
 }
 
+/**
+ * A plausible page list for a comic of `count` pages: portrait 1000×1500 pages, with a spread
+ * (2000×1500) at every index listed in `spreads`, and the given direction.
+ */
+export function makePageList(count: number, options: { spreads?: number[]; direction?: PageList['direction'] } = {}): PageList {
+  const spreads = new Set(options.spreads ?? []);
+  return {
+    pages: Array.from({ length: count }, (_, index) => ({
+      index,
+      name: `page-${String(index + 1).padStart(3, '0')}.jpg`,
+      size: 2_000_000 + index,
+      width: spreads.has(index) ? 2000 : 1000,
+      height: 1500,
+      spread: spreads.has(index),
+    })),
+    direction: options.direction ?? 'ltr',
+  };
+}
+
 export function makeComics(count: number, start = 0): ComicSummary[] {
   return Array.from({ length: count }, (_, k) => makeComic(start + k));
 }
@@ -87,6 +107,12 @@ export interface FakeLibraryApi extends LibraryApi {
   /** Ids passed to retryComic. */
   retried: number[];
   userStateCalls: Array<{ id: number; patch: Partial<UserState> }>;
+  /**
+   * Page lists by comic id. A comic without an entry gets makePageList(comic.pageCount); an Error
+   * value makes listPages reject with it (e.g. new LongboxError('ENCRYPTED', …)).
+   */
+  pageLists: Map<number, PageList | Error>;
+  listPagesCalls: number[];
   /** When true, listComics answers only when the test calls `held[i].resolve()`. */
   hold: boolean;
   held: HeldCall[];
@@ -151,6 +177,8 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
     refreshCalls: 0,
     retried: [],
     userStateCalls: [],
+    pageLists: new Map(),
+    listPagesCalls: [],
     hold: false,
     held: [],
     emit(event) {
@@ -248,6 +276,17 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
       fake.retried.push(id);
     },
     coverUrl: (id, fingerprint) => `data:image/gif;base64,R0lGODlhAQABAAAAACw=#${id}-${fingerprint}`,
+    async listPages(id) {
+      fake.listPagesCalls.push(id);
+      const comic = fake.comics.find((c) => c.id === id);
+      if (!comic) throw new LongboxError('NOT_FOUND', `no comic ${id}`);
+      const list = fake.pageLists.get(id) ?? makePageList(comic.pageCount);
+      if (list instanceof Error) throw list;
+      return list;
+    },
+    // A real (1×1 GIF) image whose URL still says which page it is.
+    pageUrl: (id, index, fingerprint, width) =>
+      `data:image/gif;base64,R0lGODlhAQABAAAAACw=#page-${id}-${index}-${fingerprint}${width === undefined ? '' : `-w${width}`}`,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
