@@ -12,7 +12,7 @@ export type ErrorKind =
   | 'multi-volume' // needs other volumes we do not read
   | 'empty' // 0 bytes
   | 'no-images' // a valid archive without a single page
-  | 'unsupported' // a format recognised but not read (yet): PDF, EPUB, 7z without a reader
+  | 'unsupported' // a format recognised but not read (e.g. a 7z method 7-Zip lacks); kept for older rows
   | 'too-large' // over a per-file limit (entries, declared sizes, metadata size)
   | 'timeout' // reading took longer than the per-file time limit
   | 'unreadable'; // the OS refused (permission denied, vanished between walk and read, I/O error)

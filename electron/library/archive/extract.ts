@@ -3,6 +3,7 @@
 import type { ComicFormat } from '../../../shared/types.js';
 import { openArchiveFile, toUnreadable } from './open-file.js';
 import { readRarEntry } from './rar.js';
+import { readSevenZipEntry } from './seven-zip.js';
 import { readTarEntry } from './tar.js';
 import { readZipEntry } from './zip-entry.js';
 import { ArchiveError, DEFAULT_ARCHIVE_LIMITS } from './types.js';
@@ -28,6 +29,12 @@ export async function readArchiveEntry(filePath: string, format: ComicFormat, en
         await handle.close().catch(() => undefined);
       }
     }
+    case '7z':
+      try {
+        return await readSevenZipEntry(filePath, entryName, maxBytes);
+      } catch (error) {
+        throw toUnreadable(error);
+      }
     default:
       throw new ArchiveError('unsupported', `reading entries from ${format} files is not supported`, format);
   }

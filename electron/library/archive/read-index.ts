@@ -4,6 +4,7 @@ import { detectFormat, DETECT_HEAD_BYTES, rarVersion } from './detect.js';
 import { readExactly } from './file-io.js';
 import { openArchiveFile, toUnreadable } from './open-file.js';
 import { readRarEntry, readRarIndex } from './rar.js';
+import { readSevenZipEntry, readSevenZipIndex } from './seven-zip.js';
 import { readTarEntry, readTarIndex } from './tar.js';
 import { readZipDirectory, ZIP_TAIL_BYTES } from './zip-directory.js';
 import { readZipEntryFromDirectory } from './zip-entry.js';
@@ -76,8 +77,10 @@ export async function readArchiveIndex(filePath: string, options: ReadArchiveInd
         const index = await readTarIndex(handle, size, limits);
         return await withEntry(index, options, maxEntryBytes, (chosen) => readTarEntry(handle, size, chosen.name, maxEntryBytes));
       }
-      case '7z':
-        throw new ArchiveError('unsupported', '7z archives are recognised but not read yet');
+      case '7z': {
+        const index = await readSevenZipIndex(filePath, limits);
+        return await withEntry(index, options, maxEntryBytes, (chosen) => readSevenZipEntry(filePath, chosen.name, maxEntryBytes, limits.maxEntries));
+      }
       case 'pdf':
         throw new ArchiveError('unsupported', 'PDF files are recognised but not read yet');
       case 'epub':

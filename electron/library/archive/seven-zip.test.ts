@@ -1,0 +1,169 @@
+// 7z / CB7 through 7z-wasm, against archives made by the real `7z` command (p7zip-full in CI).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrichFile } from '../enrich.js';
+import { readArchiveEntry } from './extract.js';
+import { fingerprintFromIndex } from './fingerprint.js';
+import { listPages } from './pages.js';
+import { readArchiveIndex } from './read-index.js';
+import { parseSevenZipListing, sevenZipFailure } from './seven-zip-listing.js';
+import { ArchiveError } from './types.js';
+
+function has7z(): boolean {
+  try {
+    execFileSync('7z', ['i'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const available = has7z();
+if (!available) console.log('skipping the 7z fixture tests: the `7z` command (Debian p7zip-full) is not installed');
+
+let dir: string;
+let src: string;
+const pages = Array.from({ length: 12 }, (_, i) => ({ name: `Chapter 1/page${i + 1}.jpg`, data: Buffer.alloc(5000 + i * 100, i + 1) }));
+
+function make(name: string, switches: string[], files: string[] = ['.']): string {
+  const path = join(dir, name);
+  execFileSync('7z', ['a', ...switches, path, ...files], { cwd: src, stdio: 'ignore' });
+  return path;
+}
+
+async function failure(promise: Promise<unknown>): Promise<ArchiveError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ArchiveError);
+  return error as ArchiveError;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'longbox-7z-'));
+  src = join(dir, 'src');
+  mkdirSync(join(src, 'Chapter 1'), { recursive: true });
+  for (const page of pages) writeFileSync(join(src, page.name), page.data);
+  writeFileSync(join(src, 'ComicInfo.xml'), '<ComicInfo><Series>Seven</Series><Number>7</Number></ComicInfo>');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.skipIf(!available)('7z archives (7z-wasm)', () => {
+  const kinds: Array<[string, string[]]> = [
+    ['solid (LZMA2, one block)', ['-mx=5', '-ms=on']],
+    ['non-solid', ['-ms=off']],
+    ['LZMA (not LZMA2)', ['-m0=lzma', '-ms=off']],
+    ['PPMd, small solid blocks', ['-m0=ppmd', '-ms=3f']],
+  ];
+  for (const [label, switches] of kinds) {
+    it(`lists and extracts a ${label} archive`, async () => {
+      const path = make(`${label.replace(/\W+/g, '-')}.cb7`, switches);
+      const index = await readArchiveIndex(path);
+      expect(index.format).toBe('7z');
+      const names = listPages(index.entries);
+      expect(names).toEqual(pages.map((p) => p.name));
+      const page = index.entries.find((e) => e.name === pages[4]!.name)!;
+      expect(page.size).toBe(pages[4]!.data.length);
+      expect(page.crc32).toBe(crc32(pages[4]!.data));
+      // Every page, in reading order (the solid window serves several from one decode).
+      for (const expected of pages) expect((await readArchiveEntry(path, '7z', expected.name)).equals(expected.data)).toBe(true);
+      // And out of order, from a fresh cache key.
+      expect((await readArchiveEntry(path, '7z', pages[9]!.name)).equals(pages[9]!.data)).toBe(true);
+    });
+  }
+
+  it('fingerprints from sizes and CRCs without decompressing, equal for a solid and a non-solid copy', async () => {
+    const a = await readArchiveIndex(make('fa.cb7', ['-ms=on']));
+    const b = await readArchiveIndex(make('fb.cb7', ['-ms=off']));
+    expect(fingerprintFromIndex(1, a.entries)).toBe(fingerprintFromIndex(1, b.entries));
+  });
+
+  it('reads ComicInfo.xml with the index (readEntry) and enriches the row', async () => {
+    make('Seven 007.cb7', []);
+    const row = await enrichFile(dir, { path: 'Seven 007.cb7', ext: '.cb7', size: 1, mtimeMs: 0, ino: 1 } as never);
+    expect(row.error_kind).toBeNull();
+    expect(row.format).toBe('7z');
+    expect(row.page_count).toBe(12);
+    expect(row.cover_entry).toBe(pages[0]!.name);
+    expect(row.series).toBe('Seven');
+    expect(row.number).toBe('7');
+  });
+
+  it('encrypted data: listed, every page encrypted → an encrypted row', async () => {
+    make('enc.cb7', ['-psecret']);
+    const index = await readArchiveIndex(join(dir, 'enc.cb7'));
+    expect(index.entries.filter((e) => !e.isDirectory).every((e) => e.isEncrypted)).toBe(true);
+    const row = await enrichFile(dir, { path: 'enc.cb7', ext: '.cb7', size: 1, mtimeMs: 0, ino: 1 } as never);
+    expect(row.error_kind).toBe('encrypted');
+    expect((await failure(readArchiveEntry(join(dir, 'enc.cb7'), '7z', pages[0]!.name))).kind).toBe('encrypted');
+  });
+
+  it('encrypted headers → encrypted', async () => {
+    const error = await failure(readArchiveIndex(make('enchdr.cb7', ['-psecret', '-mhe=on'])));
+    expect(error.kind).toBe('encrypted');
+    expect(error.format).toBe('7z');
+  });
+
+  it('an empty archive is a valid archive without pages', async () => {
+    mkdirSync(join(dir, 'nothing'));
+    execFileSync('7z', ['a', join(dir, 'empty.cb7'), '-x!*'], { cwd: join(dir, 'nothing'), stdio: 'ignore' });
+    const row = await enrichFile(dir, { path: 'empty.cb7', ext: '.cb7', size: 1, mtimeMs: 0, ino: 1 } as never);
+    expect(row.format).toBe('7z');
+    expect(row.error_kind).toBe('no-images');
+  });
+
+  it('truncated and damaged archives are one error row each', async () => {
+    const whole = make('whole.cb7', ['-ms=off']);
+    const bytes = execFileSync('cat', [whole]);
+    writeFileSync(join(dir, 'trunc.cb7'), bytes.subarray(0, Math.floor(bytes.length / 2)));
+    expect((await failure(readArchiveIndex(join(dir, 'trunc.cb7')))).kind).toBe('truncated');
+    const damaged = Buffer.from(bytes);
+    damaged.fill(0x55, damaged.length - 200, damaged.length - 20);
+    writeFileSync(join(dir, 'damaged.cb7'), damaged);
+    const error = await failure(readArchiveIndex(join(dir, 'damaged.cb7')));
+    expect(['corrupt', 'truncated']).toContain(error.kind);
+  });
+
+  it('a decompression bomb is refused by its declared size, never extracted', async () => {
+    const bombSrc = join(dir, 'bomb');
+    mkdirSync(bombSrc);
+    writeFileSync(join(bombSrc, 'huge.png'), Buffer.alloc(3 * 1024 * 1024));
+    const path = join(dir, 'bomb.cb7');
+    execFileSync('7z', ['a', path, '.'], { cwd: bombSrc, stdio: 'ignore' });
+    const row = await enrichFile(dir, { path: 'bomb.cb7', ext: '.cb7', size: 1, mtimeMs: 0, ino: 1 } as never);
+    expect(row.page_count).toBe(1);
+    expect((await failure(readArchiveEntry(path, '7z', 'huge.png', { maxBytes: 1024 * 1024 }))).kind).toBe('too-large');
+  });
+
+  it('names with wildcard and switch characters are extracted literally', async () => {
+    const odd = join(dir, 'odd');
+    mkdirSync(odd);
+    writeFileSync(join(odd, '-p[1]*.png'), Buffer.from('one'));
+    writeFileSync(join(odd, '-p[2]?.png'), Buffer.from('two'));
+    const path = join(dir, 'odd.cb7');
+    execFileSync('7z', ['a', path, '--', '-p[1]*.png', '-p[2]?.png'], { cwd: odd, stdio: 'ignore' });
+    expect((await readArchiveEntry(path, '7z', '-p[2]?.png')).toString()).toBe('two');
+  });
+});
+
+describe('7z listing parser', () => {
+  it('parses entries after the separator and refuses too many', () => {
+    const lines = ['Path = x.7z', 'Type = 7z', '', '----------', 'Path = a.jpg', 'Size = 10', 'Packed Size = 4', 'CRC = 0000000A', 'Encrypted = -', 'Block = 0', '', 'Path = d', 'Folder = +', 'Size = 0', ''];
+    const entries = parseSevenZipListing(lines, 10);
+    expect(entries).toEqual([
+      { name: 'a.jpg', size: 10, compressedSize: 4, crc32: 10, isDirectory: false, isEncrypted: false, block: 0 },
+      { name: 'd', size: 0, compressedSize: 0, crc32: 0, isDirectory: true, isEncrypted: false, block: null },
+    ]);
+    expect(() => parseSevenZipListing(lines, 1)).toThrow(/more than 1 entries/);
+  });
+  it('maps 7-Zip messages to row kinds', () => {
+    expect(sevenZipFailure(2, [], ['ERROR: x : Cannot open encrypted archive. Wrong password?'])?.kind).toBe('encrypted');
+    expect(sevenZipFailure(2, [], ['Open ERROR: Cannot open the file as [7z] archive', 'Unexpected end of archive'])?.kind).toBe('truncated');
+    expect(sevenZipFailure(2, [], ['Open ERROR: Cannot open the file as [7z] archive'])?.kind).toBe('corrupt');
+    expect(sevenZipFailure(0, ['Everything is Ok'], [])).toBeNull();
+  });
+});

@@ -1,0 +1,112 @@
+// 7z / CB7: listing and single-entry extraction through 7-Zip in the WASM format worker.
+//
+// Solid archives compress many pages as one stream (a "block"): reaching page 40 means decoding pages
+// 1–39 first. So a read from a solid block also extracts the next few pages of that block in the same
+// decode and keeps them in a small byte-bounded cache: a reader turning pages pays one decode per
+// window, not one per page.
+import { stat } from 'node:fs/promises';
+import { listPages } from './pages.js';
+import { parseSevenZipListing, sevenZipFailure, type SevenZipEntry } from './seven-zip-listing.js';
+import { ArchiveError, type ArchiveIndex, type ArchiveLimits } from './types.js';
+import { wasmWorker } from './wasm-worker.js';
+
+/** Pages extracted together from one solid block (the asked-for one and those after it). */
+const SOLID_WINDOW_ENTRIES = 8;
+const SOLID_WINDOW_BYTES = 48 * 1024 * 1024;
+/** Bytes of extracted entries kept per process. */
+const CACHE_BYTES = 96 * 1024 * 1024;
+const LISTINGS_KEPT = 16;
+
+class ByteLru<V extends { length: number }> {
+  #map = new Map<string, V>();
+  #bytes = 0;
+  constructor(readonly maxBytes: number) {}
+  get(key: string): V | undefined {
+    const value = this.#map.get(key);
+    if (value !== undefined) {
+      this.#map.delete(key);
+      this.#map.set(key, value);
+    }
+    return value;
+  }
+  set(key: string, value: V): void {
+    if (value.length > this.maxBytes) return;
+    const old = this.#map.get(key);
+    if (old) this.#bytes -= old.length;
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    this.#bytes += value.length;
+    for (const [k, v] of this.#map) {
+      if (this.#bytes <= this.maxBytes) break;
+      this.#map.delete(k);
+      this.#bytes -= v.length;
+    }
+  }
+}
+
+const entryCache = new ByteLru<Buffer>(CACHE_BYTES);
+const listings = new Map<string, SevenZipEntry[]>();
+
+async function fileKey(filePath: string): Promise<string> {
+  const stats = await stat(filePath);
+  return `${filePath}\0${stats.size}\0${stats.mtimeMs}`;
+}
+
+async function listEntries(filePath: string, key: string, maxEntries: number): Promise<SevenZipEntry[]> {
+  const cached = listings.get(key);
+  if (cached && cached.length <= maxEntries) return cached;
+  const { rc, out, err } = await wasmWorker().run({ op: '7z-list', path: filePath });
+  const failure = sevenZipFailure(rc, out, err);
+  if (failure) throw failure;
+  const entries = parseSevenZipListing(out, maxEntries);
+  listings.set(key, entries);
+  if (listings.size > LISTINGS_KEPT) listings.delete(listings.keys().next().value!);
+  return entries;
+}
+
+export async function readSevenZipIndex(filePath: string, limits: ArchiveLimits): Promise<ArchiveIndex> {
+  const entries = await listEntries(filePath, await fileKey(filePath), limits.maxEntries);
+  return { format: '7z', entries, comment: null };
+}
+
+/** The entries to extract along with `entry`: the next pages of its solid block, within the window. */
+function windowFor(entries: readonly SevenZipEntry[], entry: SevenZipEntry, maxBytes: number): SevenZipEntry[] {
+  if (entry.block === null) return [entry];
+  const inBlock = entries.filter((other) => other.block === entry.block && !other.isDirectory);
+  if (inBlock.length < 2) return [entry];
+  const pages = new Set(listPages(inBlock));
+  const window = [entry];
+  let bytes = entry.size;
+  for (let i = inBlock.indexOf(entry) + 1; i < inBlock.length && window.length < SOLID_WINDOW_ENTRIES; i++) {
+    const next = inBlock[i]!;
+    if (!pages.has(next.name) || next.size > maxBytes || bytes + next.size > SOLID_WINDOW_BYTES) break;
+    window.push(next);
+    bytes += next.size;
+  }
+  return window;
+}
+
+export async function readSevenZipEntry(filePath: string, entryName: string, maxBytes: number, maxEntries = Number.MAX_SAFE_INTEGER): Promise<Buffer> {
+  const key = await fileKey(filePath);
+  const hit = entryCache.get(`${key}\0${entryName}`);
+  if (hit) return hit;
+  const entries = await listEntries(filePath, key, maxEntries);
+  const entry = entries.find((candidate) => candidate.name === entryName && !candidate.isDirectory);
+  if (!entry) throw new ArchiveError('corrupt', `7z entry "${entryName}" not found`, '7z');
+  if (entry.isEncrypted) throw new ArchiveError('encrypted', `"${entryName}" is password protected.`, '7z');
+  if (entry.size > maxBytes) throw new ArchiveError('too-large', `"${entryName}" is ${entry.size} bytes, over the ${maxBytes}-byte limit.`, '7z');
+  if (entry.size === 0) return Buffer.alloc(0);
+  const window = windowFor(entries, entry, maxBytes);
+  const { rc, out, err, files } = await wasmWorker().run({ op: '7z-extract', path: filePath, names: window.map((e) => e.name) });
+  let wanted: Buffer | null = null;
+  for (const file of files) {
+    const data = Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength);
+    if (file.name === entryName) wanted = data;
+    else entryCache.set(`${key}\0${file.name}`, data);
+  }
+  if (wanted === null || wanted.length !== entry.size) {
+    throw sevenZipFailure(rc, out, err) ?? new ArchiveError('corrupt', `7z entry "${entryName}" could not be extracted.`, '7z');
+  }
+  entryCache.set(`${key}\0${entryName}`, wanted);
+  return wanted;
+}
