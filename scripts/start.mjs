@@ -1,117 +1,76 @@
 // `npm start [-- <folder> | serve options]`: build, then run the desktop app if Electron can run here,
-// otherwise serve the same UI over HTTP with `longbox serve` (forwarding the arguments).
+// otherwise say why in one line and serve the same UI over HTTP with `longbox serve` (forwarding the
+// arguments). Exit code 0 in both cases unless the build fails or the app itself fails.
 //
 // Native module choice. node_modules/better-sqlite3 stays built for Node: the unit tests, the headless
 // host and the bench load it. Electron needs a build for its own ABI, so this script keeps a second
-// copy, made once per (better-sqlite3, Electron, platform, arch), in
-// .cache/electron-native/better_sqlite3-<versions>.node — a prebuilt binary fetched with
-// prebuild-install (--runtime electron), or compiled with node-gyp against Electron's headers if no
-// prebuilt exists — and hands its path to the app in LONGBOX_SQLITE_BINDING. main.ts passes it as
-// LibraryServiceOptions.nativeBinding (better-sqlite3's `new Database(file, { nativeBinding })`), to
-// the main process and to the worker. Nothing in node_modules is rebuilt, so `npm test` and `npm start`
-// both keep working with no rebuild back and forth. Packaged builds do not need any of this:
-// electron-builder rebuilds the packaged copy (npmRebuild: true).
+// copy, made once per (better-sqlite3, Electron, platform, arch) in a private copy of the package and
+// cached in .cache/electron-native/ (scripts/lib/electron-desktop.mjs), and hands its path to the app
+// in LONGBOX_SQLITE_BINDING; main.ts passes it to better-sqlite3 as `nativeBinding` in the main process
+// and the worker. Nothing in node_modules is rebuilt, so `npm test` and `npm start` both keep working.
+// Packaged builds get the same kind of copy from the packaging hook (scripts/dist-hooks.mjs).
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ROOT, electronPackageDir, electronSqliteBinding, electronVersion, findElectron, sandboxProblem, signalPlan } from './lib/electron-desktop.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const isWindows = process.platform === 'win32';
 
-function run(command, commandArgs, options = {}) {
-  const result = spawnSync(command, commandArgs, { stdio: 'inherit', cwd: ROOT, shell: isWindows, ...options });
+function build() {
+  if (process.env.LONGBOX_SKIP_BUILD === '1') return true;
+  const result = spawnSync(isWindows ? 'npm.cmd' : 'npm', ['run', 'build'], { stdio: 'inherit', cwd: ROOT, shell: isWindows });
   return result.status === 0;
-}
-
-function readJson(file) {
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
-
-/** The Electron executable, or a reason why there is none. */
-export function findElectron() {
-  let binary;
-  try {
-    // node_modules/electron/index.js returns the executable's path, and throws when the binary was
-    // never downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD=1 or an offline install).
-    binary = require('electron');
-  } catch {
-    return { binary: null, reason: 'no Electron binary: installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1 or offline' };
-  }
-  if (typeof binary !== 'string' || !existsSync(binary)) return { binary: null, reason: `no Electron binary at ${binary}` };
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    return { binary: null, reason: 'no display: DISPLAY and WAYLAND_DISPLAY are unset' };
-  }
-  return { binary, reason: null };
-}
-
-/** better-sqlite3 built for this Electron, cached outside node_modules. Returns its path or null. */
-function electronSqliteBinding() {
-  const electronVersion = readJson(path.join(ROOT, 'node_modules/electron/package.json')).version;
-  const sqliteDir = path.join(ROOT, 'node_modules/better-sqlite3');
-  const sqliteVersion = readJson(path.join(sqliteDir, 'package.json')).version;
-  const { platform, arch } = process;
-  const cacheDir = path.join(ROOT, '.cache/electron-native');
-  const target = path.join(cacheDir, `better_sqlite3-${sqliteVersion}-electron-${electronVersion}-${platform}-${arch}.node`);
-  if (existsSync(target)) return target;
-
-  console.log(`Preparing better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (once; cached in ${path.relative(ROOT, cacheDir)})…`);
-  const work = path.join(cacheDir, `work-${process.pid}`);
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(cacheDir, { recursive: true });
-  // A private copy of the package (sources and the bundled SQLite amalgamation, not its Node build).
-  cpSync(sqliteDir, work, { recursive: true, filter: (src) => !src.startsWith(path.join(sqliteDir, 'build')) && !src.includes(`${path.sep}node_modules${path.sep}`) });
-  const built = path.join(work, 'build/Release/better_sqlite3.node');
-  try {
-    const prebuild = require.resolve('prebuild-install/bin.js');
-    const fetched = run(process.execPath, [prebuild, '--runtime', 'electron', '--target', electronVersion, '--arch', arch, '--platform', platform], { cwd: work, shell: false });
-    if (!fetched || !existsSync(built)) {
-      console.log('No prebuilt binary; compiling with node-gyp against Electron headers (needs Python and a C++ toolchain)…');
-      const gyp = require.resolve('node-gyp/bin/node-gyp.js');
-      run(process.execPath, [gyp, 'rebuild', '--release', `--target=${electronVersion}`, `--arch=${arch}`, '--dist-url=https://electronjs.org/headers'], { cwd: work, shell: false });
-    }
-    if (!existsSync(built)) return null;
-    copyFileSync(built, target);
-    return target;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
 }
 
 function runChild(command, childArgs, env) {
   const child = spawn(command, childArgs, { stdio: 'inherit', cwd: ROOT, env });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  const plan = signalPlan(process.platform);
+  let interrupts = 0;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      interrupts += 1;
+      if (interrupts > 1) child.kill('SIGKILL');
+      else if (plan === 'forward') child.kill(signal);
+      // 'wait-for-child' (Windows): the child got the same Ctrl+C from the shared console.
+    });
+  }
+  child.on('error', (error) => {
+    console.error(`Could not start ${command}: ${error.message}`);
+    process.exitCode = 1;
+  });
   child.on('exit', (code, signal) => {
-    process.exitCode = code ?? (signal ? 1 : 0);
+    // Stopped by our own forwarded Ctrl+C / SIGTERM: a normal end.
+    process.exitCode = code ?? (signal && interrupts > 0 ? 0 : 1);
   });
 }
 
+function serveInstead(reason) {
+  console.log(`Electron cannot run here (${reason}): serving the same UI in your browser instead.`);
+  runChild(process.execPath, [path.join(ROOT, 'bin/longbox.js'), 'serve', ...args], process.env);
+}
+
 function main() {
-  if (process.env.LONGBOX_SKIP_BUILD !== '1' && !run(isWindows ? 'npm.cmd' : 'npm', ['run', 'build'])) {
+  if (!build()) {
     console.error('Build failed.');
     process.exitCode = 1;
     return;
   }
 
   const { binary, reason } = findElectron();
-  if (!binary) {
-    console.log(`Electron cannot run here (${reason}): serving the same UI in your browser instead.`);
-    runChild(process.execPath, [path.join(ROOT, 'bin/longbox.js'), 'serve', ...args], process.env);
-    return;
-  }
+  if (!binary) return serveInstead(reason);
 
-  const binding = electronSqliteBinding();
+  const sandbox = sandboxProblem({ binary });
+  if (sandbox) return serveInstead(sandbox);
+
+  const version = electronVersion(electronPackageDir());
+  const { binding, log } = electronSqliteBinding({ electronVersion: version, onProgress: (line) => console.log(line) });
   if (!binding) {
-    console.error('Could not get better-sqlite3 for Electron (no prebuilt binary and no compiler). `npm run serve` runs the same UI in a browser.');
-    process.exitCode = 1;
-    return;
+    return serveInstead(`better-sqlite3 could not be built for Electron ${version}: no prebuilt binary reachable and no working C++ toolchain; details in ${log}`);
   }
   const env = { ...process.env, LONGBOX_SQLITE_BINDING: binding };
   delete env.ELECTRON_RUN_AS_NODE;
-  runChild(binary, ['.', ...args], env);
+  runChild(binary, [ROOT, ...args], env);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
