@@ -8,8 +8,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { beforePack, packagedBindingDir } from '../scripts/dist-hooks.mjs';
+import { bindingFileName } from '../scripts/lib/electron-desktop.mjs';
+import { PACKAGED_BINDING, nativeBindingFor } from './native-binding.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -29,6 +36,8 @@ interface BuilderConfig {
   files: string[];
   asarUnpack: string[];
   npmRebuild: boolean;
+  beforePack: string;
+  extraResources: Array<{ from: string; to: string; filter: string[] }>;
   electronFuses: Record<string, boolean>;
   linux: { target: string[]; icon: string; maintainer: string };
   mac: { target: string[]; icon: string; entitlements: string; entitlementsInherit: string; hardenedRuntime: boolean };
@@ -77,7 +86,11 @@ describe.skipIf(skipReason('js-yaml (an electron-builder dependency) is not inst
     expect(c.appId).toBe('app.longbox');
     expect(c.productName).toBe('Longbox');
     expect(c.directories).toEqual({ buildResources: 'build', output: 'release' });
-    expect(c.npmRebuild).toBe(true);
+    // electron-builder's rebuild would run in the project root and rebuild the working tree's
+    // better-sqlite3 for Electron; the beforePack hook builds it in its own copy instead.
+    expect(c.npmRebuild).toBe(false);
+    expect(c.beforePack).toBe('./scripts/dist-hooks.mjs');
+    expect(existsSync(path.join(ROOT, c.beforePack))).toBe(true);
     expect(c.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
     expect(c.mac.target).toEqual(['dmg']);
     expect(c.win.target).toEqual(['nsis']);
@@ -86,6 +99,7 @@ describe.skipIf(skipReason('js-yaml (an electron-builder dependency) is not inst
 
   it('turns the security fuses on (RunAsNode, NODE_OPTIONS and inspect off; asar only, with integrity)', () => {
     expect(c.electronFuses).toMatchObject({
+      resetAdHocDarwinSignature: true,
       runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,
       enableNodeCliInspectArguments: false,
@@ -158,16 +172,78 @@ describe.skipIf(skipReason('js-yaml (an electron-builder dependency) is not inst
     it('asarUnpack takes the native modules and nothing of the app code', () => {
       const unpacked = (file: string) => c.asarUnpack.some((pattern) => minimatchModule!.minimatch(file, pattern, { dot: true }));
       const natives = [
-        'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
-        'node_modules/better-sqlite3/lib/database.js',
         'node_modules/sharp/lib/sharp.js',
         'node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64.node',
         'node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.18.7',
       ];
       for (const file of natives) expect(unpacked(file), file).toBe(true);
-      const realBinding = path.join(ROOT, natives[0]);
-      if (existsSync(realBinding)) expect(unpacked(path.relative(ROOT, realBinding).split(path.sep).join('/'))).toBe(true);
       for (const file of ['out/electron/main.js', 'out/renderer/index.html', 'package.json']) expect(unpacked(file), file).toBe(false);
     });
   });
 });
+
+describe.skipIf(skipReason('js-yaml (an electron-builder dependency) is not installed', !yaml))('the Electron build of better-sqlite3 in packages', () => {
+  const c = config!;
+
+  it('extraResources ships the hook\'s binding where main.ts looks for it, and the Node build stays out', () => {
+    expect(c.extraResources).toEqual([{ from: '.cache/electron-native/package/${arch}', to: PACKAGED_BINDING.dir, filter: [PACKAGED_BINDING.file] }]);
+    const expanded = c.extraResources[0]!.from.replace('${arch}', 'x64');
+    expect(path.resolve(ROOT, expanded)).toBe(packagedBindingDir(1, {}));
+    expect(packagedBindingDir('arm64', {})).toBe(path.resolve(ROOT, '.cache/electron-native/package/arm64'));
+    expect(nativeBindingFor({ isPackaged: true, resourcesPath: '/opt/Longbox/resources', env: { LONGBOX_SQLITE_BINDING: '/x.node' } })).toBe(
+      path.join('/opt/Longbox/resources', 'native', 'better_sqlite3.node'),
+    );
+    expect(nativeBindingFor({ isPackaged: false, resourcesPath: '/r', env: { LONGBOX_SQLITE_BINDING: '/cache/b.node' } })).toBe('/cache/b.node');
+    expect(nativeBindingFor({ isPackaged: false, resourcesPath: '/r', env: {} })).toBeUndefined();
+    if (minimatchModule) {
+      for (const file of ['node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'node_modules/better-sqlite3/deps/sqlite3/sqlite3.c', 'node_modules/better-sqlite3/src/addons.cpp']) {
+        expect(c.files.some((p) => p.startsWith('!') && minimatchModule.minimatch(file, p.slice(1), { dot: true })), file).toBe(true);
+      }
+      expect(c.files.some((p) => p.startsWith('!') && minimatchModule.minimatch('node_modules/better-sqlite3/lib/database.js', p.slice(1), { dot: true }))).toBe(false);
+    }
+  });
+
+  describe('the beforePack hook (scripts/dist-hooks.mjs)', () => {
+    const temps: string[] = [];
+    afterAll(() => {
+      for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+    });
+    const sqliteBinding = path.join(ROOT, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
+    const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+    const loadsInNode = () =>
+      spawnSync(process.execPath, ['-e', "const D = require('better-sqlite3'); new D(':memory:').prepare('select 1 as one').get()"], { cwd: ROOT, encoding: 'utf8' });
+    const electronVersion = (JSON.parse(readFileSync(path.join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+    const sqliteVersion = (JSON.parse(readFileSync(path.join(ROOT, 'node_modules/better-sqlite3/package.json'), 'utf8')) as { version: string }).version;
+
+    it.skipIf(skipReason('node_modules/better-sqlite3 has no Node build', !existsSync(sqliteBinding)))(
+      'puts the Electron build in its own folder and leaves node_modules/better-sqlite3 loadable in Node',
+      async () => {
+        const cache = mkdtempSync(path.join(os.tmpdir(), 'longbox-dist-hook-'));
+        temps.push(cache);
+        const env = { ...process.env, LONGBOX_ELECTRON_NATIVE_DIR: cache };
+        const cached = path.join(cache, bindingFileName({ sqliteVersion, electronVersion, platform: 'linux', arch: 'x64' }));
+        writeFileSync(cached, 'electron-abi build made earlier');
+        const before = digest(sqliteBinding);
+        await beforePack({ electronPlatformName: 'linux', arch: 1, packager: { config: { electronVersion } } }, { env });
+        expect(readFileSync(path.join(cache, 'package/x64/better_sqlite3.node'), 'utf8')).toBe('electron-abi build made earlier');
+        expect(digest(sqliteBinding)).toBe(before);
+        const load = loadsInNode();
+        expect(load.stderr).toBe('');
+        expect(load.status).toBe(0);
+      },
+    );
+
+    it('stops packaging with a clear error when no Electron build can be made, and still leaves node_modules alone', async () => {
+      const cache = mkdtempSync(path.join(os.tmpdir(), 'longbox-dist-hook-'));
+      temps.push(cache);
+      const before = existsSync(sqliteBinding) ? digest(sqliteBinding) : null;
+      await expect(
+        beforePack({ electronPlatformName: 'linux', arch: 'x64' }, { env: { LONGBOX_ELECTRON_NATIVE_DIR: cache }, makeBinding: () => ({ binding: null, log: '/tmp/build.log' }) }),
+      ).rejects.toThrow(`Longbox: could not build better-sqlite3 for Electron ${electronVersion} linux-x64 (see /tmp/build.log).`);
+      await expect(beforePack({ electronPlatformName: 'darwin', arch: 4 }, { env: { LONGBOX_ELECTRON_NATIVE_DIR: cache } })).rejects.toThrow(/universal/);
+      expect(existsSync(path.join(cache, 'package'))).toBe(false);
+      if (before) expect(digest(sqliteBinding)).toBe(before);
+    });
+  });
+});
+

@@ -53,7 +53,7 @@ export function electronExecutable(dir) {
 export function findElectron({ env = process.env, platform = process.platform, dir = electronPackageDir(env) } = {}) {
   if (!dir) return { binary: null, reason: 'the electron package is not installed' };
   const binary = electronExecutable(dir);
-  if (!binary) return { binary: null, reason: `no Electron binary (not downloaded: offline, or ELECTRON_SKIP_BINARY_DOWNLOAD was set; \`npm run get-electron\` fetches it)` };
+  if (!binary) return { binary: null, reason: "no Electron binary: it was never downloaded, offline or with ELECTRON_SKIP_BINARY_DOWNLOAD set; `npm run get-electron` fetches it" };
   if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
     return { binary: null, reason: 'no display: DISPLAY and WAYLAND_DISPLAY are unset' };
   }
