@@ -5,7 +5,7 @@
 // origin check and the CSP, relative asset URLs work the same, the file:// extra privileges can be
 // switched off with a fuse in packaged builds (electron-builder.yml), and no page of ours ever runs
 // with file:// reach. Files reach the page only through longbox://cover/<id> (ids, never paths).
-import { BrowserWindow, Menu, app, dialog, ipcMain, nativeTheme, screen, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, nativeTheme, powerMonitor, screen, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +14,13 @@ import { libraryDataDir } from './library/data-dir.js';
 import { openLibraryService } from './library/library-service.js';
 import { toLogFormat } from './library/logger.js';
 import { allowOrigins, createIpcRouter, originOf, type IpcRouter } from './ipc.js';
-import { LibraryController, libraryArgFromArgv } from './library-controller.js';
+import { ShellLifecycle, launchRequestFromArgv, libraryRootFor, showWhenReady, userDataPath, type LaunchRequest } from './app-lifecycle.js';
+import { LibraryController } from './library-controller.js';
 import { configureLogging, createLogger, logsFolder } from './log.js';
 import { MENU_IDS, buildMenuTemplate } from './menu.js';
 import { handleLongboxProtocol, registerLongboxScheme } from './protocol.js';
 import { APP_INDEX_URL, APP_ORIGIN } from './protocol-url.js';
+import { nativeBindingFor } from './native-binding.js';
 import { SettingsStore, restoreBounds } from './settings.js';
 import { launcherForThisRuntime } from './worker-host.js';
 
@@ -34,9 +36,9 @@ const isDev = !app.isPackaged;
 const isE2E = process.env.LONGBOX_E2E === '1';
 
 // userData must be fixed before the single-instance lock (the lock lives there) and before 'ready'.
+// Development (`npm start`) and the installed app have separate folders, so separate locks.
 app.setName('Longbox');
-const userDataOverride = process.env.LONGBOX_USER_DATA;
-app.setPath('userData', userDataOverride ? path.resolve(userDataOverride) : path.join(app.getPath('appData'), 'Longbox'));
+app.setPath('userData', userDataPath({ appData: app.getPath('appData'), isPackaged: app.isPackaged, override: process.env.LONGBOX_USER_DATA }));
 app.setAppLogsPath(path.join(app.getPath('userData'), 'logs'));
 configureLogging(isDev);
 const log = createLogger('main');
@@ -59,26 +61,35 @@ function main(): void {
   let settings: SettingsStore | null = null;
   let controller: LibraryController | null = null;
   let router: IpcRouter | null = null;
-  let quitState: 'running' | 'closing' | 'done' = 'running';
-  let secondInstanceCount = 0;
 
   // Development only: a Vite dev server for the renderer (LONGBOX_RENDERER_URL=http://localhost:5173).
   const devRendererUrl = isDev ? (process.env.LONGBOX_RENDERER_URL ?? null) : null;
   const allowedOrigins = [APP_ORIGIN, ...(devRendererUrl ? [originOf(devRendererUrl) ?? APP_ORIGIN] : [])];
   const isAllowedUrl = allowOrigins(allowedOrigins);
-  // During development node_modules holds better-sqlite3 built for Node (the tests need it); npm start
-  // builds a copy for Electron's ABI and passes its path here (scripts/start.mjs).
-  const nativeBinding = isDev ? process.env.LONGBOX_SQLITE_BINDING || undefined : undefined;
+  // node_modules holds better-sqlite3 built for Node (the tests need it): the app always loads an
+  // Electron build, from resources/native when packaged, from npm start's cache in development.
+  const nativeBinding = nativeBindingFor({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, env: process.env });
 
-  app.on('second-instance', () => {
-    secondInstanceCount += 1;
-    if (isE2E) (globalThis as { __longboxSecondInstances?: number }).__longboxSecondInstances = secondInstanceCount;
-    const win = mainWindow ?? (app.isReady() ? createWindow() : null);
-    if (!win) return;
-    if (win.isMinimized()) win.restore();
-    win.show();
-    win.focus();
+  // Everything that can arrive before the window may exist (second-instance, open-file, activate) goes
+  // through the lifecycle, which creates no window until ready() — after the protocol and the router.
+  const lifecycle = new ShellLifecycle({
+    currentWindow: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : null),
+    createWindow: () => createWindow(),
+    open: (request) => openRequest(request),
+    shutdown,
+    shutdownNow: () => {
+      if (mainWindow && !mainWindow.isDestroyed()) saveWindowState(mainWindow);
+    },
+    quit: () => app.quit(),
+    logger: createLogger('lifecycle'),
   });
+
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    lifecycle.onSecondInstance(argv, workingDirectory, app.isPackaged);
+    if (isE2E) (globalThis as { __longboxSecondInstances?: number }).__longboxSecondInstances = lifecycle.secondInstanceCount;
+  });
+  // macOS: files opened from Finder or dropped on the dock icon, also the one that launched the app.
+  app.on('open-file', (event, file) => lifecycle.onOpenFile(event, file));
 
   // Every webContents (ours and any a bug might create): no navigation away, no new windows, no webviews.
   app.on('web-contents-created', (_event, contents) => {
@@ -97,21 +108,15 @@ function main(): void {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  app.on('activate', () => {
-    if (app.isReady() && BrowserWindow.getAllWindows().length === 0) createWindow();
-  });
-
-  app.on('before-quit', (event) => {
-    if (quitState === 'done') return;
-    event.preventDefault();
-    if (quitState === 'closing') return;
-    quitState = 'closing';
-    void shutdown().finally(() => {
-      quitState = 'done';
-      app.quit();
-    });
-  });
+  app.on('activate', () => lifecycle.onActivate());
+  app.on('before-quit', (event) => lifecycle.onBeforeQuit(event));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  /** A later launch's folder or comic file: its library (a comic's own library if that is open). */
+  async function openRequest(request: LaunchRequest): Promise<void> {
+    const current = (await controller?.getLibrary())?.root ?? null;
+    await controller?.openRoot(libraryRootFor(request, current));
+  }
 
   async function shutdown(): Promise<void> {
     if (mainWindow && !mainWindow.isDestroyed()) saveWindowState(mainWindow);
@@ -198,8 +203,10 @@ function main(): void {
         spellcheck: false,
       },
     });
-    if (settings?.get().window?.maximized) win.maximize();
-    win.once('ready-to-show', () => win.show());
+    showWhenReady(win, settings?.get().window?.maximized === true);
+    // Windows: the session is ending (logout, restart); the quit that follows must not wait.
+    win.on('query-session-end', () => lifecycle.onSessionEnding());
+    win.on('session-end', () => lifecycle.onSessionEnding());
 
     const contents = win.webContents;
     const id = contents.id;
@@ -279,10 +286,17 @@ function main(): void {
       { ipcMain, isAllowedUrl, logger: createLogger('ipc'), onSelectionChange: (id) => updateSelectionMenu(id !== null) },
     );
 
+    // Linux and macOS: logout / restart / shutdown; the quit that follows must not wait.
+    powerMonitor.on('shutdown', () => {
+      lifecycle.onSessionEnding();
+      app.quit();
+    });
+
     setMenu();
-    createWindow();
-    // Opening the last library (a read-only SQLite open) runs while the window loads; IPC calls that
-    // need it wait for it (LibraryController serialises them).
-    await controller.restore(libraryArgFromArgv(process.argv, app.isPackaged));
+    // Protocol, router and controller exist: now the window (and any queued second-instance/open-file).
+    const first = lifecycle.ready(launchRequestFromArgv(process.argv, { isPackaged: app.isPackaged, cwd: process.cwd() }));
+    // Opening the library (a read-only SQLite open) runs while the window loads; IPC calls that need
+    // it wait for it (LibraryController serialises them).
+    await controller.restore(first ? libraryRootFor(first, settings.get().lastLibraryRoot) : null);
   });
 }
