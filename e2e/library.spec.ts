@@ -3,6 +3,7 @@ import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { brokenKindOf } from '../scripts/lib/generate-library.js';
+import { problemLabel } from '../renderer/lib/problem-text.js';
 import { addComics, makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './helpers/serve.js';
 import { badge, badgeLog, countShown, type PageGlobals, recordBadge, resultCount, rows, screenshot } from './helpers/ui.js';
 
@@ -45,7 +46,7 @@ test('first load shows rows; details, list view, light and dark', async ({ page 
   await rows(page).nth(1).click();
   const details = page.getByRole('complementary', { name: 'Comic details' });
   await expect(details.getByRole('heading', { level: 2 })).toBeVisible();
-  await expect(details.getByText('Path')).toBeVisible();
+  await expect(details.getByText('Path', { exact: true })).toBeVisible();
   await expect(details.locator('.details-cover .cover[data-state="loaded"]')).toBeVisible();
   await screenshot(page, 'details-light');
 
@@ -141,8 +142,8 @@ test('broken archives are listed in Problems', async ({ page }) => {
     const row = list.getByRole('option').filter({ hasText: name });
     await expect(row, `${name} listed`).toHaveCount(1);
     const kind = brokenKindOf(broken);
-    // The error kind the generator meant (soft: a wrong kind is the engine's to fix, the row is still listed).
-    if (kind) expect.soft(await row.locator('.error-kind').textContent(), `error kind of ${name}`).toBe(kind.errorKind);
+    // The error kind the generator meant, in words (soft: a wrong kind is the engine's to fix, the row is still listed).
+    if (kind) expect.soft(await row.locator('.problem-label').textContent(), `problem of ${name}`).toBe(problemLabel(kind.errorKind));
   }
   await screenshot(page, 'problems');
   await list.getByRole('option').first().click();

@@ -112,7 +112,38 @@ describe('library screen', () => {
       release();
       await flush();
     });
-    expect(within(screen.getByTestId('rebuild-badge')).queryByText('Rebuilding…')).toBeNull();
+    // Over at once, but the badge stays up long enough to be seen (MIN_BADGE_MS), then goes.
+    expect(within(screen.getByTestId('rebuild-badge')).getByText('Rebuilding…')).toBeTruthy();
+    await waitFor(() => expect(within(screen.getByTestId('rebuild-badge')).queryByText('Rebuilding…')).toBeNull(), { timeout: 3000 });
+  });
+
+  it('a Refresh that finds nothing new says so ("Checked just now · no changes"); one that finds changes does not', async () => {
+    const api = createFakeLibraryApi({ status: { age_seconds: 400 } });
+    api.refresh = async () => {
+      api.refreshCalls++;
+      // The host checked the folder: the cache is fresh again, same generation.
+      api.status = { ...api.status, age_seconds: 0 };
+    };
+    await renderApp(api);
+    const toast = screen.getByTestId('toast');
+    expect(toast.getAttribute('aria-live')).toBe('polite');
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Refresh library' }));
+      await flush();
+    });
+    expect(toast.textContent).toContain('Checked just now · no changes');
+    fireEvent.click(within(toast).getByRole('button', { name: 'Dismiss' }));
+    expect(toast.textContent).toBe('');
+
+    api.refresh = async () => {
+      api.refreshCalls++;
+      api.status = { ...api.status, age_seconds: 0, generation: api.status.generation + 1 };
+    };
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Refresh library' }));
+      await flush();
+    });
+    expect(toast.textContent).toBe('');
   });
 
   it('shows last_error in a banner that can be dismissed until the next error', async () => {
@@ -170,13 +201,142 @@ describe('library screen', () => {
     const list = screen.getByRole('listbox', { name: 'Files with problems' });
     const rows = within(list).getAllByRole('option');
     expect(rows).toHaveLength(2);
-    const broken = rows.find((r) => r.textContent?.includes('broken.cbz'));
-    const locked = rows.find((r) => r.textContent?.includes('locked.cbz'));
-    expect(broken?.textContent).toContain('corrupt');
-    expect(broken?.textContent).toContain('bad central directory');
-    expect(locked?.textContent).toContain('encrypted');
-    expect(locked?.textContent).toContain('password protected');
+    const broken = rows.find((r) => r.textContent?.includes('broken.cbz'))!;
+    const locked = rows.find((r) => r.textContent?.includes('locked.cbz'))!;
+    // A label and a plain sentence per kind; no slugs, and the engine's message is not in the row.
+    expect(broken.textContent).toContain('Damaged file');
+    expect(broken.textContent).toContain('The file is damaged inside');
+    expect(broken.textContent).not.toContain('corrupt');
+    expect(broken.textContent).not.toContain('bad central directory');
+    expect(locked.textContent).toContain('Password protected');
     expect(screen.getByTestId('result-count').textContent).toBe('2 of 200');
+
+    // The details: the technical detail one click away, the actions, no Read switch.
+    fireEvent.click(broken);
+    await act(async () => {
+      await flush();
+    });
+    const details = screen.getByTestId('details');
+    expect(within(details).queryByRole('switch', { name: 'Read' })).toBeNull();
+    const technical = within(details).getByText('Technical detail').closest('details')!;
+    expect(technical.open).toBe(false);
+    expect(technical.textContent).toContain('bad central directory');
+    for (const name of ['Show in folder', 'Copy path', 'Retry this file']) expect(within(details).getByRole('button', { name })).toBeTruthy();
+    expect(within(details).queryByRole('button', { name: 'Open with default app' })).toBeNull();
+    await act(async () => {
+      fireEvent.click(within(details).getByRole('button', { name: 'Retry this file' }));
+      await flush();
+    });
+    expect(api.retried).toEqual([4]);
+    expect(screen.getByTestId('toast').textContent).toContain('Reading broken.cbz again');
+  });
+
+  it('right-click on a comic opens a menu with the details panel\'s actions; keys move and run; Escape closes', async () => {
+    const api = createFakeLibraryApi();
+    await renderApp(api);
+    fireEvent.contextMenu(cells()[1], { clientX: 200, clientY: 150 });
+    const menu = screen.getByRole('menu');
+    const items = within(menu).getAllByRole('menuitem').map((item) => item.textContent);
+    expect(items).toEqual(['Show detailsEnter', 'Open with default app', 'Show in folder', 'Copy path', 'Mark as read']);
+    // The menu was opened for that comic, which is now selected.
+    expect(screen.getByRole('listbox', { name: 'Comics' }).querySelector('[aria-selected="true"]')?.getAttribute('data-comic-id')).toBe(
+      cells()[1].getAttribute('data-comic-id'),
+    );
+    fireEvent.keyDown(menu, { key: 'ArrowUp' });
+    expect(menu.getAttribute('aria-activedescendant')).toBe('menu-item-toggle-read');
+    await act(async () => {
+      fireEvent.keyDown(menu, { key: 'Enter' });
+      await flush();
+    });
+    expect(screen.queryByRole('menu')).toBeNull();
+    expect(api.userStateCalls).toEqual([{ id: Number(cells()[1].getAttribute('data-comic-id')), patch: { read: true } }]);
+
+    // Keyboard: Shift+F10 on the focused grid opens it for the cursor; Escape closes it.
+    const grid = screen.getByRole('listbox', { name: 'Comics' });
+    grid.focus();
+    fireEvent.keyDown(grid, { key: 'F10', shiftKey: true });
+    expect(screen.getByRole('menu')).toBeTruthy();
+    fireEvent.keyDown(screen.getByRole('menu'), { key: 'Escape' });
+    expect(screen.queryByRole('menu')).toBeNull();
+  });
+
+  it('duplicates: a marker with a tooltip, and "Show the other copies" lists their folders', async () => {
+    const comics = makeComics(20);
+    comics[2] = { ...comics[2]!, fingerprint: 'same', duplicateCount: 2 };
+    comics[9] = { ...comics[9]!, fingerprint: 'same', duplicateCount: 2, path: 'Elsewhere/Copy.cbz', folder: 'Elsewhere', fileName: 'Copy.cbz' };
+    const api = createFakeLibraryApi({ comics });
+    await renderApp(api);
+    const cell = cells().find((c) => c.getAttribute('data-comic-id') === '3')!;
+    const mark = cell.querySelector('.cover-flag.is-dup')!;
+    expect(mark.getAttribute('title')).toContain('One of 2 identical copies');
+    fireEvent.contextMenu(cell);
+    await act(async () => {
+      fireEvent.click(within(screen.getByRole('menu')).getByRole('menuitem', { name: 'Show the other copies' }));
+      await flush();
+    });
+    const details = screen.getByTestId('details');
+    const heading = within(details).getByRole('heading', { name: /Other copies \(1\)/ });
+    expect(document.activeElement).toBe(heading);
+    expect(within(details).getByRole('button', { name: /Elsewhere/ }).textContent).toContain('Copy.cbz');
+  });
+
+  it('list view: column headers sort (again: the other order), show the order, and the choice is kept', async () => {
+    const api = createFakeLibraryApi();
+    const storage = memoryStorage();
+    const stores = createStores(api, { storage, debounceMs: 0 });
+    render(<App stores={stores} />);
+    await act(async () => {
+      await flush();
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'List view' }));
+    await act(async () => {
+      await flush();
+    });
+    const header = screen.getByRole('group', { name: 'Columns' });
+    const size = within(header).getByRole('button', { name: /^Size/ });
+    await act(async () => {
+      fireEvent.click(size);
+      await flush();
+    });
+    expect(api.listCalls.at(-1)).toMatchObject({ sort: 'size', order: 'asc' });
+    expect(size.getAttribute('aria-label')).toBe('Size, sorted ascending: sort descending');
+    await act(async () => {
+      fireEvent.click(size);
+      await flush();
+    });
+    expect(api.listCalls.at(-1)).toMatchObject({ sort: 'size', order: 'desc' });
+    expect(size.getAttribute('aria-label')).toBe('Size, sorted descending: sort ascending');
+    // The header select agrees.
+    expect((screen.getByLabelText('Sort by') as HTMLSelectElement).value).toBe('size');
+    // Kept with the view settings: a new start sorts the same way.
+    cleanup();
+    const again = createStores(createFakeLibraryApi(), { storage, debounceMs: 0 });
+    expect(again.query.getState()).toMatchObject({ sort: 'size', order: 'desc' });
+  });
+
+  it('sorted by Title, the grid leads with the title (the bold line is what the order follows)', async () => {
+    const api = createFakeLibraryApi();
+    const stores = await renderApp(api);
+    const first = cells()[0];
+    expect(first.querySelector('.cell-title')?.textContent).toBe('Black Science');
+    await act(async () => {
+      stores.query.getState().setSort('title');
+      await flush();
+    });
+    const titles = cells().slice(0, 4).map((c) => c.querySelector('.cell-title')?.textContent ?? '');
+    expect(titles.every((t) => t.startsWith('Chapter '))).toBe(true);
+    expect([...titles].sort((a, b) => a.localeCompare(b))).toEqual(titles);
+  });
+
+  it('? opens the keyboard-shortcut help; Escape closes it', async () => {
+    const api = createFakeLibraryApi();
+    await renderApp(api);
+    fireEvent.keyDown(window, { key: '?' });
+    const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    expect(dialog.textContent).toContain('Refresh the library');
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Close' }));
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
   });
 
   it('keyboard: arrows move the selection, Enter opens the details, Escape closes them', async () => {
@@ -233,8 +393,10 @@ describe('library screen', () => {
     await act(async () => {
       await flush();
     });
-    expect(screen.queryByRole('button', { name: /Open/ })).toBeNull();
-    expect(screen.queryByRole('button', { name: /Reveal/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Open with default app/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Show in folder/ })).toBeNull();
+    // Copying the path works everywhere.
+    expect(screen.getByRole('button', { name: 'Copy path' })).toBeTruthy();
   });
 
   it('the footer shows counts and an age that ticks locally', async () => {

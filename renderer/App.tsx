@@ -1,12 +1,15 @@
 // The app shell: picks the screen (loading, welcome, cold start, library) and owns global shortcuts.
 import { useEffect } from 'react';
 import { ColdStart } from './components/ColdStart.js';
+import { ComicMenu } from './components/ComicMenu.js';
 import { DetailsPanel } from './components/DetailsPanel.js';
 import { ErrorBanner } from './components/ErrorBanner.js';
 import { Header, SEARCH_INPUT_ID } from './components/Header.js';
 import { ResultsPane } from './components/ResultsPane.js';
 import { StatusFooter } from './components/StatusFooter.js';
+import { ShortcutHelp } from './components/ShortcutHelp.js';
 import { SubBar } from './components/SubBar.js';
+import { Toast } from './components/Toast.js';
 import { Welcome } from './components/Welcome.js';
 import { isRefreshShortcut, isTypingTarget } from './lib/keyboard.js';
 import { StoresProvider, useSelection, useStatus, useStores, useView } from './store/context.js';
@@ -43,6 +46,11 @@ function Shell() {
         // (In the desktop app the menu's accelerator does it: acting here too would refresh twice.)
         e.preventDefault();
         void stores.status.getState().refresh();
+        return;
+      }
+      if (e.key === '?' && !e.ctrlKey && !e.metaKey && !e.altKey && !isTypingTarget(e.target)) {
+        e.preventDefault();
+        stores.view.getState().setShortcutHelpOpen(!stores.view.getState().isShortcutHelpOpen);
         return;
       }
       if (e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !isTypingTarget(e.target)) {
@@ -109,6 +117,9 @@ function LibraryScreen() {
         {isDetailsOpen && <DetailsPanel />}
       </main>
       <StatusFooter />
+      <ComicMenu />
+      <ShortcutHelp />
+      <Toast />
     </div>
   );
 }

@@ -2,14 +2,17 @@
 // visible rows (plus overscan) are rendered; rows not loaded yet show skeletons.
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ComicSummary } from '../../shared/types.js';
+import type { MouseEvent } from 'react';
+import type { ComicSummary, SortKey } from '../../shared/types.js';
 import { displayTitle, gridCaption } from '../lib/format.js';
+import { problemLabel } from '../lib/problem-text.js';
 import { useElementSize } from '../lib/use-element-size.js';
-import { useResults, useSelection, useView } from '../store/context.js';
+import { useQuery, useResults, useSelection, useView } from '../store/context.js';
 import { itemAt } from '../store/results.js';
 import { Cover } from './Cover.js';
 import { useResultsNavigation } from './use-results-navigation.js';
-import { WarningIcon } from './icons.js';
+import { CopiesIcon, WarningIcon } from './icons.js';
+import '../styles/cover-badges.css';
 
 export const GRID_GAP = 18;
 export const GRID_PADDING = 20;
@@ -31,6 +34,7 @@ export function CoverGrid({ label }: { label: string }) {
   const pages = useResults((s) => s.pages);
   const cursor = useSelection((s) => s.cursor);
   const selectedId = useSelection((s) => s.selectedId);
+  const sort = useQuery((s) => s.sort);
   const { columns, rowHeight } = useMemo(() => gridGeometry(width || 800, coverSize), [width, coverSize]);
   const rowCount = Math.ceil(total / columns);
 
@@ -56,7 +60,11 @@ export function CoverGrid({ label }: { label: string }) {
   useLayoutEffect(() => {
     const previous = anchor.current;
     if (previous.columns !== columns) {
-      virtualizer.scrollToIndex(Math.floor(previous.index / columns), { align: previous.isCursor ? 'center' : 'start' });
+      const row = Math.floor(previous.index / columns);
+      // The first row starts below the grid's top padding: scrolling it to 'start' would leave the
+      // grid 20 px down (GRID_PADDING) after the first layout and after every Refresh.
+      if (row === 0 && !previous.isCursor) virtualizer.scrollToOffset(0);
+      else virtualizer.scrollToIndex(row, { align: previous.isCursor ? 'center' : 'start' });
     }
   }, [columns, virtualizer]);
   useEffect(() => {
@@ -68,7 +76,7 @@ export function CoverGrid({ label }: { label: string }) {
   });
   const pageRows = Math.max(1, Math.floor((height || 600) / rowHeight));
 
-  const { onKeyDown, onItemClick, onItemDoubleClick, activeId } = useResultsNavigation({
+  const { onKeyDown, onItemClick, onItemDoubleClick, onItemContextMenu, activeId } = useResultsNavigation({
     scrollRef,
     columns,
     pageRows,
@@ -104,8 +112,10 @@ export function CoverGrid({ label }: { label: string }) {
                   total={total}
                   isSelected={comic.id === selectedId}
                   isCursor={i === cursor}
+                  sort={sort}
                   onClick={onItemClick}
                   onDoubleClick={onItemDoubleClick}
+                  onContextMenu={onItemContextMenu}
                 />
               ) : (
                 <div key={`s${i}`} className="cell is-skeleton" aria-hidden="true">
@@ -143,12 +153,14 @@ function GridCell(props: {
   total: number;
   isSelected: boolean;
   isCursor: boolean;
+  sort: SortKey;
   onClick: (comic: ComicSummary, index: number) => void;
   onDoubleClick: (comic: ComicSummary, index: number) => void;
+  onContextMenu: (comic: ComicSummary, index: number, e: MouseEvent) => void;
 }) {
   const { comic, index, total, isSelected, isCursor } = props;
   const title = displayTitle(comic);
-  const caption = gridCaption(comic);
+  const caption = gridCaption(comic, props.sort);
   return (
     <div
       id={`comic-option-${index}`}
@@ -156,23 +168,32 @@ function GridCell(props: {
       aria-selected={isSelected}
       aria-posinset={index + 1}
       aria-setsize={total}
-      aria-label={comic.errorKind ? `${title} (error: ${comic.errorKind})` : title}
+      aria-label={comic.errorKind ? `${title} (${problemLabel(comic.errorKind)})` : title}
       className={`cell${isSelected ? ' is-selected' : ''}${isCursor ? ' is-cursor' : ''}`}
       data-comic-id={comic.id}
       onClick={() => props.onClick(comic, index)}
       onDoubleClick={() => props.onDoubleClick(comic, index)}
+      onContextMenu={(e) => props.onContextMenu(comic, index, e)}
     >
       <div className="cell-cover">
         <Cover comic={comic} />
         {!comic.read && !comic.errorKind && <span className="unread-dot" title="Unread" />}
         {comic.errorKind && (
-          <span className="cover-flag is-error" title={comic.errorMessage ?? comic.errorKind}>
+          <span className="cover-flag is-error" title={problemLabel(comic.errorKind)}>
             <WarningIcon size={12} />
           </span>
         )}
-        {comic.duplicateCount > 1 && <span className="cover-flag is-dup">{comic.duplicateCount}×</span>}
+        {comic.duplicateCount > 1 && (
+          <span
+            className="cover-flag is-dup"
+            title={`One of ${comic.duplicateCount} identical copies; this one is in ${comic.folder || 'the library folder'}`}
+          >
+            <CopiesIcon size={11} />
+            {comic.duplicateCount}
+          </span>
+        )}
       </div>
-      <div className="cell-title" title={title}>
+      <div className="cell-title" title={caption.title}>
         {caption.title}
       </div>
       <div className="cell-sub">{caption.subtitle || '\u00a0'}</div>

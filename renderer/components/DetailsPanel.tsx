@@ -1,11 +1,22 @@
 // Details of the selected comic: cover, metadata with where each field came from, file facts,
 // duplicates, read toggle, open/reveal where the host can.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { ComicDetail, FieldSource, MetadataField } from '../../shared/types.js';
 import { FORMAT_LABELS, displaySubtitle, displayTitle, formatBytes, formatCount, formatDate } from '../lib/format.js';
-import { useDetail, useStatus, useStores } from '../store/context.js';
+import { problemLabel, problemSentence } from '../lib/problem-text.js';
+import { useDetail, useSelection, useStores } from '../store/context.js';
+import { useComicActions, type ComicActionId } from './comic-actions.js';
 import { Cover } from './Cover.js';
-import { CloseIcon, ExternalIcon, FolderIcon, WarningIcon } from './icons.js';
+import { CloseIcon, CopyIcon, ExternalIcon, FolderIcon, RefreshIcon, WarningIcon } from './icons.js';
+import '../styles/details-extra.css';
+
+/** The details panel's buttons: every comic action except those it shows otherwise (Read switch, Duplicates). */
+const BUTTON_ICONS: Partial<Record<ComicActionId, ReactNode>> = {
+  open: <ExternalIcon />,
+  reveal: <FolderIcon />,
+  'copy-path': <CopyIcon />,
+  retry: <RefreshIcon />,
+};
 
 const FIELD_LABELS: Array<[MetadataField, string]> = [
   ['series', 'Series'],
@@ -55,12 +66,22 @@ export function DetailsPanel() {
 }
 
 function DetailBody({ detail }: { detail: ComicDetail }) {
-  const { detail: detailStore, results, selection, status, api } = useStores();
-  const capabilities = useStatus((s) => s.capabilities);
+  const { detail: detailStore, results, selection, status } = useStores();
+  const actionsFor = useComicActions();
+  const focusTarget = useSelection((s) => s.focusTarget);
   const scrollRef = useRef<HTMLDivElement | null>(null);
+  const duplicatesRef = useRef<HTMLHeadingElement | null>(null);
   useEffect(() => {
     scrollRef.current?.scrollTo?.({ top: 0 });
   }, [detail.id]);
+  // "Show the other copies": bring the Duplicates section into view and put the focus on it.
+  useEffect(() => {
+    if (focusTarget !== 'duplicates' || !duplicatesRef.current) return;
+    duplicatesRef.current.scrollIntoView?.({ block: 'start' });
+    duplicatesRef.current.focus({ preventScroll: true });
+    selection.getState().requestFocus(null);
+  }, [focusTarget, detail.id, selection]);
+  const buttons = actionsFor(detail).filter((action) => BUTTON_ICONS[action.id] !== undefined);
 
   const toggleRead = async () => {
     try {
@@ -69,9 +90,6 @@ function DetailBody({ detail }: { detail: ComicDetail }) {
     } catch (err) {
       status.getState().reportActionError(err);
     }
-  };
-  const run = (action: () => Promise<void>) => () => {
-    action().catch((err: unknown) => status.getState().reportActionError(err));
   };
   const fields = FIELD_LABELS.filter(([field]) => detail.metadata[field] !== null && detail.metadata[field] !== '');
   const subtitle = displaySubtitle(detail);
@@ -84,35 +102,39 @@ function DetailBody({ detail }: { detail: ComicDetail }) {
       <h2 className="details-title">{displayTitle(detail)}</h2>
       {subtitle && <p className="details-subtitle">{subtitle}</p>}
 
-      <div className="details-actions">
-        <label className="switch">
-          <input type="checkbox" role="switch" checked={detail.userState.read} onChange={() => void toggleRead()} aria-label="Read" />
-          <span className="switch-track" aria-hidden="true" />
-          <span aria-hidden="true">Read</span>
-        </label>
-        <div className="details-buttons">
-          {capabilities.openFile && !detail.errorKind && (
-            <button type="button" className="button" onClick={run(() => api.openComic(detail.id))}>
-              <ExternalIcon /> Open
-            </button>
-          )}
-          {capabilities.revealFile && (
-            <button type="button" className="button" onClick={run(() => api.revealComic(detail.id))}>
-              <FolderIcon /> Reveal
-            </button>
-          )}
-        </div>
-      </div>
-
       {detail.errorKind && (
         <div className="details-problem" role="note">
           <WarningIcon />
           <div>
-            <strong>{detail.errorKind}</strong>
-            <p>{detail.errorMessage}</p>
+            <strong>{problemLabel(detail.errorKind)}</strong>
+            <p>{problemSentence(detail.errorKind)}</p>
+            {detail.errorMessage && (
+              <details className="technical-detail">
+                <summary>Technical detail</summary>
+                <code>{detail.errorMessage}</code>
+              </details>
+            )}
           </div>
         </div>
       )}
+
+      <div className="details-actions">
+        {/* A file that cannot be read has no reading state to switch. */}
+        {!detail.errorKind && (
+          <label className="switch">
+            <input type="checkbox" role="switch" checked={detail.userState.read} onChange={() => void toggleRead()} aria-label="Read" />
+            <span className="switch-track" aria-hidden="true" />
+            <span aria-hidden="true">Read</span>
+          </label>
+        )}
+        <div className="details-buttons">
+          {buttons.map((action) => (
+            <button key={action.id} type="button" className="button" onClick={() => void action.run()}>
+              {BUTTON_ICONS[action.id]} {action.label}
+            </button>
+          ))}
+        </div>
+      </div>
 
       {detail.metadata.summary && <p className="details-summary">{detail.metadata.summary}</p>}
 
@@ -175,15 +197,22 @@ function DetailBody({ detail }: { detail: ComicDetail }) {
 
       {detail.duplicates.length > 0 && (
         <section className="details-section">
-          <h3>Duplicates ({detail.duplicates.length})</h3>
+          <h3 ref={duplicatesRef} tabIndex={-1} id="details-duplicates">
+            Other copies ({detail.duplicates.length})
+          </h3>
+          <p className="details-note">The same file (identical content) is also at:</p>
           <ul className="duplicates">
-            {detail.duplicates.map((d) => (
-              <li key={d.id}>
-                <button type="button" className="link-button" onClick={() => selection.getState().select(d.id)} title={d.path}>
-                  {d.path}
-                </button>
-              </li>
-            ))}
+            {detail.duplicates.map((d) => {
+              const slash = d.path.lastIndexOf('/');
+              return (
+                <li key={d.id}>
+                  <button type="button" className="link-button duplicate-link" onClick={() => selection.getState().select(d.id)} title={d.path}>
+                    <span className="duplicate-folder">{slash < 0 ? 'Library folder' : d.path.slice(0, slash)}</span>
+                    <span className="duplicate-file">{d.path.slice(slash + 1)}</span>
+                  </button>
+                </li>
+              );
+            })}
           </ul>
         </section>
       )}

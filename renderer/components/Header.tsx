@@ -6,6 +6,7 @@ import { isRebuilding } from '../store/status.js';
 import { COVER_SIZE_MAX, COVER_SIZE_MIN, type ThemeSetting } from '../store/view.js';
 import { AscIcon, BookIcon, DescIcon, GridIcon, ListIcon, RefreshIcon, SearchIcon, CloseIcon } from './icons.js';
 import { RebuildBadge } from './RebuildBadge.js';
+import '../styles/header-extra.css';
 
 export const SORT_LABELS: Record<SortKey, string> = {
   series: 'Series & number',
@@ -125,7 +126,9 @@ function LayoutControl() {
           <ListIcon />
         </button>
       </div>
-      <input
+      <label className="size-control" title="Cover size">
+        <span className="size-label">Size</span>
+        <input
         type="range"
         className="size-slider"
         aria-label="Cover size"
@@ -135,7 +138,8 @@ function LayoutControl() {
         value={coverSize}
         disabled={layout !== 'grid' || isProblems}
         onChange={(e) => view.getState().setCoverSize(Number(e.target.value))}
-      />
+        />
+      </label>
     </div>
   );
 }

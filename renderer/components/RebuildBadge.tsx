@@ -8,7 +8,9 @@ export function RebuildBadge() {
   const status = useStatus((s) => s.status);
   const isVisible = useStatus(isRebuilding);
   const progress = status?.rebuild_in_progress ? status.progress : null;
-  const phase = status?.rebuild_in_progress ? PHASE_LABELS[status.phase] : 'Starting';
+  const isPending = useStatus((s) => s.isRefreshPending);
+  // Held on screen after a fast rebuild is already over (MIN_BADGE_MS): it is finishing, not starting.
+  const phase = status?.rebuild_in_progress ? PHASE_LABELS[status.phase] : isPending ? 'Starting' : 'Finishing';
   const owner = status?.rebuild_owner === 'other' ? ' (another window)' : '';
   const counts = progress && progress.total > 0 ? `${formatCount(progress.done)} / ${formatCount(progress.total)}` : null;
   const eta = progress?.eta_seconds != null && progress.eta_seconds > 0 ? `${formatDuration(progress.eta_seconds)} left` : null;

@@ -1,6 +1,6 @@
 // Shared behaviour of the grid and the list: report the visible range to the results store, keyboard
 // navigation, click/double-click, scroll to the top on a new query.
-import { useCallback, useEffect, useRef, type KeyboardEvent, type RefObject } from 'react';
+import { useCallback, useEffect, useRef, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
 import type { ComicSummary } from '../../shared/types.js';
 import { nextIndex } from '../lib/keyboard.js';
 import { useResults, useSelection, useStatus, useStores } from '../store/context.js';
@@ -51,6 +51,17 @@ export function useResultsNavigation(options: NavigationOptions) {
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {
       if (e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) {
+        // The keyboard's way to the context menu: for the comic under the cursor, beside it.
+        const index = selection.getState().cursor;
+        const item = index >= 0 ? itemAt(results.getState(), index) : undefined;
+        if (!item) return;
+        e.preventDefault();
+        const el = document.getElementById(`comic-option-${index}`);
+        const rect = el?.getBoundingClientRect();
+        selection.getState().openMenu({ comic: item, x: rect ? rect.left + Math.min(40, rect.width / 2) : 40, y: rect ? rect.top + Math.min(40, rect.height / 2) : 40 });
+        return;
+      }
       if (e.key === 'Enter') {
         if (selection.getState().selectedId !== null) {
           e.preventDefault();
@@ -68,7 +79,17 @@ export function useResultsNavigation(options: NavigationOptions) {
       e.preventDefault();
       moveTo(next);
     },
-    [selection, total, columns, pageRows, moveTo],
+    [selection, results, total, columns, pageRows, moveTo],
+  );
+
+  const onItemContextMenu = useCallback(
+    (comic: ComicSummary, index: number, e: MouseEvent) => {
+      e.preventDefault();
+      selection.getState().select(comic.id, index);
+      options.scrollRef.current?.focus({ preventScroll: true });
+      selection.getState().openMenu({ comic, x: e.clientX, y: e.clientY });
+    },
+    [selection, options.scrollRef],
   );
 
   const onItemClick = useCallback(
@@ -88,5 +109,5 @@ export function useResultsNavigation(options: NavigationOptions) {
   );
 
   const activeId = cursor >= firstIndex && cursor <= lastIndex && cursor < total ? `comic-option-${cursor}` : undefined;
-  return { onKeyDown, onItemClick, onItemDoubleClick, activeId };
+  return { onKeyDown, onItemClick, onItemDoubleClick, onItemContextMenu, activeId };
 }

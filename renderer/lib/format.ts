@@ -1,5 +1,5 @@
 // Number, size and time formatting for the UI (en-US grouping, compact units).
-import type { ComicSummary, ComicFormat, RebuildPhase } from '../../shared/types.js';
+import type { ComicSummary, ComicFormat, RebuildPhase, SortKey } from '../../shared/types.js';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -85,9 +85,27 @@ export function displaySubtitle(comic: Pick<ComicSummary, 'series' | 'title' | '
   return parts.join(' · ');
 }
 
+/** "Saga #12", "Saga" — or null without a series. */
+export function seriesAndNumber(comic: Pick<ComicSummary, 'series' | 'number'>): string | null {
+  if (!comic.series) return null;
+  return comic.number ? `${comic.series} #${comic.number}` : comic.series;
+}
+
+/**
+ * What the Title sort orders by, shown as it orders (the engine's rank_title: the title, else the
+ * series, else the file name), so a list sorted by Title reads in order.
+ */
+export function titleSortText(comic: Pick<ComicSummary, 'series' | 'title' | 'fileName'>): string {
+  return comic.title ?? comic.series ?? comic.fileName;
+}
+
 /** The two caption lines under a cover: the series (or title, or file name) keeps its own line so a
- * long series name never hides the issue number, which leads the second line. */
-export function gridCaption(comic: Pick<ComicSummary, 'series' | 'number' | 'title' | 'fileName' | 'year' | 'writer'>): { title: string; subtitle: string } {
+ * long series name never hides the issue number, which leads the second line. Sorted by Title, the
+ * title leads (the bold line is what the order follows) and the series and number follow. */
+export function gridCaption(comic: Pick<ComicSummary, 'series' | 'number' | 'title' | 'fileName' | 'year' | 'writer'>, sort?: SortKey): { title: string; subtitle: string } {
+  if (sort === 'title' && comic.title) {
+    return { title: comic.title, subtitle: seriesAndNumber(comic) ?? displaySubtitle({ ...comic, series: null }) };
+  }
   if (comic.series) {
     const parts: string[] = [];
     if (comic.number) parts.push(`#${comic.number}`);

@@ -66,7 +66,7 @@ describe('view store', () => {
     view.getState().setLayout('list');
     view.getState().setCoverSize(999);
     view.getState().setTheme('dark');
-    expect(JSON.parse(String(storage.getItem(VIEW_STORAGE_KEY))).state).toEqual({ layout: 'list', coverSize: 260, theme: 'dark' });
+    expect(JSON.parse(String(storage.getItem(VIEW_STORAGE_KEY))).state).toEqual({ layout: 'list', coverSize: 260, theme: 'dark', sort: 'series', order: 'asc' });
     const again = createViewStore(storage);
     expect(again.getState().layout).toBe('list');
     expect(again.getState().theme).toBe('dark');

@@ -19,6 +19,8 @@ export interface QueryState {
   flushText(): void;
   setSort(sort: SortKey): void;
   toggleOrder(): void;
+  /** A list column header was clicked: that key ascending, or the other order when it is already the key. */
+  sortBy(sort: SortKey): void;
   toggleFlag(flag: FilterFlag): void;
   toggleFormat(format: ComicFormat): void;
   clearFilters(): void;
@@ -49,7 +51,7 @@ export function isNarrowed(query: BaseQuery): boolean {
   return Boolean(query.q) || query.filter !== undefined;
 }
 
-export function createQueryStore(options: { debounceMs?: number } = {}) {
+export function createQueryStore(options: { debounceMs?: number; sort?: SortKey; order?: SortOrder } = {}) {
   const debounceMs = options.debounceMs ?? 200;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const cancel = () => {
@@ -59,8 +61,8 @@ export function createQueryStore(options: { debounceMs?: number } = {}) {
   return createStore<QueryState>()((set, get) => ({
     text: '',
     q: '',
-    sort: 'series',
-    order: 'asc',
+    sort: options.sort ?? 'series',
+    order: options.order ?? 'asc',
     filter: {},
     view: 'library',
     setText(text) {
@@ -81,6 +83,10 @@ export function createQueryStore(options: { debounceMs?: number } = {}) {
     },
     toggleOrder() {
       set({ order: get().order === 'asc' ? 'desc' : 'asc' });
+    },
+    sortBy(sort) {
+      if (sort === get().sort) get().toggleOrder();
+      else set({ sort, order: 'asc' });
     },
     toggleFlag(flag) {
       const filter = { ...get().filter };

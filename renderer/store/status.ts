@@ -18,15 +18,52 @@ export interface StatusState {
   isRefreshPending: boolean;
   /** An action failed (refresh, open, set state…): shown in the banner. */
   actionError: string | null;
+  /**
+   * The badge stays up until this time (epoch ms) even when the rebuild is already over, so a Refresh
+   * that takes 14 ms is still seen to run. 0 when not held.
+   */
+  badgeHeldUntil: number;
+  /** A short confirmation (a toast): "Checked just now · no changes", "Path copied". */
+  notice: Notice | null;
   applyStatus(status: CacheStatus): void;
   loadStatus(): Promise<void>;
   loadLibrary(): Promise<void>;
   refresh(): Promise<void>;
   dismissError(): void;
   reportActionError(err: unknown): void;
+  notify(text: string): void;
+  dismissNotice(): void;
+}
+
+export interface Notice {
+  text: string;
+  /** Increments per notice, so the same text twice is still announced twice. */
+  id: number;
+}
+
+/** How long the rebuild badge stays visible at least after Refresh is pressed. */
+export const MIN_BADGE_MS = 700;
+/** How long a notice stays up. */
+export const NOTICE_MS = 3500;
+
+/** Timers behind the store (badge hold, notice expiry); injectable for tests. */
+export interface StatusTimers {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 export function createStatusStore(api: LibraryApi, now: () => number = Date.now) {
+  const timers: StatusTimers = {
+    now,
+    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+    clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+  let holdTimer: unknown = null;
+  let noticeTimer: unknown = null;
+  let noticeId = 0;
+  /** The Refresh being followed: set when pressed, ends with the first idle status after it was accepted. */
+  let pending: { generation: number; startedAt: number; accepted: boolean } | null = null;
   // Every applied status gets a number. A status fetched over a request is older than any event
   // that arrived while the request was in flight: it must not replace it (a cold start could
   // otherwise stay on its progress screen after the first generation has landed).
@@ -36,7 +73,7 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
     const status = await api.getStatus();
     if (applied === before) apply(status);
   };
-  return createStore<StatusState>()((set, get) => ({
+  const store = createStore<StatusState>()((set, get) => ({
     status: null,
     receivedAt: now(),
     library: undefined,
@@ -45,11 +82,14 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
     dismissedErrorAt: null,
     isRefreshPending: false,
     actionError: null,
+    badgeHeldUntil: 0,
+    notice: null,
     applyStatus(status) {
       applied++;
       const patch: Partial<StatusState> = { status, receivedAt: now(), bootError: null };
       if (status.rebuild_in_progress) patch.isRefreshPending = false;
       set(patch);
+      if (pending?.accepted && !status.rebuild_in_progress) finishRefresh(status);
     },
     async loadStatus() {
       try {
@@ -67,16 +107,37 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
       }
     },
     async refresh() {
+      const startedAt = now();
+      pending = { generation: get().status?.generation ?? 0, startedAt, accepted: false };
+      holdBadge(startedAt + MIN_BADGE_MS);
       set({ isRefreshPending: true, actionError: null });
       try {
         await api.refresh();
         // Accepted: the host now reports the rebuild (or it is already over).
+        if (pending?.startedAt === startedAt) pending.accepted = true;
         await fetchStatus(get().applyStatus);
+        const current = get().status;
+        if (pending?.startedAt === startedAt && current && !current.rebuild_in_progress) finishRefresh(current);
       } catch (err) {
+        pending = null;
         get().reportActionError(err);
       } finally {
         set({ isRefreshPending: false });
       }
+    },
+    notify(text) {
+      noticeId++;
+      set({ notice: { text, id: noticeId } });
+      if (noticeTimer !== null) timers.clearTimeout(noticeTimer);
+      noticeTimer = timers.setTimeout(() => {
+        noticeTimer = null;
+        set({ notice: null });
+      }, NOTICE_MS);
+    },
+    dismissNotice() {
+      if (noticeTimer !== null) timers.clearTimeout(noticeTimer);
+      noticeTimer = null;
+      set({ notice: null });
     },
     dismissError() {
       const s = get();
@@ -86,12 +147,38 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
       set({ actionError: err instanceof Error ? err.message : String(err) });
     },
   }));
+
+  function holdBadge(until: number): void {
+    if (holdTimer !== null) timers.clearTimeout(holdTimer);
+    store.setState({ badgeHeldUntil: until });
+    holdTimer = timers.setTimeout(() => {
+      holdTimer = null;
+      store.setState({ badgeHeldUntil: 0 });
+    }, Math.max(0, until - now()));
+  }
+
+  /** The rebuild a Refresh asked for is over: say so when it found nothing new. */
+  function finishRefresh(status: CacheStatus): void {
+    const run = pending;
+    pending = null;
+    if (!run) return;
+    const elapsedSeconds = (now() - run.startedAt) / 1000;
+    const failed = status.last_error !== null && status.last_error.at >= run.startedAt;
+    // age_seconds restarts when a rebuild validates the cache: this status is the check we asked for.
+    const isFreshCheck = status.age_seconds !== null && status.age_seconds <= elapsedSeconds + 2;
+    if (!failed && status.generation === run.generation && isFreshCheck) store.getState().notify('Checked just now · no changes');
+  }
+
+  return store;
 }
 export type StatusStore = ReturnType<typeof createStatusStore>;
 
-/** The rebuild badge shows while the host rebuilds, and from the moment Refresh is pressed. */
-export function isRebuilding(state: Pick<StatusState, 'status' | 'isRefreshPending'>): boolean {
-  return Boolean(state.status?.rebuild_in_progress) || state.isRefreshPending;
+/**
+ * The rebuild badge shows while the host rebuilds, from the moment Refresh is pressed, and for at
+ * least MIN_BADGE_MS after that press.
+ */
+export function isRebuilding(state: Pick<StatusState, 'status' | 'isRefreshPending' | 'badgeHeldUntil'>): boolean {
+  return Boolean(state.status?.rebuild_in_progress) || state.isRefreshPending || state.badgeHeldUntil > 0;
 }
 
 /** No generation yet and one being built: the progress screen replaces the grid. */

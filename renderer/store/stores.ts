@@ -32,11 +32,11 @@ export interface StoreOptions {
 
 export function createStores(api: LibraryApi, options: StoreOptions = {}): Stores {
   const status = createStatusStore(api, options.now);
-  const query = createQueryStore({ debounceMs: options.debounceMs });
+  const view = createViewStore(options.storage);
+  const query = createQueryStore({ debounceMs: options.debounceMs, sort: view.getState().sort, order: view.getState().order });
   const results = createResultsStore(api, baseQuery(query.getState()));
   const selection = createSelectionStore();
   const detail = createDetailStore(api);
-  const view = createViewStore(options.storage);
 
   let starts = 0;
   let stopAll: () => void = () => undefined;
@@ -65,6 +65,7 @@ export function createStores(api: LibraryApi, options: StoreOptions = {}): Store
       query.subscribe((s, prev) => {
         if (s.q !== prev.q || s.sort !== prev.sort || s.order !== prev.order || s.filter !== prev.filter || s.view !== prev.view) {
           results.getState().setQuery(baseQuery(s));
+          if (s.sort !== prev.sort || s.order !== prev.order) view.getState().setSortPreference(s.sort, s.order);
           // The keyboard cursor starts over in the new result set; the selection (by id) stays.
           selection.getState().moveCursor(-1);
         }
