@@ -93,7 +93,9 @@ function fakeService(): LibraryServiceApi & { emit(event: LibraryEvent): void; l
     getPage: vi.fn(async () => ({ data: Buffer.from('x'), contentType: 'image/jpeg', fingerprint: 'fp' })),
     refresh: vi.fn(),
     retryComic: vi.fn(async () => {}),
-    setUserState: vi.fn(async () => ({ read: true, lastPage: null, favourite: false })),
+    setUserState: vi.fn(async () => ({ read: true, lastPage: null, favourite: false, lastReadAt: null })),
+    getReaderSettings: vi.fn(async () => null),
+    setReaderSettings: vi.fn(async () => {}),
     subscribe: vi.fn((listener: (event: LibraryEvent) => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -183,6 +185,11 @@ describe('IPC router: valid calls reach the library and come back as IpcResult',
     expect(backend.revealPath).toHaveBeenCalledWith('/comics/10.cbz');
     expect(await call('comic:retry', { id: 11 })).toEqual({ ok: true, value: undefined });
     expect(service.retryComic).toHaveBeenCalledWith(11);
+    expect(await call('reader:get-settings', { seriesKey: 'saga' })).toEqual({ ok: true, value: null });
+    expect(service.getReaderSettings).toHaveBeenCalledWith('saga');
+    const settings = { mode: 'webtoon', direction: 'ltr', fit: 'width', zoom: 1 } as const;
+    expect(await call('reader:set-settings', { seriesKey: 'saga', settings })).toEqual({ ok: true, value: undefined });
+    expect(service.setReaderSettings).toHaveBeenCalledWith('saga', settings);
   });
 
   it('fills in the query defaults from the schema', async () => {
@@ -250,6 +257,12 @@ describe('IPC router: argument validation', () => {
     ['comic:reveal', [{ id: 2, extra: true }]],
     ['comic:retry', [{ id: 0 }]],
     ['comic:retry', [{ id: 2, path: '/etc/passwd' }]],
+    ['reader:get-settings', [{ seriesKey: '' }]],
+    ['reader:get-settings', [{ seriesKey: huge }]],
+    ['reader:set-settings', [{ seriesKey: 's', settings: { mode: 'double', direction: 'ltr', fit: 'width' } }]],
+    ['reader:set-settings', [{ seriesKey: 's', settings: { mode: 'triple', direction: 'ltr', fit: 'width', zoom: 1 } }]],
+    ['reader:set-settings', [{ seriesKey: 's', settings: { mode: 'single', direction: 'ltr', fit: 'width', zoom: 1, extra: 1 } }]],
+    ['reader:set-settings', [{ seriesKey: 's', settings: { mode: 'single', direction: 'ltr', fit: 'width', zoom: Number.POSITIVE_INFINITY } }]],
   ];
   // Short labels: the huge strings stay out of the test names.
   const bad = table.map(([channel, args]) => [channel, JSON.stringify(args).slice(0, 60), args] as const);
@@ -261,7 +274,7 @@ describe('IPC router: argument validation', () => {
     expect(result.error?.code).toBe('BAD_REQUEST');
     expect(result.error?.message.length).toBeLessThanOrEqual(500);
     expect(result.error?.message).not.toContain('xxxxxxxxxx');
-    for (const fn of [service.listComics, service.getComic, service.refresh, service.setUserState, service.getComicPath]) expect(fn).not.toHaveBeenCalled();
+    for (const fn of [service.listComics, service.getComic, service.refresh, service.setUserState, service.getComicPath, service.setReaderSettings, service.getReaderSettings]) expect(fn).not.toHaveBeenCalled();
     for (const fn of [backend.chooseLibrary, backend.openSampleLibrary, backend.openPath, backend.revealPath]) expect(fn).not.toHaveBeenCalled();
   });
 

@@ -134,6 +134,7 @@ export function emptyStatus(): CacheStatus {
     library_root: null,
     error_count: 0,
     rebuild_owner: null,
+    user_data_notice: null,
   };
 }
 
@@ -199,6 +200,8 @@ export function createIpcRouter(backend: IpcBackend, deps: IpcRouterDeps): IpcRo
       requireService().refresh('user');
     },
     'library:set-user-state': ({ id, patch }) => requireService().setUserState(id, patch),
+    'reader:get-settings': ({ seriesKey }) => requireService().getReaderSettings(seriesKey),
+    'reader:set-settings': ({ seriesKey, settings }) => requireService().setReaderSettings(seriesKey, settings),
     'library:get-library': () => backend.getLibrary(),
     'library:choose-library': () => backend.chooseLibrary(),
     'library:open-sample': () => backend.openSampleLibrary(),

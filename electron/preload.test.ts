@@ -61,13 +61,17 @@ describe('preload', () => {
         'coverUrl',
         'getComic',
         'getLibrary',
+        'getReaderSettings',
         'getStatus',
         'listComics',
+        'listPages',
         'openComic',
         'openSampleLibrary',
+        'pageUrl',
         'refresh',
         'revealComic',
         'retryComic',
+        'setReaderSettings',
         'setUserState',
         'subscribe',
       ].sort(),
@@ -88,6 +92,9 @@ describe('preload', () => {
     await api.openComic(4);
     await api.revealComic(5);
     await api.retryComic(6);
+    await api.listPages(7);
+    await api.getReaderSettings('saga|1');
+    await api.setReaderSettings('saga|1', { mode: 'double', direction: 'rtl', fit: 'height', zoom: 1.5 });
     expect(fake.invoked).toEqual([
       { channel: 'library:get-status', args: [{}] },
       { channel: 'library:list-comics', args: [{ offset: 0, limit: 10, sort: 'series', order: 'asc' }] },
@@ -100,6 +107,9 @@ describe('preload', () => {
       { channel: 'comic:open', args: [{ id: 4 }] },
       { channel: 'comic:reveal', args: [{ id: 5 }] },
       { channel: 'comic:retry', args: [{ id: 6 }] },
+      { channel: 'library:list-pages', args: [{ id: 7 }] },
+      { channel: 'reader:get-settings', args: [{ seriesKey: 'saga|1' }] },
+      { channel: 'reader:set-settings', args: [{ seriesKey: 'saga|1', settings: { mode: 'double', direction: 'rtl', fit: 'height', zoom: 1.5 } }] },
     ]);
     expect(new Set(fake.invoked.map((call) => call.channel))).toEqual(new Set(INVOKE_CHANNELS));
   });

@@ -136,7 +136,7 @@ describe('HTTP: malformed input → 4xx, never 500 (complements http-server.test
     const res = await rawRequest(openPort, { method: 'POST', path: '/api/comics/2/state', body, headers: { 'Content-Type': 'application/json' } });
     expect(res.status).toBe(status);
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
-    expect((await service.getComic(2)).userState).toEqual({ read: false, lastPage: null, favourite: false });
+    expect((await service.getComic(2)).userState).toEqual({ read: false, lastPage: null, favourite: false, lastReadAt: null });
   });
 });
 

@@ -10,6 +10,7 @@ import type {
   LibraryEvent,
   LibraryInfo,
   PageList,
+  ReaderSettings,
   UserState,
 } from './types.js';
 
@@ -23,6 +24,10 @@ export interface LibraryApi {
   /** Starts a rebuild (or schedules one more after the running one). Resolves once accepted. */
   refresh(): Promise<void>;
   setUserState(id: number, patch: Partial<UserState>): Promise<UserState>;
+  /** The reader's settings for one series (key chosen by the reader), null when never saved. */
+  getReaderSettings(seriesKey: string): Promise<ReaderSettings | null>;
+  /** Saved durably in user.db before it resolves. Rejects BAD_REQUEST for invalid settings. */
+  setReaderSettings(seriesKey: string, settings: ReaderSettings): Promise<void>;
   getLibrary(): Promise<LibraryInfo | null>;
   /** Asks the host for a folder (native dialog). Resolves null when cancelled or unsupported. */
   chooseLibrary(): Promise<LibraryInfo | null>;

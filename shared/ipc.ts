@@ -2,9 +2,9 @@
 // argument each takes (one object), and what it returns. main validates every argument with the schema
 // before it reaches the service; `satisfies` makes a channel without a schema a compile error.
 import { z } from 'zod';
-import { comicIdSchema, comicQuerySchema, userStatePatchSchema } from './query.js';
+import { comicIdSchema, comicQuerySchema, readerSettingsSchema, seriesKeySchema, userStatePatchSchema } from './query.js';
 import type { SerializedError } from './errors.js';
-import type { CacheStatus, ComicDetail, ComicPage, ComicQuery, LibraryEvent, LibraryInfo, PageList, UserState } from './types.js';
+import type { CacheStatus, ComicDetail, ComicPage, ComicQuery, LibraryEvent, LibraryInfo, PageList, ReaderSettings, UserState } from './types.js';
 
 export type InvokeMap = {
   'library:get-status': (arg: Record<string, never>) => CacheStatus;
@@ -13,6 +13,8 @@ export type InvokeMap = {
   'library:list-pages': (arg: { id: number }) => PageList;
   'library:refresh': (arg: Record<string, never>) => void;
   'library:set-user-state': (arg: { id: number; patch: Partial<UserState> }) => UserState;
+  'reader:get-settings': (arg: { seriesKey: string }) => ReaderSettings | null;
+  'reader:set-settings': (arg: { seriesKey: string; settings: ReaderSettings }) => void;
   'library:get-library': (arg: Record<string, never>) => LibraryInfo | null;
   'library:choose-library': (arg: Record<string, never>) => LibraryInfo | null;
   'library:open-sample': (arg: Record<string, never>) => LibraryInfo;
@@ -34,6 +36,8 @@ export const invokeSchemas = {
   'library:list-pages': byId,
   'library:refresh': empty,
   'library:set-user-state': z.object({ id: comicIdSchema, patch: userStatePatchSchema }).strict(),
+  'reader:get-settings': z.object({ seriesKey: seriesKeySchema }).strict(),
+  'reader:set-settings': z.object({ seriesKey: seriesKeySchema, settings: readerSettingsSchema }).strict(),
   'library:get-library': empty,
   'library:choose-library': empty,
   'library:open-sample': empty,

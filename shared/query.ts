@@ -1,7 +1,7 @@
 // Validation of everything a client may send. Used by the IPC handlers and the HTTP routes, so both
 // refuse the same bad input with the same messages.
 import { z } from 'zod';
-import { SORT_KEYS, type ComicQuery, type ComicFilter } from './types.js';
+import { SORT_KEYS, type ComicQuery, type ComicFilter, type ReaderSettings } from './types.js';
 
 export const MAX_PAGE_SIZE = 500;
 export const MAX_QUERY_LENGTH = 200;
@@ -39,6 +39,18 @@ export const userStatePatchSchema = z
     favourite: z.boolean().optional(),
   })
   .strict();
+
+export const MAX_SERIES_KEY_LENGTH = 500;
+export const seriesKeySchema = z.string().min(1).max(MAX_SERIES_KEY_LENGTH);
+
+export const readerSettingsSchema = z
+  .object({
+    mode: z.enum(['single', 'double', 'webtoon']),
+    direction: z.enum(['ltr', 'rtl']),
+    fit: z.enum(['width', 'height', 'screen', 'original']),
+    zoom: z.number().finite().min(0.1).max(10),
+  })
+  .strict() satisfies z.ZodType<ReaderSettings>;
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
 

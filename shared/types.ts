@@ -47,6 +47,23 @@ export interface UserState {
   /** Last page read, 0-based; null when never opened. */
   lastPage: number | null;
   favourite: boolean;
+  /** When the comic was last read (last page moved, or marked read), epoch ms; null when never. */
+  lastReadAt: number | null;
+}
+
+/** How the reader shows one series; stored per series key in user.db. */
+export interface ReaderSettings {
+  mode: 'single' | 'double' | 'webtoon';
+  direction: 'ltr' | 'rtl';
+  fit: 'width' | 'height' | 'screen' | 'original';
+  zoom: number;
+}
+
+/** Something about the user's own data the UI must tell (e.g. user.db was restored from a backup). */
+export interface UserDataNotice {
+  message: string;
+  /** Epoch ms. */
+  at: number;
 }
 
 /** One row of the library list: everything the grid, the list view and the filters need. */
@@ -184,6 +201,8 @@ export interface CacheStatus {
   error_count: number;
   /** A rebuild is being run by another process on the same data dir. */
   rebuild_owner: 'self' | 'other' | null;
+  /** Set when user.db had to be restored or could not be read; shown in the banner. */
+  user_data_notice: UserDataNotice | null;
 }
 
 export type LibraryEvent =

@@ -6,7 +6,17 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { LongboxError, messageOf } from '../../shared/errors.js';
-import type { CacheStatus, ComicDetail, ComicFormat, ComicPage, ComicQuery, LibraryEvent, PageList, UserState } from '../../shared/types.js';
+import type {
+  PageList,
+  CacheStatus,
+  ComicDetail,
+  ComicFormat,
+  ComicPage,
+  ComicQuery,
+  LibraryEvent,
+  ReaderSettings,
+  UserState,
+} from '../../shared/types.js';
 import { readArchiveIndex } from './archive/index.js';
 import { readArchiveEntry } from './archive/extract.js';
 import { listPages } from './archive/pages.js';
@@ -19,6 +29,7 @@ import type { LibraryServiceOptions } from './service-options.js';
 import { metadataOf, parseSources, toComicSummary } from './store/comic-row.js';
 import { LibraryReader, writeUserState } from './store/library-reader.js';
 import { isCorruptionError, openDatabase, type Db } from './store/open-database.js';
+import { openUserStore, type UserStore } from './user/user-store.js';
 
 const MAX_DETAIL_PAGES = 2000;
 const MAX_COVER_SOURCE_BYTES = 64 * 1024 * 1024;
@@ -49,9 +60,12 @@ export class LibraryService implements LibraryServiceApi {
   readonly #covers: CoverStore;
   readonly #pages: PageServer;
   readonly #rebuilds: RebuildScheduler;
+  readonly #user: UserStore;
   #closed = false;
 
-  constructor(options: LibraryServiceOptions) {
+  /** Use openLibraryService (it opens the user store first). */
+  constructor(options: LibraryServiceOptions, user: UserStore) {
+    this.#user = user;
     this.root = resolve(options.root);
     this.#logger = options.logger ?? silentLogger;
     mkdirSync(options.dataDir, { recursive: true });
@@ -77,6 +91,7 @@ export class LibraryService implements LibraryServiceApi {
       rebuildOnOpen: options.rebuildOnOpen,
       concurrency: options.concurrency,
       nativeBinding: options.nativeBinding,
+      userDataNotice: () => this.#user.notice,
     });
   }
 
@@ -219,6 +234,14 @@ export class LibraryService implements LibraryServiceApi {
     }
   }
 
+  async getReaderSettings(seriesKey: string): Promise<ReaderSettings | null> {
+    return this.#user.getReaderSettings(seriesKey);
+  }
+
+  async setReaderSettings(seriesKey: string, settings: ReaderSettings): Promise<void> {
+    this.#user.setReaderSettings(seriesKey, settings);
+  }
+
   // ---- rebuilds (the scheduler's) -------------------------------------------------------------
 
   /** Starts a rebuild now, or one more after the running one; returns the status it was accepted with. */
@@ -248,12 +271,25 @@ export class LibraryService implements LibraryServiceApi {
     await this.#pages.close();
     this.#readDb.close();
     this.#writeDb.close();
+    await this.#user.close();
     this.#rebuilds.settleIdleWaiters();
   }
 }
 
 export async function openLibraryService(options: LibraryServiceOptions): Promise<LibraryService> {
-  const service = new LibraryService(options);
+  const user = await openUserStore({
+    dir: options.userDataDir ?? options.dataDir,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    ...(options.userBackupKeep ? { keep: options.userBackupKeep } : {}),
+  });
+  let service: LibraryService;
+  try {
+    service = new LibraryService(options, user);
+  } catch (err) {
+    await user.close();
+    throw err;
+  }
   await service.start();
   return service;
 }

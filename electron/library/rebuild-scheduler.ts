@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fromSerializedError, messageOf, type ErrorCode } from '../../shared/errors.js';
-import type { CacheError, CacheStatus, LibraryEvent, RebuildPhase, RebuildProgress } from '../../shared/types.js';
+import type { CacheError, CacheStatus, LibraryEvent, RebuildPhase, RebuildProgress, UserDataNotice } from '../../shared/types.js';
 import { toLogFormat, type Logger } from './logger.js';
 import { createNodeLauncher } from './node-launcher.js';
 import { acquireRebuildLock, isStale, readLock, type RebuildLock } from './rebuild-lock.js';
@@ -38,6 +38,8 @@ export interface RebuildSchedulerOptions {
   rebuildOnOpen?: boolean;
   concurrency?: number;
   nativeBinding?: string;
+  /** What the user must be told about their own data (user.db restored…), carried in every status. */
+  userDataNotice?: () => UserDataNotice | null;
 }
 
 interface RunningJob {
@@ -149,6 +151,7 @@ export class RebuildScheduler {
       library_root: this.#o.root,
       error_count: info.errorCount,
       rebuild_owner: this.#job ? 'self' : this.#otherOwner ? 'other' : null,
+      user_data_notice: this.#o.userDataNotice?.() ?? null,
     };
   }
 

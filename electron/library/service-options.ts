@@ -1,4 +1,5 @@
 import type { Logger } from './logger.js';
+import type { BackupKind } from './user/backups.js';
 import type { WorkerLauncher } from './worker-protocol.js';
 
 export interface LibraryServiceOptions {
@@ -6,6 +7,14 @@ export interface LibraryServiceOptions {
   root: string;
   /** Where library.db, rebuild.lock and covers/ live; one data dir per library. */
   dataDir: string;
+  /**
+   * Where user.db and user-backups/ live (default: dataDir). The hosts pass the data home, so the
+   * user's state is one file for every library, keyed by fingerprint: a library moved to a new root
+   * (a new dataDir) keeps its read marks.
+   */
+  userDataDir?: string;
+  /** user.db backups kept per kind (tests). */
+  userBackupKeep?: Partial<Record<BackupKind, number>>;
   /** How to start the rebuild worker; default: child_process.fork of worker-entry (plain Node). */
   launcher?: WorkerLauncher;
   /** Watch the library folder and rebuild on changes (default true). */

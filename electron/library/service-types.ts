@@ -1,5 +1,5 @@
 // The LibraryService as the hosts (HTTP server, Electron main/IPC) see it.
-import type { CacheStatus, ComicDetail, ComicPage, ComicQuery, LibraryEvent, PageList, UserState } from '../../shared/types.js';
+import type { CacheStatus, ComicDetail, ComicPage, ComicQuery, LibraryEvent, PageList, ReaderSettings, UserState } from '../../shared/types.js';
 
 export interface CoverImage {
   data: Buffer;
@@ -43,6 +43,10 @@ export interface LibraryServiceApi {
   /** Reads this comic's file again in a rebuild started now (or right after the running one). */
   retryComic(id: number): Promise<void>;
   setUserState(id: number, patch: Partial<UserState>): Promise<UserState>;
+  /** Reader settings of one series from user.db; null when never saved. */
+  getReaderSettings(seriesKey: string): Promise<ReaderSettings | null>;
+  /** Resolves once the settings are durably in user.db. */
+  setReaderSettings(seriesKey: string, settings: ReaderSettings): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe(listener: (event: LibraryEvent) => void): () => void;
   /** Resolves when no rebuild is running or queued (tests, `longbox scan`). */

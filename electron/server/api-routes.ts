@@ -1,7 +1,14 @@
 // The JSON API under /api/: a fixed route table over LibraryServiceApi.
 import type http from 'node:http';
 import { PAGE_WIDTH_MAX, PAGE_WIDTH_MIN } from '../../shared/ipc.js';
-import { comicIdSchema, parseComicQueryParams, parseWith, userStatePatchSchema } from '../../shared/query.js';
+import {
+  comicIdSchema,
+  parseComicQueryParams,
+  parseWith,
+  readerSettingsSchema,
+  seriesKeySchema,
+  userStatePatchSchema,
+} from '../../shared/query.js';
 import type { HostCapabilities, LibraryInfo } from '../../shared/types.js';
 import type { Logger } from '../library/logger.js';
 import type { CoverImage, LibraryServiceApi } from '../library/service-types.js';
@@ -160,6 +167,32 @@ const retry: Handler = async ({ service }, { res, id }) => {
   sendJson(res, 202, { accepted: true });
 };
 
+/** `:key` is the URL-encoded series key. */
+export function parseSeriesKey(raw: string): string {
+  let key: string;
+  try {
+    key = decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'key: not a valid URL-encoded string');
+  }
+  const parsed = parseWith(seriesKeySchema, key);
+  if (!parsed.ok) throw new HttpError(400, 'BAD_REQUEST', `key: ${parsed.message}`);
+  return parsed.value;
+}
+
+const getReaderSettings: Handler = async ({ service }, { res, id }) => {
+  sendJson(res, 200, { settings: await service.getReaderSettings(parseSeriesKey(id)) });
+};
+
+const putReaderSettings: Handler = async ({ service }, { req, res, id }) => {
+  const key = parseSeriesKey(id);
+  const settings = parseWith(readerSettingsSchema, await readJsonBody(req, STATE_BODY_LIMIT));
+  if (!settings.ok) throw new HttpError(400, 'BAD_REQUEST', settings.message);
+  await service.setReaderSettings(key, settings.value);
+  res.writeHead(204, { 'Cache-Control': 'no-store' });
+  res.end();
+};
+
 const refresh: Handler = ({ service }, { res }) => {
   service.refresh('http');
   sendJson(res, 202, { accepted: true });
@@ -185,6 +218,7 @@ const ROUTES: readonly Route[] = [
   { pattern: /^\/api\/comics\/([^/]+)\/retry$/, methods: { POST: retry } },
   { pattern: /^\/api\/comics\/([^/]+)\/pages$/, methods: { GET: listPages } },
   { pattern: /^\/api\/comics\/([^/]+)\/pages\/([^/]+)$/, methods: { GET: getPage, HEAD: getPage } },
+  { pattern: /^\/api\/reader-settings\/([^/]+)$/, methods: { GET: getReaderSettings, PUT: putReaderSettings } },
   { pattern: /^\/api\/cache\/refresh$/, methods: { POST: refresh } },
   { pattern: /^\/api\/cache\/stats$/, methods: { GET: stats } },
   { pattern: /^\/api\/library$/, methods: { GET: library } },

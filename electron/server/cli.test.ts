@@ -25,6 +25,7 @@ function status(over: Partial<CacheStatus> = {}): CacheStatus {
     library_root: '/lib',
     error_count: 0,
     rebuild_owner: null,
+    user_data_notice: null,
     ...over,
   };
 }
@@ -108,6 +109,12 @@ class ScriptedLibraryService implements LibraryServiceApi {
     throw new LongboxError('UNSUPPORTED', 'not in this double');
   }
   setUserState(): never {
+    throw new LongboxError('UNSUPPORTED', 'not in this double');
+  }
+  getReaderSettings(): never {
+    throw new LongboxError('UNSUPPORTED', 'not in this double');
+  }
+  setReaderSettings(): never {
     throw new LongboxError('UNSUPPORTED', 'not in this double');
   }
   subscribe(listener: (event: LibraryEvent) => void): () => void {

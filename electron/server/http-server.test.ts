@@ -11,6 +11,7 @@ import type {
   ComicSummary,
   LibraryEvent,
   PageList,
+  ReaderSettings,
   UserState,
 } from '../../shared/types.js';
 import type { Logger } from '../library/logger.js';
@@ -37,6 +38,7 @@ function makeStatus(over: Partial<CacheStatus> = {}): CacheStatus {
     library_root: '/fake/library',
     error_count: 0,
     rebuild_owner: null,
+    user_data_notice: null,
     ...over,
   };
 }
@@ -126,7 +128,7 @@ class FakeLibraryService implements LibraryServiceApi {
       pages: ['01.jpg'],
       duplicates: [],
       lastChangedAt: c.mtimeMs,
-      userState: this.states.get(id) ?? { read: false, lastPage: null, favourite: false },
+      userState: this.states.get(id) ?? { read: false, lastPage: null, favourite: false, lastReadAt: null },
     };
   }
   async getCover(id: number): Promise<CoverImage> {
@@ -175,9 +177,16 @@ class FakeLibraryService implements LibraryServiceApi {
   }
   async setUserState(id: number, patch: Partial<UserState>): Promise<UserState> {
     if (!this.comics.has(id)) throw new LongboxError('NOT_FOUND', `no comic ${id}`);
-    const next = { ...(this.states.get(id) ?? { read: false, lastPage: null, favourite: false }), ...patch };
+    const next = { ...(this.states.get(id) ?? { read: false, lastPage: null, favourite: false, lastReadAt: null }), ...patch };
     this.states.set(id, next);
     return next;
+  }
+  readonly readerSettings = new Map<string, ReaderSettings>();
+  async getReaderSettings(seriesKey: string): Promise<ReaderSettings | null> {
+    return this.readerSettings.get(seriesKey) ?? null;
+  }
+  async setReaderSettings(seriesKey: string, settings: ReaderSettings): Promise<void> {
+    this.readerSettings.set(seriesKey, settings);
   }
   subscribe(listener: (event: LibraryEvent) => void): () => void {
     this.listeners.add(listener);
@@ -520,8 +529,8 @@ describe('POST /api/comics/:id/state', () => {
     const { port, service } = await start();
     const res = await post(port, '1', JSON.stringify({ read: true, lastPage: 4 }));
     expect(res.status).toBe(200);
-    expect(json(res)).toEqual({ read: true, lastPage: 4, favourite: false });
-    expect(service.states.get(1)).toEqual({ read: true, lastPage: 4, favourite: false });
+    expect(json(res)).toEqual({ read: true, lastPage: 4, favourite: false, lastReadAt: null });
+    expect(service.states.get(1)).toEqual({ read: true, lastPage: 4, favourite: false, lastReadAt: null });
   });
 
   it.each([
@@ -565,6 +574,45 @@ describe('POST /api/comics/:id/state', () => {
     expect(service.states.size).toBe(0);
     const same = await post(port, '1', '{"read":true}', { Origin: `http://127.0.0.1:${port}` });
     expect(same.status).toBe(200);
+  });
+});
+
+describe('GET/PUT /api/reader-settings/:key', () => {
+  const settings = { mode: 'double', direction: 'rtl', fit: 'height', zoom: 1.25 };
+  const put = (port: number, key: string, body: string, headers: Record<string, string> = {}) =>
+    rawRequest(port, { method: 'PUT', path: `/api/reader-settings/${key}`, headers: { 'Content-Type': 'application/json', ...headers }, body });
+
+  it('answers null for a series never saved, then what was PUT (the key URL-decoded, slashes and all)', async () => {
+    const { port, service } = await start();
+    const key = 'Saga / Vol. 1 — 100%';
+    const encoded = encodeURIComponent(key);
+    expect(json(await rawRequest(port, { path: `/api/reader-settings/${encoded}` }))).toEqual({ settings: null });
+    const res = await put(port, encoded, JSON.stringify(settings));
+    expect(res.status).toBe(204);
+    expect(service.readerSettings.get(key)).toEqual(settings);
+    expect(json(await rawRequest(port, { path: `/api/reader-settings/${encoded}` }))).toEqual({ settings });
+  });
+
+  it.each([
+    ['a missing field', JSON.stringify({ mode: 'single', direction: 'ltr', fit: 'width' })],
+    ['an unknown mode', JSON.stringify({ ...settings, mode: 'triple' })],
+    ['an extra key', JSON.stringify({ ...settings, theme: 'dark' })],
+    ['a zero zoom', JSON.stringify({ ...settings, zoom: 0 })],
+    ['invalid JSON', '{"mode":'],
+  ])('refuses %s with 400 and saves nothing', async (_name, body) => {
+    const { port, service } = await start();
+    const res = await put(port, 'saga', body);
+    expect(res.status).toBe(400);
+    expect(errorCode(res)).toBe('BAD_REQUEST');
+    expect(service.readerSettings.size).toBe(0);
+  });
+
+  it('refuses a badly encoded or too long key with 400, a cross-origin PUT with 403', async () => {
+    const { port, service } = await start();
+    expect((await rawRequest(port, { path: '/api/reader-settings/%E0%A4%A' })).status).toBe(400);
+    expect((await rawRequest(port, { path: `/api/reader-settings/${'k'.repeat(501)}` })).status).toBe(400);
+    expect((await put(port, 'saga', JSON.stringify(settings), { Origin: 'http://evil.example' })).status).toBe(403);
+    expect(service.readerSettings.size).toBe(0);
   });
 });
 

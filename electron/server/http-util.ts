@@ -34,6 +34,8 @@ const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   FILE_MISSING: 410,
   DB_CORRUPT: 500,
   DB_FROM_FUTURE: 500,
+  DISK_FULL: 507,
+  BUSY: 503,
   ENGINE_EXITED: 500,
   CANCELLED: 500,
   INTERNAL: 500,

@@ -12,6 +12,7 @@ import type {
   LibraryEvent,
   LibraryInfo,
   PageList,
+  ReaderSettings,
   UserState,
 } from '../../shared/types.js';
 
@@ -43,7 +44,7 @@ export function createHttpApi(baseUrl: string, options: HttpApiOptions = {}): Ht
     return `${base}${path}${sep}token=${encodeURIComponent(token)}`;
   }
 
-  async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -143,6 +144,11 @@ export function createHttpApi(baseUrl: string, options: HttpApiOptions = {}): Ht
     },
     setUserState: (id: number, patch: Partial<UserState>) =>
       request<UserState>('POST', `/api/comics/${encodeURIComponent(String(id))}/state`, patch),
+    getReaderSettings: async (seriesKey: string) =>
+      (await request<{ settings: ReaderSettings | null }>('GET', `/api/reader-settings/${encodeURIComponent(seriesKey)}`)).settings,
+    setReaderSettings: async (seriesKey: string, settings: ReaderSettings) => {
+      await request<unknown>('PUT', `/api/reader-settings/${encodeURIComponent(seriesKey)}`, settings);
+    },
     getLibrary: async () => {
       const answer = await request<LibraryResponse>('GET', '/api/library');
       api.capabilities = { ...NO_CAPABILITIES, ...answer.capabilities };

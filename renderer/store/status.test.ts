@@ -7,6 +7,7 @@ function status(patch: Partial<CacheStatus>): CacheStatus {
   return {
     file_count: 0, age_seconds: null, is_populated: false, rebuild_in_progress: true, generation: 0, phase: 'scanning',
     progress: null, last_error: null, last_duration_ms: null, library_root: '/comics', error_count: 0, rebuild_owner: 'self',
+    user_data_notice: null,
     ...patch,
   };
 }

@@ -11,6 +11,7 @@ import type {
   LibraryEvent,
   LibraryInfo,
   PageList,
+  ReaderSettings,
   UserState,
 } from '../../shared/types.js';
 
@@ -28,6 +29,7 @@ export function makeStatus(patch: Partial<CacheStatus> = {}): CacheStatus {
     library_root: '/comics',
     error_count: 0,
     rebuild_owner: null,
+    user_data_notice: null,
     ...patch,
   };
 }
@@ -113,6 +115,9 @@ export interface FakeLibraryApi extends LibraryApi {
    */
   pageLists: Map<number, PageList | Error>;
   listPagesCalls: number[];
+  /** Reader settings saved per series key (setReaderSettings writes here; tests may seed it). */
+  readerSettings: Map<string, ReaderSettings>;
+  readerSettingsCalls: Array<{ seriesKey: string; settings: ReaderSettings }>;
   /** When true, listComics answers only when the test calls `held[i].resolve()`. */
   hold: boolean;
   held: HeldCall[];
@@ -179,6 +184,8 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
     userStateCalls: [],
     pageLists: new Map(),
     listPagesCalls: [],
+    readerSettings: new Map(),
+    readerSettingsCalls: [],
     hold: false,
     held: [],
     emit(event) {
@@ -244,7 +251,7 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
           .filter((c) => c.fingerprint === comic.fingerprint && c.id !== comic.id)
           .map((c) => ({ id: c.id, path: c.path })),
         lastChangedAt: comic.mtimeMs,
-        userState: { read: comic.read, lastPage: comic.lastPage, favourite: false },
+        userState: { read: comic.read, lastPage: comic.lastPage, favourite: false, lastReadAt: null },
       };
       return detail;
     },
@@ -257,7 +264,14 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
       if (!comic) throw new LongboxError('NOT_FOUND', `no comic ${id}`);
       if (patch.read !== undefined) comic.read = patch.read;
       if (patch.lastPage !== undefined) comic.lastPage = patch.lastPage;
-      return { read: comic.read, lastPage: comic.lastPage, favourite: false };
+      return { read: comic.read, lastPage: comic.lastPage, favourite: false, lastReadAt: null };
+    },
+    async getReaderSettings(seriesKey) {
+      return fake.readerSettings.get(seriesKey) ?? null;
+    },
+    async setReaderSettings(seriesKey, settings) {
+      fake.readerSettingsCalls.push({ seriesKey, settings });
+      fake.readerSettings.set(seriesKey, { ...settings });
     },
     async getLibrary() {
       return fake.library;

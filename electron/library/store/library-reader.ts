@@ -147,12 +147,12 @@ export class LibraryReader {
     const row = this.#stmt('SELECT read, last_page, favourite FROM user_state WHERE fingerprint = ?').get(fingerprint) as
       | { read: number; last_page: number | null; favourite: number }
       | undefined;
-    return { read: row?.read === 1, lastPage: row?.last_page ?? null, favourite: row?.favourite === 1 };
+    return { read: row?.read === 1, lastPage: row?.last_page ?? null, favourite: row?.favourite === 1, lastReadAt: null };
   }
 }
 
 /** User state writes (main process, tiny). Keyed by fingerprint, never touched by a rebuild. */
-export function writeUserState(db: Db, fingerprint: string, state: UserState, now: number): void {
+export function writeUserState(db: Db, fingerprint: string, state: Pick<UserState, 'read' | 'lastPage' | 'favourite'>, now: number): void {
   db.prepare(
     `INSERT INTO user_state (fingerprint, read, last_page, favourite, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT(fingerprint) DO UPDATE SET read = excluded.read, last_page = excluded.last_page, favourite = excluded.favourite, updated_at = excluded.updated_at`,
