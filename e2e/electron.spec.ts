@@ -5,7 +5,7 @@
 // `npx playwright test e2e/electron.spec.ts` (Linux without a display: `xvfb-run -a npx playwright test e2e/electron.spec.ts`).
 import { expect, test, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generateLibrary } from '../scripts/lib/generate-library.js';
@@ -122,6 +122,32 @@ test('a second instance hands over to the first and exits', async () => {
       return { count: windows.length, visible: windows[0].isVisible(), minimized: windows[0].isMinimized() };
     });
     expect(state).toEqual({ count: 1, visible: true, minimized: false });
+  } finally {
+    await app.close();
+  }
+});
+
+test('a second instance with a comic file opens that file in the running app (its folder, outside the open library)', async () => {
+  const other = path.join(workDir, 'downloads');
+  await generateLibrary({ out: other, files: 6, broken: 0, seed: 3 });
+  const comic = (await readdir(other, { recursive: true })).map((name) => path.join(other, String(name))).find((file) => file.endsWith('.cbz'))!;
+  const app = await launchLongbox(availability, userData);
+  try {
+    const page = await app.firstWindow();
+    await expect(rows(page).first()).toBeVisible({ timeout: 60_000 });
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(availability.binary!, [MAIN_SCRIPT, comic], { env: appEnv(availability, userData), stdio: 'ignore' });
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error('the second instance did not exit within 20 s'));
+      }, 20_000);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    expect(exitCode).toBe(0);
+    await expect.poll(() => page.evaluate(() => window.longbox!.getLibrary().then((info) => info?.root ?? null)), { timeout: 30_000 }).toBe(path.dirname(comic));
   } finally {
     await app.close();
   }

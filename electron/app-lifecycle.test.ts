@@ -35,6 +35,13 @@ describe('launch requests', () => {
     // Development: electron <app folder> [args]; the app folder is not a library.
     expect(launchRequestFromArgv(['electron', '/src/longbox'], { isPackaged: false, cwd })).toBeNull();
     expect(launchRequestFromArgv(['electron', '--inspect=0', '/src/longbox', '/x/Saga 001.CBR'], { isPackaged: false, cwd })).toEqual({ kind: 'comic', path: path.resolve('/x/Saga 001.CBR') });
+    // Playwright's _electron.launch puts its switches before the app path.
+    expect(launchRequestFromArgv(['electron', '--inspect=0', '--remote-debugging-port=0', '/repo/out/electron/main.js', '/media/comics'], { isPackaged: false, cwd })).toEqual({
+      kind: 'folder',
+      path: path.resolve('/media/comics'),
+    });
+    expect(launchRequestFromArgv(['electron', '--inspect=0', '/repo/out/electron/main.js'], { isPackaged: false, cwd })).toBeNull();
+    expect(launchRequestFromArgv(['electron', '.'], { isPackaged: false, cwd })).toBeNull();
     // macOS Finder launches add -psn_…
     expect(launchRequestFromArgv(['/Applications/Longbox.app/Contents/MacOS/Longbox', '-psn_0_12345'], { isPackaged: true, cwd })).toBeNull();
   });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LibraryServiceOptions } from './library/service-options.js';
 import type { LibraryServiceApi } from './library/service-types.js';
-import { LibraryController, SAMPLE_FOLDER, libraryArgFromArgv, type LibraryControllerDeps } from './library-controller.js';
+import { LibraryController, SAMPLE_FOLDER, type LibraryControllerDeps } from './library-controller.js';
 import { SettingsStore } from './settings.js';
 
 let dir: string;
@@ -142,18 +142,5 @@ describe('LibraryController', () => {
     expect(services[0].close).toHaveBeenCalledTimes(1);
     expect(controller.service).toBeNull();
     await expect(controller.openRoot(path.join(dir, 'comics-b'))).rejects.toMatchObject({ code: 'CANCELLED' });
-  });
-});
-
-describe('libraryArgFromArgv', () => {
-  it('finds the folder after the app, skipping switches', () => {
-    expect(libraryArgFromArgv(['/opt/Longbox/longbox', '/media/comics'], true)).toBe('/media/comics');
-    expect(libraryArgFromArgv(['/opt/Longbox/longbox', '--no-sandbox'], true)).toBeNull();
-    expect(libraryArgFromArgv(['electron', 'out/electron/main.js', '--inspect=0', '/media/comics'], false)).toBe('/media/comics');
-    expect(libraryArgFromArgv(['electron', '.'], false)).toBeNull();
-    // Playwright's _electron.launch puts its switches before the app path.
-    expect(libraryArgFromArgv(['electron', '--inspect=0', '--remote-debugging-port=0', '/repo/out/electron/main.js', '/media/comics'], false)).toBe('/media/comics');
-    expect(libraryArgFromArgv(['electron', '--inspect=0', '/repo/out/electron/main.js'], false)).toBeNull();
-    expect(libraryArgFromArgv(['/Applications/Longbox.app/Contents/MacOS/Longbox', '-psn_0_12345'], true)).toBeNull();
   });
 });

@@ -156,13 +156,3 @@ export class LibraryController {
     return info;
   }
 }
-
-/**
- * The library folder given on the command line (`longbox /path/to/comics`, `electron . /path`), if
- * any. Switches (`--inspect=0`, `--no-sandbox`, macOS's `-psn_…`) are skipped wherever they appear;
- * in development the first positional argument is the app itself (`.` or out/electron/main.js).
- */
-export function libraryArgFromArgv(argv: readonly string[], isPackaged: boolean): string | null {
-  const positionals = argv.slice(1).filter((arg) => arg.length > 0 && !arg.startsWith('-'));
-  return (isPackaged ? positionals : positionals.slice(1))[0] ?? null;
-}
