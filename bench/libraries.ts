@@ -3,7 +3,7 @@
 // options a folder was made with; a folder without a matching marker is regenerated from scratch.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateLibrary } from '../scripts/lib/generate-library.js';
+import { generateLibrary } from '../scripts/lib/dev-library.js';
 
 export const BENCH_SEED = 1;
 const MARKER = '.bench-library.json';

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { generateLibrary } from '../scripts/lib/generate-library.js';
+import { generateLibrary } from '../scripts/lib/dev-library.js';
 import type { LibraryApi } from '../shared/api.js';
 import { MENU_IDS } from '../electron/menu.js';
 import { MAIN_SCRIPT, appEnv, electronAvailability, launchLongbox } from './helpers/electron-app.js';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { generateLibrary } from '../scripts/lib/generate-library.js';
+import { generateLibrary } from '../scripts/lib/dev-library.js';
 import { REPO_ROOT, assertBuilt } from './helpers/serve.js';
 
 export const LARGE_FILES = Number(process.env.LONGBOX_E2E_LARGE_FILES ?? 20_000);
@@ -35,7 +35,7 @@ export default async function globalSetup(): Promise<void> {
 
 async function generatorHash(): Promise<string> {
   const hash = createHash('sha1');
-  for (const file of ['scripts/lib/generate-library.ts', 'scripts/lib/library-plan.ts', 'scripts/lib/cover-art.ts']) {
+  for (const file of ['electron/library/sample/generate-library.ts', 'electron/library/sample/library-plan.ts', 'electron/library/sample/cover-art.ts', 'electron/library/sample/cbz-writer.ts', 'scripts/lib/dev-library.ts']) {
     if (existsSync(path.join(REPO_ROOT, file))) hash.update(await readFile(path.join(REPO_ROOT, file)));
   }
   return hash.digest('hex').slice(0, 10);

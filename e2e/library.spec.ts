@@ -2,7 +2,7 @@
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { brokenKindOf } from '../scripts/lib/generate-library.js';
+import { brokenKindOf } from '../scripts/lib/dev-library.js';
 import { problemLabel } from '../renderer/lib/problem-text.js';
 import { addComics, makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './helpers/serve.js';
 import { badge, badgeLog, countShown, type PageGlobals, recordBadge, resultCount, rows, screenshot } from './helpers/ui.js';

@@ -15,7 +15,7 @@ import { allowOrigins, createIpcRouter, type IpcEventLike, type IpcMainLike, typ
 import { openLibraryService } from '../electron/library/library-service.js';
 import type { LibraryServiceApi } from '../electron/library/service-types.js';
 import { APP_CSP, contentTypeFor, resolveAppFile } from '../electron/protocol-url.js';
-import { generateLibrary } from '../scripts/lib/generate-library.js';
+import { generateLibrary } from '../scripts/lib/dev-library.js';
 import { ROOT } from './helpers/electron-app.js';
 
 declare const window: { longbox?: LibraryApi; __badgeSeen?: boolean };

@@ -157,7 +157,7 @@ describe.skipIf(skipReason('js-yaml (an electron-builder dependency) is not inst
     it.skipIf(skipReason('out/ is not built (run `npm run build` first)', !OUT_BUILT))('`files` take the built app and leave maps and tests out', () => {
       const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string };
       const outFiles = walk(path.join(ROOT, 'out')).map((file) => `out/${file}`);
-      const required = [pkg.main, 'out/electron/preload.cjs', 'out/electron/library/worker-entry.js', 'out/renderer/index.html', 'out/scripts/lib/generate-library.js', 'package.json'];
+      const required = [pkg.main, 'out/electron/preload.cjs', 'out/electron/library/worker-entry.js', 'out/renderer/index.html', 'out/electron/library/sample/generate-library.js', 'package.json'];
       for (const file of required) {
         expect(file === 'package.json' || outFiles.includes(file), `${file} exists after the build`).toBe(true);
         expect(included(file, c.files), `${file} is packaged`).toBe(true);

@@ -1,12 +1,13 @@
 // Which library is open in the app, and switching between libraries. One LibraryService at a time:
 // a switch opens the new service first (if that fails the old one stays), then closes the old one.
 // Switches are serialised, so two quick clicks cannot leave two services running. No electron
-// import: main.ts passes the dialog, the sample generator and openLibraryService in.
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+// import: main.ts passes the dialog and openLibraryService in.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LongboxError } from '../shared/errors.js';
 import type { LibraryInfo } from '../shared/types.js';
 import { silentLogger, toLogFormat, type Logger } from './library/logger.js';
+import { ensureSampleLibrary, type SampleGenerator } from './library/sample/ensure-sample.js';
 import type { LibraryServiceOptions } from './library/service-options.js';
 import type { LibraryServiceApi } from './library/service-types.js';
 import type { SettingsStore } from './settings.js';
@@ -19,8 +20,8 @@ export interface LibraryControllerDeps {
   dataDirFor(root: string): string;
   /** Native folder picker; null when cancelled. */
   chooseFolder(): Promise<string | null>;
-  /** Writes the sample library into `out` (a fresh folder). */
-  generateSample(out: string): Promise<void>;
+  /** Writes the sample library into `out` (a fresh folder); default: the product's sample generator. */
+  generateSample?: SampleGenerator;
   settings: SettingsStore;
   /** Extra options for every service (launcher, nativeBinding, logger). */
   serviceOptions?: Omit<LibraryServiceOptions, 'root' | 'dataDir'>;
@@ -100,7 +101,7 @@ export class LibraryController {
 
   openSample(): Promise<LibraryInfo> {
     return this.#serial(async () => {
-      await this.#ensureSample();
+      await ensureSampleLibrary(this.sampleDir, { generate: this.deps.generateSample, logger: this.logger });
       return this.#open(this.sampleDir);
     });
   }
@@ -114,23 +115,6 @@ export class LibraryController {
       this.#info = null;
       if (service) await service.close();
     });
-  }
-
-  async #ensureSample(): Promise<void> {
-    if (await isDirectory(this.sampleDir)) return;
-    // Generate next to the final folder and rename it into place, so a crash half-way never leaves a
-    // half sample library that would be used from then on.
-    const tmp = `${this.sampleDir}.partial`;
-    await rm(tmp, { recursive: true, force: true });
-    await mkdir(tmp, { recursive: true });
-    this.logger.info(`library: generating the sample library in ${this.sampleDir}`);
-    try {
-      await this.deps.generateSample(tmp);
-      await rename(tmp, this.sampleDir);
-    } catch (error) {
-      await rm(tmp, { recursive: true, force: true }).catch(() => {});
-      throw error;
-    }
   }
 
   async #open(rootInput: string): Promise<LibraryInfo> {

@@ -231,11 +231,6 @@ function main(): void {
     return win;
   }
 
-  async function generateSample(out: string): Promise<void> {
-    const { generateLibrary } = await import('../scripts/lib/generate-library.js');
-    await generateLibrary({ out, files: 300, broken: 3, seed: 1 });
-  }
-
   void app.whenReady().then(async () => {
     const userData = app.getPath('userData');
     log.info(`Longbox ${app.getVersion()} (Electron ${process.versions.electron}, ${isDev ? 'development' : 'packaged'}); userData ${userData}`);
@@ -255,7 +250,6 @@ function main(): void {
         const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
-      generateSample,
       settings,
       serviceOptions: { launcher: launcherForThisRuntime(WORKER_ENTRY, engineLog), logger: engineLog, nativeBinding },
       onChange: (service, info) => {

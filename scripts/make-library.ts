@@ -1,8 +1,8 @@
 // npm run make-library -- --files N --out DIR [--broken K] [--seed S] [--cbr-every N] [--concurrency N]
-// Generates a sample comic library (see scripts/lib/generate-library.ts).
+// Generates a sample comic library (see electron/library/sample/generate-library.ts).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateLibrary } from './lib/generate-library.js';
+import { generateLibrary } from './lib/dev-library.js';
 
 const USAGE = 'usage: npm run make-library -- --files N --out DIR [--broken K] [--seed S] [--cbr-every N] [--concurrency N]';
 

@@ -9,16 +9,12 @@ import { defaultDataHome, libraryDataDir, sampleLibraryDir } from '../library/da
 import { consoleLogger, toLogFormat, type Logger } from '../library/logger.js';
 import type { LibraryServiceOptions } from '../library/service-options.js';
 import type { LibraryServiceApi } from '../library/service-types.js';
+import { ensureSampleLibrary, SAMPLE_LIBRARY } from '../library/sample/ensure-sample.js';
 import { parseCliArgs, UsageError, type CliCommand, type CommandName, type ScanCommand, type ServeCommand } from './cli-args.js';
 import { createHttpHost } from './http-server.js';
 import { formatScanSummary, ProgressReporter, type ProgressSink } from './progress.js';
 
-export interface SampleLibraryOptions {
-  out: string;
-  files: number;
-  broken: number;
-  seed: number;
-}
+export type SampleLibraryOptions = { out: string } & typeof SAMPLE_LIBRARY;
 
 /** Everything main touches outside itself, so tests can run it in process. */
 export interface CliDeps {
@@ -33,8 +29,6 @@ export interface CliDeps {
   /** Resolves with the signal name when the process is asked to stop. */
   waitForStop(): Promise<string>;
 }
-
-export const SAMPLE_LIBRARY = { files: 300, broken: 3, seed: 1 } as const;
 
 function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {
@@ -66,7 +60,7 @@ export function defaultDeps(): CliDeps {
     },
     async generateSampleLibrary(options) {
       // Loaded only when the sample library is missing: keeps `serve` start-up small.
-      const { generateLibrary } = await import('../../scripts/lib/generate-library.js');
+      const { generateLibrary } = await import('../library/sample/generate-library.js');
       await generateLibrary(options);
     },
     waitForStop: waitForSignal,
@@ -86,25 +80,6 @@ function existingFolder(folder: string): string {
   return root;
 }
 
-/** The sample library, generated on first use (into a temporary folder renamed into place). */
-async function ensureSampleLibrary(home: string, deps: CliDeps): Promise<string> {
-  const dir = sampleLibraryDir(home);
-  if (fs.existsSync(dir)) return dir;
-  deps.logger.info(`generating the sample library (${SAMPLE_LIBRARY.files} files) in ${dir}`);
-  const partial = `${dir}.partial-${process.pid}`;
-  fs.rmSync(partial, { recursive: true, force: true });
-  fs.mkdirSync(partial, { recursive: true });
-  try {
-    await deps.generateSampleLibrary({ out: partial, ...SAMPLE_LIBRARY });
-    fs.renameSync(partial, dir);
-  } catch (err) {
-    fs.rmSync(partial, { recursive: true, force: true });
-    if (fs.existsSync(dir)) return dir; // another process won the race
-    throw err;
-  }
-  return dir;
-}
-
 function dataHome(dataDir: string | null, deps: CliDeps): string {
   return dataDir !== null ? path.resolve(dataDir) : defaultDataHome({ env: deps.env });
 }
@@ -115,7 +90,13 @@ function urlHost(host: string): string {
 
 async function serve(cmd: ServeCommand, deps: CliDeps): Promise<number> {
   const home = dataHome(cmd.dataDir, deps);
-  const root = cmd.folder === null ? await ensureSampleLibrary(home, deps) : existingFolder(cmd.folder);
+  const root =
+    cmd.folder === null
+      ? await ensureSampleLibrary(sampleLibraryDir(home), {
+          generate: (out) => deps.generateSampleLibrary({ out, ...SAMPLE_LIBRARY }),
+          logger: deps.logger,
+        })
+      : existingFolder(cmd.folder);
   const library: LibraryInfo = { root, isSample: cmd.folder === null };
   const dataDir = libraryDataDir(home, root);
   fs.mkdirSync(dataDir, { recursive: true });

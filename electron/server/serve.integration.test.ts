@@ -73,7 +73,7 @@ describe.skipIf(!built)('longbox serve (real engine, child process)', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'longbox-serve-'));
     lib = path.join(tmp, 'lib');
     home = path.join(tmp, 'home');
-    const { generateLibrary } = await import('../../scripts/lib/generate-library.js');
+    const { generateLibrary } = await import('../../scripts/lib/dev-library.js');
     await generateLibrary({ out: lib, files: FILES, broken: BROKEN, seed: 7 });
     served = await startServe([lib, '--port', '0', '--data-dir', home, '--no-watch']);
   }, 120_000);

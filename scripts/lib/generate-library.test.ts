@@ -8,8 +8,8 @@ import { createExtractorFromData } from 'node-unrar-js';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { BROKEN_KINDS, brokenKindOf, COVER_HEIGHT, COVER_WIDTH, generateLibrary, type GenerateLibraryResult } from './generate-library.js';
-import { planLibrary, PUBLISHERS } from './library-plan.js';
+import { BROKEN_KINDS, brokenKindOf, COVER_HEIGHT, COVER_WIDTH, generateLibrary, type GenerateLibraryResult } from './dev-library.js';
+import { planLibrary, PUBLISHERS } from '../../electron/library/sample/library-plan.js';
 
 // --- a few lines of ZIP reading, independent of the code under test ---------------------------------
 

@@ -1,14 +1,12 @@
 // Generates a realistic sample comic library on disk: nested Publisher/Series (Year)/ folders of CBZ
-// (and, when the RAR fixture writer is available, CBR) files with drawn covers, interior pages,
+// (and, when a RAR writer is passed in, CBR) files with drawn covers, interior pages,
 // ComicInfo.xml or ComicBookInfo metadata, a few duplicates, and optionally broken files of every
 // kind the indexer must survive. Deterministic for a seed: same names and same bytes every run.
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import type { ErrorKind } from '../../shared/types.js';
-import { buildZip, type ZipEntryInput } from '../fixtures/zip-writer.js';
+import type { ErrorKind } from '../../../shared/types.js';
+import { buildCbz as buildZip, type CbzEntry as ZipEntryInput } from './cbz-writer.js';
 import {
   COVER_HEIGHT,
   COVER_WIDTH,
@@ -32,8 +30,10 @@ export interface GenerateLibraryOptions {
   /** Number of broken files, spread over every kind in BROKEN_KINDS (default 0). */
   broken?: number;
   seed?: number;
-  /** Every cbrEvery-th comic is written as a stored RAR when scripts/fixtures/rar-writer.ts exists (default 20, 0 = never). */
+  /** Every cbrEvery-th comic is written as a stored RAR when `rarWriter` is given (default 20, 0 = never). */
   cbrEvery?: number;
+  /** Writes a stored RAR (the test writer, scripts/fixtures/rar-writer.ts); without it every comic is a CBZ. */
+  rarWriter?: BuildRar;
   /** Comics built and written at once (default 16). */
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
@@ -70,24 +70,7 @@ export function brokenKindOf(relativePath: string): (typeof BROKEN_KINDS)[number
   return BROKEN_KINDS.find((k) => k.kind === match?.[1]) ?? null;
 }
 
-type BuildRar = (entries: Array<{ name: string; data: Buffer }>, options?: { version?: 4 | 5; date?: Date }) => Buffer;
-
-/** Loads scripts/fixtures/rar-writer.ts if another helper has written it yet; null otherwise. */
-async function loadRarWriter(): Promise<BuildRar | null> {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  if (!existsSync(path.join(here, '../fixtures/rar-writer.ts')) && !existsSync(path.join(here, '../fixtures/rar-writer.js'))) return null;
-  // A non-literal specifier keeps the type checker from requiring the file to exist.
-  const specifier: string = '../fixtures/rar-writer.js';
-  try {
-    const mod: unknown = await import(specifier);
-    if (typeof mod === 'object' && mod !== null && 'buildRar' in mod && typeof mod.buildRar === 'function') {
-      return mod.buildRar as BuildRar;
-    }
-  } catch {
-    // Fall through: generate CBZ only.
-  }
-  return null;
-}
+export type BuildRar = (entries: Array<{ name: string; data: Buffer }>, options?: { version?: 4 | 5; date?: Date }) => Buffer;
 
 const ZIP_DATE = new Date(2020, 0, 1);
 const POOL_SIZE = 48;
@@ -316,7 +299,7 @@ export async function generateLibrary(options: GenerateLibraryOptions): Promise<
   const brokenCount = Math.max(0, Math.floor(options.broken ?? 0));
   const seed = options.seed ?? 1;
   const concurrency = Math.max(1, options.concurrency ?? 16);
-  const buildRar = await loadRarWriter();
+  const buildRar = options.rarWriter ?? null;
   const plan = planLibrary({ files, seed, cbrEvery: buildRar ? (options.cbrEvery ?? 20) : 0 });
   const brokenPaths = Array.from({ length: brokenCount }, (_, i) => `Broken/${BROKEN_KINDS[i % BROKEN_KINDS.length].kind}-${pad(Math.floor(i / BROKEN_KINDS.length) + 1, 3)}.cbz`);
   const total = plan.length + brokenPaths.length;
