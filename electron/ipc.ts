@@ -4,7 +4,7 @@
 // windows on EVENT_CHANNEL, queued per window until that window's renderer sends READY_CHANNEL.
 //
 // No electron import: main.ts hands in the real ipcMain; the tests hand in a fake one.
-import { LongboxError, toSerializedError, type SerializedError } from '../shared/errors.js';
+import { LongboxError, messageOf, type SerializedError, toSerializedError } from '../shared/errors.js';
 import {
   EVENT_CHANNEL,
   INVOKE_CHANNELS,
@@ -252,7 +252,7 @@ export function createIpcRouter(backend: IpcBackend, deps: IpcRouterDeps): IpcRo
     try {
       contents.send(EVENT_CHANNEL, payload);
     } catch (error) {
-      logger.warn(`ipc: could not send an event to webContents ${contents.id}: ${error instanceof Error ? error.message : String(error)}`);
+      logger.warn(`ipc: could not send an event to webContents ${contents.id}: ${messageOf(error)}`);
     }
   }
 

@@ -9,7 +9,7 @@ import { BrowserWindow, Menu, app, dialog, ipcMain, nativeTheme, powerMonitor, s
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LongboxError } from '../shared/errors.js';
+import { LongboxError, messageOf } from '../shared/errors.js';
 import { libraryDataDir } from './library/data-dir.js';
 import { openLibraryService } from './library/library-service.js';
 import { toLogFormat } from './library/logger.js';
@@ -180,7 +180,7 @@ function main(): void {
   function reportError(action: string): (error: unknown) => void {
     return (error) => {
       log.warn(`${action} failed: ${toLogFormat(error)}`);
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       if (mainWindow && !mainWindow.isDestroyed()) void dialog.showMessageBox(mainWindow, { type: 'error', message: `${action} failed`, detail: message });
     };
   }

@@ -8,7 +8,7 @@
 // message, so the page should not rely on `code` surviving the bridge.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { LibraryApi } from '../shared/api.js';
-import { LongboxError, isErrorCode } from '../shared/errors.js';
+import { isErrorCode, LongboxError, messageOf } from '../shared/errors.js';
 import {
   EVENT_CHANNEL,
   READY_CHANNEL,
@@ -31,7 +31,7 @@ async function invoke<C extends InvokeChannel>(channel: C, arg: InvokeArg<C>): P
     result = (await ipcRenderer.invoke(channel, arg)) as IpcResult<InvokeResult<C>>;
   } catch (error) {
     // Only when main has no handler (or crashed mid-call); the router itself never throws.
-    throw rejection('INTERNAL', error instanceof Error ? error.message : String(error));
+    throw rejection('INTERNAL', messageOf(error));
   }
   if (typeof result !== 'object' || result === null || typeof result.ok !== 'boolean') {
     throw rejection('INTERNAL', `malformed answer on ${channel}`);

@@ -7,7 +7,7 @@
 // Uses only Node's fs and the web Response (a global in Node 20 and in Electron), so it is unit-tested.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { toSerializedError } from '../shared/errors.js';
+import { messageOf, toSerializedError } from '../shared/errors.js';
 import { statusForCode } from './server/http-util.js';
 import { COVER_PROTOCOL, PAGE_WIDTH_MAX, PAGE_WIDTH_MIN } from '../shared/ipc.js';
 import type { LibraryServiceApi } from './library/service-types.js';
@@ -197,7 +197,7 @@ export async function handleLongboxRequest(request: { url: string; method: strin
       return new Response(body, { status, headers: { ...COMMON_HEADERS, 'content-type': 'application/json; charset=utf-8' } });
     }
     const status = statusForError(error);
-    if (status === 500) deps.onError?.(`longbox:// ${parsed.kind} failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (status === 500) deps.onError?.(`longbox:// ${parsed.kind} failed: ${messageOf(error)}`);
     return textResponse(status, status === 404 ? 'not found' : status === 400 ? 'bad request' : 'internal error');
   }
 }

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateLibrary } from './lib/dev-library.js';
+import { messageOf } from '../shared/errors.js';
 
 const USAGE = 'usage: npm run make-library -- --files N --out DIR [--broken K] [--seed S] [--cbr-every N] [--concurrency N]';
 
@@ -65,6 +66,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`${messageOf(err)}\n`);
   process.exitCode = 1;
 });

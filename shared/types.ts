@@ -1,4 +1,5 @@
 // Domain types shared by every layer (engine, hosts, renderer). Pure TypeScript: no Node, DOM or Electron.
+import type { ErrorCode } from './errors.js';
 
 /** Container format detected from the file's magic bytes (never from its extension). */
 export type ComicFormat = 'zip' | 'rar' | '7z' | 'tar' | 'pdf' | 'epub' | 'unknown';
@@ -179,8 +180,8 @@ export interface RebuildProgress {
 
 export interface CacheError {
   message: string;
-  /** ErrorCode of the failure, e.g. ROOT_UNREADABLE. */
-  code: string;
+  /** The failure's code, e.g. ROOT_UNREADABLE. */
+  code: ErrorCode;
   /** Epoch ms. */
   at: number;
 }

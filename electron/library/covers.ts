@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Sharp from 'sharp';
 import { silentLogger, toLogFormat, type Logger } from './logger.js';
+import { messageOf } from '../../shared/errors.js';
 
 export type CoverFormat = 'jpeg' | 'webp';
 
@@ -105,9 +106,6 @@ function isNotFound(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && err.code === 'ENOENT';
 }
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 let sharpModule: Promise<typeof Sharp> | null = null;
 
@@ -181,7 +179,7 @@ export function createCoverStore(options: CoverStoreOptions): CoverStore {
       return data.length > 0 ? data : null;
     } catch (err) {
       // Unreadable cache file (permissions, I/O error): make the cover again rather than fail.
-      if (!isNotFound(err)) logger.warn(`covers: could not read ${file}: ${errorMessage(err)}`);
+      if (!isNotFound(err)) logger.warn(`covers: could not read ${file}: ${messageOf(err)}`);
       return null;
     }
   }
@@ -237,7 +235,7 @@ export function createCoverStore(options: CoverStoreOptions): CoverStore {
     try {
       input = await loadWithTimeout(job);
     } catch (err) {
-      const error = new CoverError('load', job.fingerprint, `Cover ${job.fingerprint}: could not load the cover image: ${errorMessage(err)}`, { cause: err });
+      const error = new CoverError('load', job.fingerprint, `Cover ${job.fingerprint}: could not load the cover image: ${messageOf(err)}`, { cause: err });
       loadFailures.set(job.fingerprint, { error, until: Date.now() + loadRetryMs });
       throw error;
     }
@@ -246,7 +244,7 @@ export function createCoverStore(options: CoverStoreOptions): CoverStore {
       if (input.length === 0) throw new Error('the image is empty (0 bytes)');
       data = await makeThumbnail(input);
     } catch (err) {
-      const error = new CoverError('decode', job.fingerprint, `Cover ${job.fingerprint}: the cover image could not be decoded: ${errorMessage(err)}`, { cause: err });
+      const error = new CoverError('decode', job.fingerprint, `Cover ${job.fingerprint}: the cover image could not be decoded: ${messageOf(err)}`, { cause: err });
       badImages.set(job.fingerprint, error);
       throw error;
     }

@@ -13,6 +13,7 @@ import { parseFileName } from './metadata/filename.js';
 import { mergeMetadata } from './metadata/merge.js';
 import { numberSortKey, type EnrichedRow } from './store/comic-row.js';
 import type { WalkedFile } from './scan/walk.js';
+import { messageOf } from '../../shared/errors.js';
 
 export type EnrichedFile = Omit<EnrichedRow, 'id' | 'added_at' | 'changed_at'>;
 
@@ -91,7 +92,7 @@ function describeUnexpected(err: unknown): { kind: ErrorKind; message: string } 
   if (code === 'ENOENT') return { kind: 'unreadable', message: 'The file disappeared while the library was being scanned.' };
   if (code === 'EACCES' || code === 'EPERM') return { kind: 'unreadable', message: 'Permission denied.' };
   if (code) return { kind: 'unreadable', message: `The file could not be read (${code}).` };
-  return { kind: 'corrupt', message: err instanceof Error ? err.message : String(err) };
+  return { kind: 'corrupt', message: messageOf(err) };
 }
 
 export async function enrichFile(root: string, file: WalkedFile): Promise<EnrichedFile> {

@@ -27,6 +27,7 @@ import { watch, type FSWatcher, type Stats } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { silentLogger, toLogFormat, type Logger } from './logger.js';
+import { messageOf } from '../../shared/errors.js';
 
 export const WATCHED_EXTENSIONS: ReadonlySet<string> = new Set(['.cbz', '.cbr', '.cb7', '.cbt', '.zip', '.rar', '.7z', '.pdf', '.epub']);
 
@@ -156,7 +157,7 @@ class DirectoryWatcher {
       if (!rootStats.isDirectory()) throw new Error('not a directory');
     } catch (err) {
       this.#rootId = null;
-      this.#log.warn(`watcher: library root ${this.#root} is not available (${errorText(err)}); checking again periodically`);
+      this.#log.warn(`watcher: library root ${this.#root} is not available (${messageOf(err)}); checking again periodically`);
       return false;
     }
     if (this.#closed) return false;
@@ -165,11 +166,11 @@ class DirectoryWatcher {
       try {
         this.#recursiveWatcher = watch(this.#root, { recursive: true, persistent: false }, (event, name) => this.#onEvent('', event, name));
         this.#recursiveWatcher.on('error', (err) => {
-          this.#log.warn(`watcher: recursive watch on ${this.#root} failed: ${errorText(err)}`);
+          this.#log.warn(`watcher: recursive watch on ${this.#root} failed: ${messageOf(err)}`);
           this.#checkRoot();
         });
       } catch (err) {
-        this.#log.error(`watcher: cannot watch ${this.#root}: ${errorText(err)}`);
+        this.#log.error(`watcher: cannot watch ${this.#root}: ${messageOf(err)}`);
       }
     }
     const started = performance.now();
@@ -239,7 +240,7 @@ class DirectoryWatcher {
             .then((subdirs) => {
               if (!this.#closed) queue.push(...subdirs);
             })
-            .catch((err: unknown) => this.#log.warn(`watcher: cannot read ${this.#abs(rel)}: ${errorText(err)}`))
+            .catch((err: unknown) => this.#log.warn(`watcher: cannot read ${this.#abs(rel)}: ${messageOf(err)}`))
             .finally(() => {
               active--;
               if (queue.length === 0 && active === 0) resolve();
@@ -281,7 +282,7 @@ class DirectoryWatcher {
     try {
       const fsWatcher = watch(this.#abs(rel), { persistent: false }, (event, name) => this.#onEvent(rel, event, name));
       fsWatcher.on('error', (err) => {
-        this.#log.debug(`watcher: watch on ${this.#abs(rel)} ended: ${errorText(err)}`);
+        this.#log.debug(`watcher: watch on ${this.#abs(rel)} ended: ${messageOf(err)}`);
         this.#checkDir(rel);
       });
       state.watcher = fsWatcher;
@@ -296,7 +297,7 @@ class DirectoryWatcher {
           );
         }
       } else if (code !== 'ENOENT') {
-        this.#log.warn(`watcher: cannot watch ${this.#abs(rel)}: ${errorText(err)}`);
+        this.#log.warn(`watcher: cannot watch ${this.#abs(rel)}: ${messageOf(err)}`);
       }
     }
   }
@@ -383,7 +384,7 @@ class DirectoryWatcher {
     const known = this.#dirs.get(rel);
     if (stats === null) {
       const code = errorCode(err);
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') this.#log.debug(`watcher: cannot stat ${this.#abs(rel)}: ${errorText(err)}`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') this.#log.debug(`watcher: cannot stat ${this.#abs(rel)}: ${messageOf(err)}`);
       if (known) {
         this.#forgetDir(rel);
         this.#addPending(rel);
@@ -398,7 +399,7 @@ class DirectoryWatcher {
       // A new folder (or a folder replaced under the same name): watch it, wait for the files in it.
       if (known) this.#forgetDir(rel);
       this.#addPending(rel);
-      this.#walk(rel, true).catch((e: unknown) => this.#log.warn(`watcher: walk of ${this.#abs(rel)} failed: ${errorText(e)}`));
+      this.#walk(rel, true).catch((e: unknown) => this.#log.warn(`watcher: walk of ${this.#abs(rel)} failed: ${messageOf(e)}`));
       return;
     }
     if (known) {
@@ -537,6 +538,3 @@ function errorCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -3,6 +3,7 @@
 // the headless host, tests) and Electron's utilityProcess.fork (electron/worker-launch.ts).
 import type { Logger } from './logger.js';
 import { isWorkerMessage, type WorkerHandle, type WorkerMessage, type WorkerRequest } from './worker-protocol.js';
+import { messageOf } from '../../shared/errors.js';
 
 /** Variables the worker may inherit. Everything else (NODE_OPTIONS, ELECTRON_RUN_AS_NODE, tokens…) is dropped. */
 const COMMON_KEYS = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'LC_CTYPE'] as const;
@@ -128,7 +129,7 @@ export function adaptWorkerProcess(port: WorkerProcessPort, logger: Logger): Wor
       try {
         port.post(request);
       } catch (error) {
-        logger.warn(`${prefix()} could not send '${request.type}': ${error instanceof Error ? error.message : String(error)}`);
+        logger.warn(`${prefix()} could not send '${request.type}': ${messageOf(error)}`);
       }
     },
     onMessage(listener) {

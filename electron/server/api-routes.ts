@@ -14,6 +14,7 @@ import type { Logger } from '../library/logger.js';
 import type { CoverImage, LibraryServiceApi } from '../library/service-types.js';
 import { HttpError, readJsonBody, sendErrorBody, sendJson } from './http-util.js';
 import type { EventStreams } from './sse.js';
+import { messageOf } from '../../shared/errors.js';
 
 export const STATE_BODY_LIMIT = 4 * 1024;
 
@@ -78,7 +79,7 @@ const getCover: Handler = async ({ service, logger }, { res, params, id }) => {
     cover = await service.getCover(comicId);
   } catch (err) {
     // Any failure is a missing cover to the renderer, which shows a placeholder.
-    logger.debug(`cover ${comicId}: ${err instanceof Error ? err.message : String(err)}`);
+    logger.debug(`cover ${comicId}: ${messageOf(err)}`);
     sendErrorBody(res, 404, 'NOT_FOUND', 'no cover');
     return;
   }

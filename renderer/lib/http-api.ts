@@ -1,6 +1,6 @@
 // The LibraryApi over HTTP + SSE, for the UI served by the headless host (`longbox serve`).
 import type { LibraryApi } from '../../shared/api.js';
-import { LongboxError, fromSerializedError, isErrorCode } from '../../shared/errors.js';
+import { fromSerializedError, isErrorCode, LongboxError, messageOf } from '../../shared/errors.js';
 import { pageQuery } from '../../shared/ipc.js';
 import { comicQueryToParams } from '../../shared/query.js';
 import type {
@@ -56,7 +56,7 @@ export function createHttpApi(baseUrl: string, options: HttpApiOptions = {}): Ht
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new LongboxError('ENGINE_EXITED', `The Longbox host is not reachable (${err instanceof Error ? err.message : String(err)}).`);
+      throw new LongboxError('ENGINE_EXITED', `The Longbox host is not reachable (${messageOf(err)}).`);
     }
     const text = await response.text();
     let json: unknown = undefined;

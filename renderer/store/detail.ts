@@ -2,6 +2,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { LibraryApi } from '../../shared/api.js';
 import type { ComicDetail, UserState } from '../../shared/types.js';
+import { messageOf } from '../../shared/errors.js';
 
 export interface DetailState {
   id: number | null;
@@ -32,7 +33,7 @@ export function createDetailStore(api: LibraryApi) {
         const detail = await api.getComic(id);
         if (ticket === request) set({ detail, isLoading: false });
       } catch (err) {
-        if (ticket === request) set({ detail: null, isLoading: false, error: err instanceof Error ? err.message : String(err) });
+        if (ticket === request) set({ detail: null, isLoading: false, error: messageOf(err) });
       }
     },
     async reload() {

@@ -6,6 +6,7 @@ import { createStore } from 'zustand/vanilla';
 import type { LibraryApi } from '../../shared/api.js';
 import type { ComicSummary } from '../../shared/types.js';
 import { baseQuery, queryKey, type BaseQuery } from './query.js';
+import { messageOf } from '../../shared/errors.js';
 
 export const PAGE_SIZE = 100;
 /** Pages kept in memory at most; the farthest from the visible range go first. */
@@ -104,7 +105,7 @@ export function createResultsStore(api: LibraryApi, initialQuery: BaseQuery = ba
           inflight.delete(tag);
           const s = get();
           if (s.key !== key || s.epoch !== epoch) return;
-          set({ error: err instanceof Error ? err.message : String(err) });
+          set({ error: messageOf(err) });
         },
       );
     }

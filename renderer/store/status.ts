@@ -2,6 +2,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { LibraryApi } from '../../shared/api.js';
 import type { CacheStatus, HostCapabilities, LibraryInfo } from '../../shared/types.js';
+import { messageOf } from '../../shared/errors.js';
 
 export interface StatusState {
   status: CacheStatus | null;
@@ -95,7 +96,7 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
       try {
         await fetchStatus(get().applyStatus);
       } catch (err) {
-        set({ bootError: err instanceof Error ? err.message : String(err) });
+        set({ bootError: messageOf(err) });
       }
     },
     async loadLibrary() {
@@ -103,7 +104,7 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
         const library = await api.getLibrary();
         set({ library, capabilities: { ...api.capabilities }, bootError: null });
       } catch (err) {
-        set({ bootError: err instanceof Error ? err.message : String(err) });
+        set({ bootError: messageOf(err) });
       }
     },
     async refresh() {
@@ -144,7 +145,7 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
       set({ dismissedErrorAt: s.status?.last_error?.at ?? null, actionError: null });
     },
     reportActionError(err) {
-      set({ actionError: err instanceof Error ? err.message : String(err) });
+      set({ actionError: messageOf(err) });
     },
   }));
 

@@ -15,6 +15,7 @@ import { Extractor, UnrarError, type ArcHeader, type FileHeader, type SeekMethod
 import { getUnrar } from 'node-unrar-js/dist/js/unrar.singleton.js';
 import { checkRarStructure } from './rar-structure.js';
 import { ArchiveError, type ArchiveEntry, type ArchiveIndex, type ArchiveLimits } from './types.js';
+import { messageOf } from '../../../shared/errors.js';
 
 /** The parts of the emscripten module we touch. */
 interface UnrarModule {
@@ -170,7 +171,7 @@ function toArchiveError(error: unknown, context: string): ArchiveError {
         return new ArchiveError('corrupt', `${context}: ${error.message}`);
     }
   }
-  return new ArchiveError('corrupt', `${context}: ${error instanceof Error ? error.message : String(error)}`);
+  return new ArchiveError('corrupt', `${context}: ${messageOf(error)}`);
 }
 
 function toEntry(header: FileHeader): ArchiveEntry {

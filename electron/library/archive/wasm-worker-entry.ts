@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import type { WasmReply, WasmRequest, WasmResults } from './wasm-protocol.js';
 import { sevenZipExtract, sevenZipHeapBytes, sevenZipList } from './seven-zip-wasm.js';
 import { pdfHeapBytes, pdfIndex, pdfPage } from './pdf-wasm.js';
+import { messageOf } from '../../../shared/errors.js';
 
 async function handle(request: WasmRequest): Promise<WasmResults[WasmRequest['op']]> {
   switch (request.op) {
@@ -36,7 +37,7 @@ parentPort?.on('message', (message: { id: number; request: WasmRequest }) => {
       parentPort?.postMessage(reply, transferables(result));
     },
     (error: unknown) => {
-      const reply: WasmReply = { id: message.id, ok: false, message: error instanceof Error ? error.message : String(error), heapBytes: sevenZipHeapBytes() + pdfHeapBytes() };
+      const reply: WasmReply = { id: message.id, ok: false, message: messageOf(error), heapBytes: sevenZipHeapBytes() + pdfHeapBytes() };
       parentPort?.postMessage(reply);
     },
   );

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WasmReply, WasmRequest, WasmResults } from './wasm-protocol.js';
 import { ArchiveError } from './types.js';
+import { messageOf } from '../../../shared/errors.js';
 
 export interface WasmWorkerOptions {
   /** Per-request limit (default 30 s, the rebuild's per-file limit). */
@@ -70,7 +71,7 @@ export class WasmWorker {
     if (this.#worker) return this.#worker;
     const worker = startWorker();
     worker.on('message', (reply: WasmReply) => this.#onReply(worker, reply));
-    worker.on('error', (error) => this.#onDeath(worker, error instanceof Error ? error.message : String(error)));
+    worker.on('error', (error) => this.#onDeath(worker, messageOf(error)));
     worker.on('exit', (code) => this.#onDeath(worker, `exited with code ${code}`));
     this.#worker = worker;
     return worker;

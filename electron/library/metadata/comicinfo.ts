@@ -3,6 +3,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ComicMetadata } from '../../../shared/types.js';
 import { cleanString, decodeXmlBytes, decodeXmlEntities, parseIntInRange, shortMessage } from './text.js';
+import { messageOf } from '../../../shared/errors.js';
 
 export const COMICINFO_MAX_BYTES = 1024 * 1024;
 
@@ -96,7 +97,7 @@ function parseUnsafe(xml: Buffer | string): ComicInfoResult {
       return { metadata: {}, frontCoverPage: null, problem: 'ComicInfo.xml has no <ComicInfo> element' };
     }
   } catch (err) {
-    problem ??= `ComicInfo.xml could not be parsed: ${shortMessage(err instanceof Error ? err.message : String(err), 120)}`;
+    problem ??= `ComicInfo.xml could not be parsed: ${shortMessage(messageOf(err), 120)}`;
   }
 
   if (root === null) {

@@ -2,7 +2,7 @@
 // page's bytes, by comic id and 0-based index. The LibraryService resolves an id to a PageSource
 // (its row) and hands it here; this module never sees SQL and never switches on the container
 // format: everything goes through the archive layer.
-import { LongboxError } from '../../../shared/errors.js';
+import { LongboxError, messageOf } from '../../../shared/errors.js';
 import type { ComicFormat, ErrorKind, PageInfo, PageList } from '../../../shared/types.js';
 import { readArchiveEntry, readArchiveIndex, listPages as orderPages } from '../archive/index.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -101,7 +101,7 @@ export function createPageServer(options: PageServerOptions): PageServer {
           return await readArchiveEntry(source.file, source.format, name, { maxBytes: maxPageBytes });
         } catch (error) {
           const mapped = await toPageError(error, source.file, source.root);
-          logger.debug(`page ${index} of ${source.file}: ${mapped instanceof Error ? mapped.message : String(mapped)}`);
+          logger.debug(`page ${index} of ${source.file}: ${messageOf(mapped)}`);
           throw mapped;
         }
       };
@@ -111,7 +111,7 @@ export function createPageServer(options: PageServerOptions): PageServer {
           return { ...resized, fingerprint: source.fingerprint };
         } catch (error) {
           if (error instanceof LongboxError) throw error;
-          throw new LongboxError('PAGE_DAMAGED', `Page ${index + 1} could not be decoded: ${error instanceof Error ? error.message : String(error)}`);
+          throw new LongboxError('PAGE_DAMAGED', `Page ${index + 1} could not be decoded: ${messageOf(error)}`);
         }
       }
       const data = await read();
