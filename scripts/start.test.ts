@@ -82,6 +82,8 @@ function baseEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 const standInSandbox = sandboxProblem({ binary: path.join(os.tmpdir(), 'x', 'electron') });
+if (standInSandbox) console.log(`[npm start stand-in] spawn checks skipped: ${standInSandbox}`);
+if (!BUILT) console.log('[npm start stand-in] fallback-to-HTTP check skipped: out/ is not built (run `npm run build`)');
 
 describe('npm start with a stand-in Electron', () => {
   it.skipIf(standInSandbox !== null)('spawns Electron with the app folder, the arguments and the cached better-sqlite3 binding', () => {
