@@ -203,6 +203,20 @@ describe.skipIf(skipReason('js-yaml (an electron-builder dependency) is not inst
     }
   });
 
+  const resolveModule = optional<{ resolveFunction(type: string, executor: string, name: string, root: string): Promise<unknown> }>('app-builder-lib/out/util/resolve.js');
+  it.skipIf(skipReason("app-builder-lib's hook resolver is not reachable", !resolveModule))('electron-builder resolves beforePack to our hook function', async () => {
+    const previous = process.cwd();
+    process.chdir(ROOT); // electron-builder resolves "./…" hooks against the project folder it runs in
+    try {
+      const hook = await resolveModule!.resolveFunction('module', c.beforePack, 'beforePack', ROOT);
+      // Loaded by electron-builder's own import (a module instance of its own, not vitest's).
+      expect(typeof hook).toBe('function');
+      expect((hook as { name: string }).name).toBe('beforePack');
+    } finally {
+      process.chdir(previous);
+    }
+  });
+
   describe('the beforePack hook (scripts/dist-hooks.mjs)', () => {
     const temps: string[] = [];
     afterAll(() => {
