@@ -43,6 +43,8 @@ class FileDescriptorExtractor extends Extractor {
   overflowed = false;
   /** The last sink created, i.e. the extracted entry. */
   lastSink: Sink | null = null;
+  /** When set, keep only this many bytes of each entry and refuse the rest (unrar then skips it). */
+  headBytes: number | null = null;
 
   constructor(
     private readonly module: UnrarModule,
@@ -87,6 +89,13 @@ class FileDescriptorExtractor extends Extractor {
   protected write(fd: number, buf: number, size: number): boolean {
     const sink = this.sinks.get(fd);
     if (sink === undefined) return false;
+    if (this.headBytes !== null) {
+      if (sink.bytes >= this.headBytes) return false;
+      const keep = Math.min(size, this.headBytes - sink.bytes);
+      sink.chunks.push(Buffer.from(this.module.HEAPU8.subarray(buf, buf + keep)));
+      sink.bytes += keep;
+      return true;
+    }
     if (sink.bytes + size > this.maxBytes) {
       this.overflowed = true;
       return false;
@@ -262,4 +271,60 @@ export async function readRarEntry(handle: ReadableFile, size: number, entryName
   const bytes = sink?.bytes ?? 0;
   if (bytes !== found.unpSize) throw new ArchiveError('corrupt', `RAR entry "${entryName}" gave ${bytes} bytes, its header says ${found.unpSize}`);
   return sink === null ? Buffer.alloc(0) : Buffer.concat(sink.chunks, bytes);
+}
+
+/** Whether a RAR is solid (every entry's data depends on the entries before it). */
+export async function isSolidRar(handle: ReadableFile, size: number): Promise<boolean> {
+  const extractor = attachExtractor(await loadUnrar(), handle.fd, size, 0);
+  const list = extractor.getFileList();
+  drain(list.fileHeaders);
+  return list.arcHeader.flags.solid;
+}
+
+/**
+ * Extracts several entries in one pass over the archive (one decompression of a solid archive, instead
+ * of one per entry), calling `onEntry` with each entry's bytes in archive order. With `headBytes`, only
+ * the first bytes of each entry are kept (the rest is refused, which unrar skips). Per-entry problems
+ * (too large, damaged) are reported to `onEntry` as an error; archive-level ones throw.
+ */
+export async function readRarEntries(
+  handle: ReadableFile,
+  size: number,
+  names: readonly string[],
+  options: { maxBytes: number; headBytes?: number },
+  onEntry: (name: string, result: Buffer | ArchiveError) => void,
+): Promise<void> {
+  const extractor = attachExtractor(await loadUnrar(), handle.fd, size, options.maxBytes);
+  if (options.headBytes !== undefined) extractor.headBytes = options.headBytes;
+  const wanted = new Set(names);
+  try {
+    const extracted = extractor.extract({ files: [...wanted] });
+    const files = extracted.files;
+    try {
+      refuseArchiveFlags(extracted.arcHeader);
+      for (let step = files.next(); !step.done; step = files.next()) {
+        const header = step.value.fileHeader;
+        const sink = extractor.lastSink;
+        extractor.lastSink = null;
+        if (header.flags.directory) continue;
+        if (extractor.overflowed) {
+          extractor.overflowed = false;
+          onEntry(header.name, new ArchiveError('too-large', `RAR entry "${header.name}" is larger than ${options.maxBytes} bytes`));
+          continue;
+        }
+        const bytes = sink?.bytes ?? 0;
+        const expected = options.headBytes === undefined ? header.unpSize : Math.min(header.unpSize, options.headBytes);
+        if (bytes !== expected) {
+          onEntry(header.name, new ArchiveError('corrupt', `RAR entry "${header.name}" gave ${bytes} bytes, expected ${expected}`));
+          continue;
+        }
+        onEntry(header.name, sink === null ? Buffer.alloc(0) : Buffer.concat(sink.chunks, bytes));
+      }
+    } finally {
+      drain(files);
+    }
+  } catch (error) {
+    if (error instanceof UnrarError && error.reason === 'ERAR_BAD_DATA') throw new ArchiveError('corrupt', 'RAR: data is damaged (checksum mismatch)');
+    throw toArchiveError(error, 'RAR');
+  }
 }

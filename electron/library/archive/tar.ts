@@ -142,17 +142,29 @@ async function walkTar(handle: ReadableFile, size: number, visit: (member: TarMe
   }
 }
 
-/** Lists a tar's files and directories (no CRCs: crc32 is 0). */
-export async function readTarIndex(handle: ReadableFile, size: number, limits: Pick<ArchiveLimits, 'maxEntries'>): Promise<ArchiveIndex> {
+/** A tar's entries and, parallel to them, where each one's data starts (for reading entries by position later). */
+export async function readTarDirectory(
+  handle: ReadableFile,
+  size: number,
+  limits: Pick<ArchiveLimits, 'maxEntries'>,
+): Promise<{ entries: ArchiveEntry[]; dataOffsets: number[] }> {
   const entries: ArchiveEntry[] = [];
+  const dataOffsets: number[] = [];
   await walkTar(handle, size, (member) => {
     if (entries.length >= limits.maxEntries) {
       throw new ArchiveError('too-large', `more than the limit of ${limits.maxEntries} entries`);
     }
-    const { dataOffset: _dataOffset, ...entry } = member;
+    const { dataOffset, ...entry } = member;
     entries.push(entry);
+    dataOffsets.push(dataOffset);
     return false;
   });
+  return { entries, dataOffsets };
+}
+
+/** Lists a tar's files and directories (no CRCs: crc32 is 0). */
+export async function readTarIndex(handle: ReadableFile, size: number, limits: Pick<ArchiveLimits, 'maxEntries'>): Promise<ArchiveIndex> {
+  const { entries } = await readTarDirectory(handle, size, limits);
   return { format: 'tar', entries, comment: null };
 }
 

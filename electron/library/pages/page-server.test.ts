@@ -23,8 +23,9 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-function server(): PageServer {
-  const created = createPageServer({ resizedDir: path.join(tmp, 'resized') });
+/** In-thread by default (a worker from TypeScript source takes ~1 s to start under tsx); `workers` tests the pool. */
+function server(workers = 0): PageServer {
+  const created = createPageServer({ resizedDir: path.join(tmp, 'resized'), workers });
   servers.push(created);
   return created;
 }

@@ -4,11 +4,12 @@
 // format: everything goes through the archive layer.
 import { LongboxError, messageOf } from '../../../shared/errors.js';
 import type { ComicFormat, ErrorKind, PageInfo, PageList } from '../../../shared/types.js';
-import { readArchiveEntry, readArchiveIndex, listPages as orderPages } from '../archive/index.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { PageImage, PageRequestOptions } from '../service-types.js';
 import { errorForKind, toPageError } from './page-errors.js';
 import { contentTypeOfImage } from './image-type.js';
+import { createPageBackend, type PageBackend } from './page-pool.js';
+import type { PageEntry } from './page-reader.js';
 import { createPageResizer } from './page-resize.js';
 
 /** What the service knows about a comic from its row. */
@@ -34,6 +35,10 @@ export interface PageServerOptions {
   listCacheSize?: number;
   /** Refuse pages larger than this (default 64 MiB, the archive layer's entry limit). */
   maxPageBytes?: number;
+  /** Page worker threads (default min(2, cores)); 0 reads in this thread. */
+  workers?: number;
+  /** Archives kept open per worker (default 4). */
+  maxOpenArchives?: number;
 }
 
 export interface PageServer {
@@ -47,6 +52,12 @@ interface CachedList {
   names: string[];
 }
 
+/** A two-page spread: wider than tall, or marked DoublePage. */
+export function toPageInfo(entry: PageEntry, index: number): PageInfo {
+  const wide = entry.width !== null && entry.height !== null && entry.width > entry.height;
+  return { index, name: entry.name, size: entry.size, width: entry.width, height: entry.height, spread: wide || entry.doublePage };
+}
+
 export function directionOf(manga: string | null): PageList['direction'] {
   return manga !== null && manga.toLowerCase() === 'yesandrighttoleft' ? 'rtl' : 'ltr';
 }
@@ -58,6 +69,13 @@ export function createPageServer(options: PageServerOptions): PageServer {
   /** Insertion order = recency (a hit is re-inserted). */
   const lists = new Map<string, CachedList>();
   const resizer = createPageResizer({ dir: options.resizedDir, logger });
+  const backend: PageBackend = createPageBackend({
+    logger,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.maxOpenArchives === undefined ? {} : { maxOpen: options.maxOpenArchives }),
+  });
+  /** Concurrent first requests for one comic share one list. */
+  const loading = new Map<string, Promise<CachedList>>();
 
   function remember(key: string, value: CachedList): void {
     lists.delete(key);
@@ -73,17 +91,20 @@ export function createPageServer(options: PageServerOptions): PageServer {
       remember(key, cached);
       return cached;
     }
-    try {
-      const index = await readArchiveIndex(source.file);
-      const sizes = new Map(index.entries.filter((entry) => !entry.isDirectory).map((entry) => [entry.name, entry.size]));
-      const names = orderPages(index.entries);
-      const pages: PageInfo[] = names.map((name, i) => ({ index: i, name, size: sizes.get(name) ?? 0, width: null, height: null, spread: false }));
-      const value: CachedList = { list: { pages, direction: directionOf(source.manga) }, names };
-      remember(key, value);
-      return value;
-    } catch (error) {
-      throw await toPageError(error, source.file, source.root);
-    }
+    const running = loading.get(key);
+    if (running) return running;
+    const load = (async () => {
+      try {
+        const entries = await backend.list(source.file, source.fingerprint);
+        const value: CachedList = { list: { pages: entries.map(toPageInfo), direction: directionOf(source.manga) }, names: entries.map((entry) => entry.name) };
+        remember(key, value);
+        return value;
+      } catch (error) {
+        throw await toPageError(error, source.file, source.root);
+      }
+    })().finally(() => loading.delete(key));
+    loading.set(key, load);
+    return load;
   }
 
   return {
@@ -98,7 +119,7 @@ export function createPageServer(options: PageServerOptions): PageServer {
       const name = names[index];
       const read = async (): Promise<Buffer> => {
         try {
-          return await readArchiveEntry(source.file, source.format, name, { maxBytes: maxPageBytes });
+          return await backend.read(source.file, source.fingerprint, name, maxPageBytes);
         } catch (error) {
           const mapped = await toPageError(error, source.file, source.root);
           logger.debug(`page ${index} of ${source.file}: ${messageOf(mapped)}`);
@@ -119,6 +140,7 @@ export function createPageServer(options: PageServerOptions): PageServer {
     },
     async close() {
       lists.clear();
+      await backend.close();
     },
   };
 }

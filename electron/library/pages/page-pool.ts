@@ -1,0 +1,145 @@
+// Where page reads run: a few worker threads (default 2 on this 2-core target, see bench/README.md),
+// each with its own open-archive cache; a comic always goes to the same worker (by its path), so its
+// archive stays open there between page turns. If worker threads cannot start (an odd packaging, a
+// sandbox), reads run in this thread instead, logged once.
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import os from 'node:os';
+import { silentLogger, type Logger } from '../logger.js';
+import { PageReader, type PageEntry, type PageReaderOptions } from './page-reader.js';
+import { deserializeFailure, type PageWorkerRequest, type PageWorkerResponse } from './page-protocol.js';
+
+export interface PageBackend {
+  list(file: string, key: string): Promise<PageEntry[]>;
+  read(file: string, key: string, name: string, maxBytes: number): Promise<Buffer>;
+  /** 'workers' or 'in-thread' (after a fallback, or when asked for 0 workers). */
+  readonly mode: 'workers' | 'in-thread';
+  close(): Promise<void>;
+}
+
+export interface PageBackendOptions extends PageReaderOptions {
+  /** Worker threads (default min(2, cores)); 0 reads in the calling thread. */
+  workers?: number;
+  logger?: Logger;
+}
+
+/** The worker entry next to this module: .js when built, .ts from source (tests, tsx: loaded through tsx). */
+function workerScript(): { script: string | URL; eval: boolean } {
+  const self = fileURLToPath(import.meta.url);
+  if (!self.endsWith('.ts')) return { script: new URL('./page-worker.js', import.meta.url), eval: false };
+  const entry = pathToFileURL(self.replace(/page-pool\.ts$/, 'page-worker.ts')).href;
+  return { script: `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, eval: true };
+}
+
+type RequestBody = PageWorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  resolve: (response: PageWorkerResponse) => void;
+  reject: (error: Error) => void;
+}
+
+class PageWorker {
+  #worker: Worker | null = null;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+
+  constructor(
+    private readonly options: PageReaderOptions,
+    private readonly onFailure: (error: Error) => void,
+  ) {}
+
+  #start(): Worker {
+    const { script, eval: isEval } = workerScript();
+    const worker = new Worker(script, { eval: isEval, workerData: this.options });
+    worker.on('message', (response: PageWorkerResponse) => {
+      const pending = this.#pending.get(response.id);
+      if (!pending) return;
+      this.#pending.delete(response.id);
+      if (this.#pending.size === 0) worker.unref();
+      pending.resolve(response);
+    });
+    worker.on('error', (error) => this.onFailure(error));
+    worker.on('exit', (code) => {
+      if (this.#worker === worker) this.#worker = null;
+      // Whatever was asked of a worker that died fails (the next request starts a new one).
+      const error = new Error(`the page worker stopped (exit code ${code})`);
+      for (const pending of this.#pending.values()) pending.reject(error);
+      this.#pending.clear();
+    });
+    worker.unref();
+    return worker;
+  }
+
+  request(request: RequestBody): Promise<PageWorkerResponse> {
+    this.#worker ??= this.#start();
+    const worker = this.#worker;
+    const id = this.#nextId++;
+    return new Promise<PageWorkerResponse>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      worker.ref(); // a pending answer keeps the process alive
+      worker.postMessage({ ...request, id } as PageWorkerRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = null;
+    if (worker) await worker.terminate();
+  }
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+function unwrap(response: PageWorkerResponse): PageWorkerResponse & { ok: true } {
+  if (!response.ok) throw deserializeFailure(response.failure);
+  return response;
+}
+
+export function createPageBackend(options: PageBackendOptions = {}): PageBackend {
+  const logger = options.logger ?? silentLogger;
+  const readerOptions: PageReaderOptions = {
+    ...(options.maxOpen === undefined ? {} : { maxOpen: options.maxOpen }),
+    ...(options.solidCacheBytes === undefined ? {} : { solidCacheBytes: options.solidCacheBytes }),
+  };
+  const count = Math.max(0, Math.floor(options.workers ?? Math.min(2, os.availableParallelism())));
+  let local: PageReader | null = count === 0 ? new PageReader(readerOptions) : null;
+  let fellBack = false;
+  const fallBack = (error: Error): void => {
+    if (fellBack) return;
+    fellBack = true;
+    logger.warn(`pages: worker threads failed (${error.message}); reading pages in the main thread`);
+    local ??= new PageReader(readerOptions);
+  };
+  const workers = Array.from({ length: count }, () => new PageWorker(readerOptions, fallBack));
+  const pick = (file: string) => workers[hash(file) % workers.length];
+
+  async function viaWorker(file: string, request: RequestBody): Promise<PageWorkerResponse & { ok: true }> {
+    return unwrap(await pick(file).request(request));
+  }
+
+  return {
+    get mode() {
+      return local !== null ? 'in-thread' : 'workers';
+    },
+    async list(file, key) {
+      if (local) return local.list(file, key);
+      const response = await viaWorker(file, { op: 'list', file, key });
+      if (!('pages' in response)) throw new Error('page worker: malformed list answer');
+      return response.pages;
+    },
+    async read(file, key, name, maxBytes) {
+      if (local) return local.read(file, key, name, maxBytes);
+      const response = await viaWorker(file, { op: 'read', file, key, name, maxBytes });
+      if (!('data' in response)) throw new Error('page worker: malformed read answer');
+      return Buffer.from(response.data.buffer, response.data.byteOffset, response.data.byteLength);
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await local?.close();
+    },
+  };
+}
