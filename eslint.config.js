@@ -1,7 +1,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layersPlugin } from './scripts/eslint-layers.js';
 
-// Layering (docs/architecture.md §3): imports only point downwards. Enforced here with no-restricted-imports.
+// Layering (docs/architecture.md §3): imports only point downwards. Packages are restricted per folder
+// with no-restricted-imports; the layers between our own folders by the longbox/layers rule
+// (scripts/eslint-layers.js).
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'http', 'net', 'crypto', 'zlib'];
 
 export default tseslint.config(
@@ -14,6 +17,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['shared/**/*.ts', 'electron/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
+    plugins: { longbox: layersPlugin },
+    rules: { 'longbox/layers': 'error' },
   },
   {
     files: ['shared/**/*.ts'],

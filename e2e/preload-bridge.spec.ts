@@ -1,6 +1,6 @@
 // The REAL preload (electron/preload.ts) and the REAL IPC router (electron/ipc.ts) with a real
 // LibraryService on a generated library, driven by the real renderer (out/renderer) in Chromium.
-// Only the transport is a double (electron/test-transport/renderer-electron.ts): contextBridge and
+// Only the transport is a double (e2e/doubles/renderer-electron.ts): contextBridge and
 // ipcRenderer are replaced by Playwright bindings with a JSON round trip, so this runs without the
 // Electron binary. What it cannot check: Electron's contextBridge copying and the real ipcMain.
 // The page is served under http://longbox.test with the same CSP header main sends for longbox://app.
@@ -76,7 +76,7 @@ test.beforeAll(async () => {
   const specifier: string = '../scripts/build-preload.mjs';
   const { buildPreload } = (await import(specifier)) as { buildPreload(o: { outfile: string; electronModule: string }): Promise<unknown> };
   const outfile = path.join(workDir, 'preload.browser.js');
-  await buildPreload({ outfile, electronModule: path.join(ROOT, 'electron/test-transport/renderer-electron.ts') });
+  await buildPreload({ outfile, electronModule: path.join(ROOT, 'e2e/doubles/renderer-electron.ts') });
   preloadCode = readFileSync(outfile, 'utf8');
 });
 
