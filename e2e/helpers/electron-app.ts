@@ -43,7 +43,7 @@ export function electronAvailability(): ElectronAvailability {
   const binary = electronBinary();
   const sqliteBinding = cachedSqliteBinding();
   const no = (reason: string): ElectronAvailability => ({ canRun: false, reason, binary, sqliteBinding });
-  if (!binary) return no('no Electron binary (node_modules/electron was installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1 or offline)');
+  if (!binary) return no('no Electron binary (never downloaded: offline or ELECTRON_SKIP_BINARY_DOWNLOAD=1; `npm run get-electron` fetches it)');
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return no('no display (DISPLAY/WAYLAND_DISPLAY unset; try xvfb-run)');
   if (!existsSync(MAIN)) return no('the app is not built (run `npm run build`)');
   if (!sqliteBinding) return no('better-sqlite3 is not built for Electron yet (run `npm start` once; it caches one in .cache/electron-native)');
