@@ -33,6 +33,16 @@ describe('report schema', () => {
     expect(benchReportSchema.safeParse(report).success).toBe(true);
   });
 
+  it('accepts and prints the page-request figures', () => {
+    const report = withTargets();
+    const l = { count: 4, p50: 10, p95: 20, p99: 21, max: 22, mean: 12 };
+    report.pages = { pagesPerComic: 8, comicsPerFormat: 8, pageBytesMean: 3.2 * 1024 ** 2, cbz: { cold: l, warm: l }, cbr: { cold: l, warm: l }, listWhilePaging: l, listIdle: l };
+    expect(validateReport(report)).toEqual(report);
+    expect(formatReport(report)).toMatch(/page requests over HTTP \(8-page comics, 3\.2 MB JPEG pages/);
+    report.pages.cbz.cold = { ...l, p95: -1 };
+    expect(() => validateReport(report)).toThrow(/pages/);
+  });
+
   it('rejects a missing section, a wrong type, a negative time and unknown keys', () => {
     const missing = withTargets() as unknown as Record<string, unknown>;
     delete missing.machine;

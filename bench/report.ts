@@ -139,6 +139,23 @@ export interface CoverResult {
   ratioToFloor: number;
 }
 
+export interface PageLatency extends Summary {
+  p95: number | null;
+}
+
+/** Page requests over HTTP (bench/measure-pages.ts). */
+export interface PageBenchResult {
+  pagesPerComic: number;
+  comicsPerFormat: number;
+  pageBytesMean: number;
+  cbz: { cold: PageLatency; warm: PageLatency };
+  cbr: { cold: PageLatency; warm: PageLatency };
+  /** GET /api/comics?limit=100 while two clients fetch pages back to back. */
+  listWhilePaging: PageLatency;
+  /** The same with no page traffic, for comparison. */
+  listIdle: PageLatency;
+}
+
 export interface TargetResult {
   id: string;
   description: string;
@@ -184,6 +201,8 @@ export interface BenchReport {
   nodeStartMs: number;
   sizes: SizeResult[];
   covers: CoverResult | null;
+  /** Absent in reports from before page serving; null when the HTTP host was not built or --no-http. */
+  pages?: PageBenchResult | null;
   targets: TargetResult[];
   notes: string[];
 }
@@ -296,6 +315,21 @@ const coverResultSchema = z
   })
   .strict();
 
+const pageLatencySchema = z
+  .object({ count: z.number().int().nonnegative(), p50: nullableMs, p95: nullableMs, p99: nullableMs, max: nullableMs, mean: nullableMs })
+  .strict();
+const pageBenchSchema = z
+  .object({
+    pagesPerComic: z.number().int().positive(),
+    comicsPerFormat: z.number().int().positive(),
+    pageBytesMean: z.number().nonnegative(),
+    cbz: z.object({ cold: pageLatencySchema, warm: pageLatencySchema }).strict(),
+    cbr: z.object({ cold: pageLatencySchema, warm: pageLatencySchema }).strict(),
+    listWhilePaging: pageLatencySchema,
+    listIdle: pageLatencySchema,
+  })
+  .strict();
+
 const targetResultSchema = z
   .object({
     id: z.string().min(1),
@@ -341,6 +375,7 @@ export const benchReportSchema = z
     nodeStartMs: ms,
     sizes: z.array(sizeResultSchema).min(1),
     covers: coverResultSchema.nullable(),
+    pages: pageBenchSchema.nullable().optional(),
     targets: z.array(targetResultSchema),
     notes: z.array(z.string()),
   })
@@ -474,6 +509,14 @@ export function formatReport(report: BenchReport): string {
       `cover thumbnails (1600×2400 JPEG → ${c.contentType}): ${c.perSecond.toFixed(1)}/s through createCoverStore; ` +
         `minimal sharp pipeline ${c.floorPerSecond.toFixed(1)}/s; ratio ${c.ratioToFloor.toFixed(2)}×`,
     );
+  }
+  if (report.pages) {
+    const p = report.pages;
+    const fmt = (l: PageLatency) => `p50 ${l.p50 === null ? '—' : fmtMs(l.p50)} / p95 ${l.p95 === null ? '—' : fmtMs(l.p95)}`;
+    out.push('');
+    out.push(`page requests over HTTP (${p.pagesPerComic}-page comics, ${(p.pageBytesMean / 1024 ** 2).toFixed(1)} MB JPEG pages, ${p.comicsPerFormat} comics per format):`);
+    out.push(`  CBZ cold ${fmt(p.cbz.cold)}, warm ${fmt(p.cbz.warm)}; CBR cold ${fmt(p.cbr.cold)}, warm ${fmt(p.cbr.warm)}`);
+    out.push(`  GET /api/comics while two clients page: ${fmt(p.listWhilePaging)} (no page traffic: ${fmt(p.listIdle)})`);
   }
   out.push('');
   const targetRows = report.targets.map((t) => [

@@ -14,6 +14,7 @@ import { bulkInsert, rawWalk, tailReadAll, tryDropCaches } from './baselines.js'
 import { BENCH_SEED, ensureLibrary } from './libraries.js';
 import { measureCovers } from './measure-covers.js';
 import { hostIsBuilt, measureHttp } from './measure-http.js';
+import { measurePages } from './measure-pages.js';
 import { measureIndexOnly, measureInProcess } from './measure-service.js';
 import { startControlProbe } from './proc.js';
 import { pickSearchTerms, type LoopBudget } from './queries.js';
@@ -253,6 +254,11 @@ async function main(): Promise<void> {
   for (const files of cli.sizes) sizes.push(await measureSize(files, cli, notes, cache.worked));
   log('--- cover thumbnails ---');
   const covers = await measureCovers({ thumbnails: cli.quick ? 24 : 60, log });
+  let pages: BenchReport['pages'] = null;
+  if (cli.http && hostIsBuilt(REPO_ROOT)) {
+    log('--- page requests over HTTP ---');
+    pages = await measurePages({ repoRoot: REPO_ROOT, quick: cli.quick, log });
+  }
   notes.push('in-process figures come from the bench process itself (it also ran the baselines): its RSS includes them; the HTTP host VmHWM is the clean host figure');
   notes.push('cold index is timed from openLibraryService with the worker already forked and ready (tsx compiling the worker sources is not part of the engine)');
   const partial = { sizes, covers, nodeStartMs: nodeStart };
@@ -267,6 +273,7 @@ async function main(): Promise<void> {
     nodeStartMs: nodeStart,
     sizes,
     covers,
+    pages,
     targets: evaluateTargets(partial),
     notes,
   };
