@@ -1,5 +1,6 @@
 // Desktop feel in Chromium against `longbox serve`: icons, layout at three window sizes, sorting that
 // matches what is shown, problems in words, feedback for Refresh, accessibility (axe).
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './helpers/serve.js';
@@ -127,4 +128,34 @@ test('right-click a cover: the menu has the details actions and stays inside the
   const box = (await menu.boundingBox())!;
   expect(box.x + box.width).toBeLessThanOrEqual(size.width);
   expect(box.y + box.height).toBeLessThanOrEqual(size.height);
+});
+
+test('a folder that leaves says how many comics it held; when it comes back they keep ids and Date added', async ({ page }) => {
+  const { lib, server: served, total } = await openLibrary(page, 30, { watch: false });
+  type Item = { id: number; path: string; addedAt: number };
+  const all = async () => ((await (await page.request.get(apiUrl(served, '/api/comics?limit=500&sort=file'))).json()) as { items: Item[] }).items;
+  const before = await all();
+  const top = before[0]!.path.split('/')[0]!;
+  const inTop = before.filter((c) => c.path.startsWith(`${top}/`));
+  const away = `${path.dirname(lib.root)}/away-${top}`;
+  await rename(path.join(lib.root, top), away);
+  cleanups.push(() => rename(away, path.join(lib.root, top)).catch(() => undefined));
+  await page.getByRole('button', { name: 'Refresh library' }).click();
+  await expect(resultCount(page)).toHaveText(`${total - inTop.length} comics`);
+  const toast = page.getByTestId('toast');
+  await expect(toast).toContainText(`The folder “${top}” is no longer in the library: its ${inTop.length} comics left the list.`);
+  await expect(toast).toContainText('kept');
+  await page.waitForTimeout(4_000); // sticky: still there after a plain notice would have gone
+  await expect(toast).toContainText(`“${top}”`);
+  await toast.getByRole('button', { name: 'Dismiss' }).click();
+
+  await rename(away, path.join(lib.root, top));
+  await page.getByRole('button', { name: 'Refresh library' }).click();
+  await expect(resultCount(page)).toHaveText(`${total} comics`);
+  await expect(toast).toContainText(`${inTop.length} comics are back`);
+  const after = await all();
+  for (const comic of inTop) {
+    const again = after.find((c) => c.path === comic.path)!;
+    expect({ id: again.id, addedAt: again.addedAt }).toEqual({ id: comic.id, addedAt: comic.addedAt });
+  }
 });

@@ -186,6 +186,16 @@ export interface CacheError {
   at: number;
 }
 
+/** What the last rebuild changed that the user should be told about (folders gone, comics back). */
+export interface LibraryChange {
+  /** Epoch ms of the rebuild that found it. */
+  at: number;
+  /** Folders that left the library as a whole, with how many comics each held. */
+  goneFolders: Array<{ folder: string; count: number }>;
+  /** Comics that came back with the id, "Date added" and reading state they had before. */
+  returned: number;
+}
+
 /** The cache's state. The first four fields keep the original web app's `enriched_file_cache` shape. */
 export interface CacheStatus {
   file_count: number;
@@ -204,6 +214,8 @@ export interface CacheStatus {
   rebuild_owner: 'self' | 'other' | null;
   /** Set when user.db had to be restored or could not be read; shown in the banner. */
   user_data_notice: UserDataNotice | null;
+  /** Folders gone / comics back in the last rebuild that had any; absent or null otherwise. */
+  last_change?: LibraryChange | null;
 }
 
 export type LibraryEvent =

@@ -67,6 +67,36 @@ describe('rebuild job', () => {
     expect(rows().find((r) => r.path === paths[2])!.id).toBe(before.id);
   });
 
+  it('a folder that leaves is reported with its count; when it returns its comics get their ids and dates back', async () => {
+    const paths = writeLibrary(root, 10); // Series 0 … Series 4, two comics each
+    let clock = 1_000;
+    await rebuild({ now: () => clock });
+    const before = new Map(rows().map((r) => [r.path, { id: r.id, added_at: r.added_at }]));
+    const away = join(dir, 'away');
+    renameSync(join(root, 'Series 2'), away);
+    clock = 2_000;
+    const gone = await rebuild({ now: () => clock });
+    expect(gone.stats.goneFolders).toEqual([{ folder: 'Series 2', count: 2 }]);
+    expect(gone.stats.removed).toBe(2);
+    expect(rows()).toHaveLength(8);
+
+    // Comes back under another name (not a move inside one rebuild): found again by fingerprint.
+    renameSync(away, join(root, 'Series 2 (restored)'));
+    clock = 3_000;
+    const back = await rebuild({ now: () => clock });
+    expect(back.stats.returned).toBe(2);
+    expect(back.stats.goneFolders).toBeUndefined();
+    const after = rows();
+    expect(after).toHaveLength(10);
+    for (const path of paths.filter((p) => p.startsWith('Series 2/'))) {
+      const row = after.find((r) => r.path === path.replace('Series 2/', 'Series 2 (restored)/'))!;
+      expect({ id: row.id, added_at: row.added_at }).toEqual(before.get(path));
+    }
+    // Told once: the next rebuild has nothing to return.
+    const again = await rebuild({ now: () => 4_000 });
+    expect(again.stats.returned).toBeUndefined();
+  });
+
   it('never re-reads unchanged files; re-reads changed ones; keeps ids', async () => {
     const paths = writeLibrary(root, 30);
     const first = await rebuild();

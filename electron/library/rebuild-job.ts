@@ -5,6 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { LongboxError } from '../../shared/errors.js';
 import type { RebuildPhase } from '../../shared/types.js';
 import { enrichFile, errorRow, type EnrichedFile } from './enrich.js';
+import { goneFolders, readDeparted, updateDeparted, type DepartedIdentity } from './departed.js';
 import { planRebuild, isNoChange } from './rebuild-plan.js';
 import { walkLibrary } from './scan/walk.js';
 import { openDatabase, type Db } from './store/open-database.js';
@@ -104,6 +105,19 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       return { generation: generation - 1, fileCount: live.length, durationMs, stats };
     }
     const full = new Map<number, StoredRow>(readLiveRows(db).map((row) => [row.id, row]));
+    // Comics that left earlier, by fingerprint: a new path with one of them is that comic back.
+    const departed = plan.toRead.length > 0 ? readDeparted(db) : new Map<string, DepartedIdentity>();
+    if (plan.toRead.length > 0) {
+      // Rows leaving in this very rebuild count too: a file moved and touched (not a plain move) is
+      // still the same comic when its content fingerprint matches.
+      const staying = new Set<number>([...kept.map((k) => k.id), ...carried.map((c) => c.id)]);
+      const walked = new Set(walkFiles.map((f) => f.path));
+      for (const row of full.values()) {
+        if (staying.has(row.id) || walked.has(row.path) || row.error_kind !== null || departed.has(row.fingerprint)) continue;
+        departed.set(row.fingerprint, { id: row.id, added_at: row.added_at });
+      }
+    }
+    const returned: string[] = [];
     for (const { index, id, file, isMove } of kept) {
       const previous = full.get(id)!;
       if (!isMove) {
@@ -135,10 +149,15 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
         const enriched: EnrichedFile = await withTimeout(enrichFile(root, file), options.maxFileMs, () =>
           errorRow(file, 'timeout', `Reading this file took longer than ${Math.round(options.maxFileMs / 1000)} s.`),
         );
+        const back = previous || enriched.error_kind !== null ? undefined : departed.get(enriched.fingerprint);
+        if (back) {
+          departed.delete(enriched.fingerprint);
+          returned.push(enriched.fingerprint);
+        }
         rows[index] = {
           ...enriched,
-          id: previous?.id ?? nextId++,
-          added_at: previous?.added_at ?? stamp,
+          id: previous?.id ?? back?.id ?? nextId++,
+          added_at: previous?.added_at ?? back?.added_at ?? stamp,
           changed_at: stamp,
         };
         done++;
@@ -169,6 +188,12 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     progress('swapping', total, total);
     const durationMs = Date.now() - started;
     swapInNextGeneration(db, { generation, nextId, builtAt: now(), durationMs }, { fileCount: finalRows.length, errorCount: stats.errors });
+    const finalIds = new Set(finalRows.map((row) => row.id));
+    const removedRows = [...full.values()].filter((row) => !finalIds.has(row.id));
+    if (removedRows.length > 0 || returned.length > 0) updateDeparted(db, removedRows, returned, stamp);
+    const gone = goneFolders(removedRows.map((row) => row.path), walkFiles.map((f) => f.path));
+    if (gone.length > 0) stats.goneFolders = gone;
+    if (returned.length > 0) stats.returned = returned.length;
     return { generation, fileCount: finalRows.length, durationMs, stats };
   } finally {
     db.close();

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fromSerializedError, messageOf, type ErrorCode } from '../../shared/errors.js';
-import type { CacheError, CacheStatus, LibraryEvent, RebuildPhase, RebuildProgress, UserDataNotice } from '../../shared/types.js';
+import type { CacheError, CacheStatus, LibraryChange, LibraryEvent, RebuildPhase, RebuildProgress, UserDataNotice } from '../../shared/types.js';
 import { toLogFormat, type Logger } from './logger.js';
 import { createNodeLauncher } from './node-launcher.js';
 import { acquireRebuildLock, isStale, readLock, type RebuildLock } from './rebuild-lock.js';
@@ -136,6 +136,9 @@ export class RebuildScheduler {
     return this.#job !== null || this.#otherOwner;
   }
 
+  /** Folders gone / comics back in the last rebuild that found any (told to the user once). */
+  #lastChange: LibraryChange | null = null;
+
   status(): CacheStatus {
     const info = this.#info;
     return {
@@ -152,6 +155,7 @@ export class RebuildScheduler {
       error_count: info.errorCount,
       rebuild_owner: this.#job ? 'self' : this.#otherOwner ? 'other' : null,
       user_data_notice: this.#o.userDataNotice?.() ?? null,
+      last_change: this.#lastChange,
     };
   }
 
@@ -314,6 +318,9 @@ export class RebuildScheduler {
       }
       case 'done':
         if (message.jobId !== this.#job?.jobId) return;
+        if (message.stats.goneFolders?.length || message.stats.returned) {
+          this.#lastChange = { at: Date.now(), goneFolders: message.stats.goneFolders ?? [], returned: message.stats.returned ?? 0 };
+        }
         this.#finishJob({ ok: true });
         return;
       case 'failed':

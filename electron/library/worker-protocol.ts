@@ -38,6 +38,10 @@ export interface RebuildStats {
   /** Rows of files that are gone. */
   removed: number;
   errors: number;
+  /** Folders gone as a whole in this rebuild, with how many comics each held (departed.ts). */
+  goneFolders?: Array<{ folder: string; count: number }>;
+  /** Files that came back with the id and "Date added" they had before they left. */
+  returned?: number;
 }
 
 export type WorkerMessage = Readonly<

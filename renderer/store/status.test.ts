@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LibraryApi } from '../../shared/api.js';
 import type { CacheStatus } from '../../shared/types.js';
-import { createStatusStore, isColdStart } from './status.js';
+import { createStatusStore, describeChange, isColdStart } from './status.js';
 
 function status(patch: Partial<CacheStatus>): CacheStatus {
   return {
@@ -34,5 +34,26 @@ describe('status store', () => {
     await store.getState().loadStatus();
     expect(store.getState().status).toEqual(cold);
     expect(isColdStart(store.getState())).toBe(true);
+  });
+});
+
+describe('library changes', () => {
+  it('says how many comics a gone folder held and that they are kept; comics that came back too', () => {
+    expect(describeChange({ at: 1, goneFolders: [{ folder: 'Marvel', count: 395 }], returned: 0 })).toBe(
+      'The folder “Marvel” is no longer in the library: its 395 comics left the list. Their reading state and date added are kept, and they come back as they were if the files return.',
+    );
+    expect(describeChange({ at: 1, goneFolders: [], returned: 395 })).toBe('395 comics are back, with their reading state and date added.');
+    expect(describeChange({ at: 1, goneFolders: [], returned: 0 })).toBeNull();
+  });
+
+  it('shows a new change once, as a notice that stays until dismissed', () => {
+    const api = { capabilities: { chooseFolder: false, openFile: false, revealFile: false } } as unknown as LibraryApi;
+    const store = createStatusStore(api);
+    const change = { at: 50, goneFolders: [{ folder: 'DC', count: 2 }], returned: 0 };
+    store.getState().applyStatus(status({ is_populated: true, rebuild_in_progress: false, last_change: change }));
+    expect(store.getState().notice?.text).toContain('“DC”');
+    store.getState().dismissNotice();
+    store.getState().applyStatus(status({ is_populated: true, rebuild_in_progress: false, last_change: change }));
+    expect(store.getState().notice).toBeNull();
   });
 });

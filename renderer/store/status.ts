@@ -1,7 +1,7 @@
 // The cache's state (CacheStatus from events), the library and the host's capabilities.
 import { createStore } from 'zustand/vanilla';
 import type { LibraryApi } from '../../shared/api.js';
-import type { CacheStatus, HostCapabilities, LibraryInfo } from '../../shared/types.js';
+import type { CacheStatus, HostCapabilities, LibraryChange, LibraryInfo } from '../../shared/types.js';
 import { messageOf } from '../../shared/errors.js';
 
 export interface StatusState {
@@ -32,7 +32,8 @@ export interface StatusState {
   refresh(): Promise<void>;
   dismissError(): void;
   reportActionError(err: unknown): void;
-  notify(text: string): void;
+  /** Shows a notice; `sticky` ones stay until dismissed (what the user must not miss). */
+  notify(text: string, options?: { sticky?: boolean }): void;
   dismissNotice(): void;
 }
 
@@ -63,6 +64,8 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
   let holdTimer: unknown = null;
   let noticeTimer: unknown = null;
   let noticeId = 0;
+  /** `last_change.at` already told to the user. */
+  let changeSeenAt = 0;
   /** The Refresh being followed: set when pressed, ends with the first idle status after it was accepted. */
   let pending: { generation: number; startedAt: number; accepted: boolean } | null = null;
   // Every applied status gets a number. A status fetched over a request is older than any event
@@ -91,6 +94,12 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
       if (status.rebuild_in_progress) patch.isRefreshPending = false;
       set(patch);
       if (pending?.accepted && !status.rebuild_in_progress) finishRefresh(status);
+      const change = status.last_change;
+      if (change && change.at > changeSeenAt) {
+        changeSeenAt = change.at;
+        const text = describeChange(change);
+        if (text) get().notify(text, { sticky: change.goneFolders.length > 0 });
+      }
     },
     async loadStatus() {
       try {
@@ -126,10 +135,12 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
         set({ isRefreshPending: false });
       }
     },
-    notify(text) {
+    notify(text, options = {}) {
       noticeId++;
       set({ notice: { text, id: noticeId } });
       if (noticeTimer !== null) timers.clearTimeout(noticeTimer);
+      noticeTimer = null;
+      if (options.sticky) return;
       noticeTimer = timers.setTimeout(() => {
         noticeTimer = null;
         set({ notice: null });
@@ -173,6 +184,24 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
   return store;
 }
 export type StatusStore = ReturnType<typeof createStatusStore>;
+
+/** The words for a LibraryChange: folders gone (how many comics, and that they are kept), comics back. */
+export function describeChange(change: LibraryChange): string | null {
+  const parts: string[] = [];
+  const gone = change.goneFolders;
+  const count = gone.reduce((sum, f) => sum + f.count, 0);
+  const comics = `${count.toLocaleString('en-US')} ${count === 1 ? 'comic' : 'comics'}`;
+  if (gone.length === 1) {
+    parts.push(`The folder “${gone[0]!.folder}” is no longer in the library: its ${comics} left the list.`);
+  } else if (gone.length > 1) {
+    parts.push(`${gone.length} folders are no longer in the library: ${comics} left the list.`);
+  }
+  if (gone.length > 0) parts.push(`Their reading state and date added are kept, and they come back as they were if the files return.`);
+  if (change.returned > 0) {
+    parts.push(`${change.returned.toLocaleString('en-US')} ${change.returned === 1 ? 'comic is' : 'comics are'} back, with their reading state and date added.`);
+  }
+  return parts.length > 0 ? parts.join(' ') : null;
+}
 
 /**
  * The rebuild badge shows while the host rebuilds, from the moment Refresh is pressed, and for at

@@ -33,6 +33,22 @@ const MIGRATIONS: readonly Migration[] = [
       insert.run('error_count', 0);
     },
   },
+  {
+    // Who a removed comic was (id, first-seen time) by fingerprint, so a folder that comes back gets
+    // its comics back as they were instead of new ids and a new "Date added" (departed.ts).
+    version: 11,
+    up(db) {
+      db.exec(
+        `CREATE TABLE departed (
+           fingerprint TEXT PRIMARY KEY,
+           id INTEGER NOT NULL,
+           added_at INTEGER NOT NULL,
+           path TEXT NOT NULL,
+           departed_at INTEGER NOT NULL
+         ) STRICT`,
+      );
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
