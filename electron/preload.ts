@@ -11,12 +11,14 @@ import type { LibraryApi } from '../shared/api.js';
 import { isErrorCode, LongboxError, messageOf } from '../shared/errors.js';
 import {
   EVENT_CHANNEL,
+  IPC_OPERATIONS,
   READY_CHANNEL,
   coverProtocolUrl,
   pageProtocolUrl,
   type InvokeArg,
   type InvokeChannel,
   type InvokeResult,
+  type IpcOperation,
   type IpcResult,
 } from '../shared/ipc.js';
 import type { LibraryEvent } from '../shared/types.js';
@@ -42,22 +44,18 @@ async function invoke<C extends InvokeChannel>(channel: C, arg: InvokeArg<C>): P
 
 let readySent = false;
 
+/** The calls of LibraryApi, one per IPC_OPERATIONS entry: pack the arguments, invoke, unwrap. */
+function ipcMethods(): Pick<LibraryApi, IpcOperation> {
+  const methods = Object.entries(IPC_OPERATIONS).map(([name, op]) => {
+    const pack = op.arg as (...args: unknown[]) => object;
+    return [name, (...args: unknown[]) => invoke(op.channel, pack(...args) as InvokeArg<typeof op.channel>)];
+  });
+  return Object.fromEntries(methods) as Pick<LibraryApi, IpcOperation>;
+}
+
 const api: LibraryApi = {
   capabilities: { chooseFolder: true, openFile: true, revealFile: true, appMenu: true },
-  getStatus: () => invoke('library:get-status', {}),
-  listComics: (query) => invoke('library:list-comics', query),
-  getComic: (id) => invoke('library:get-comic', { id }),
-  listPages: (id) => invoke('library:list-pages', { id }),
-  refresh: () => invoke('library:refresh', {}),
-  setUserState: (id, patch) => invoke('library:set-user-state', { id, patch }),
-  getReaderSettings: (seriesKey) => invoke('reader:get-settings', { seriesKey }),
-  setReaderSettings: (seriesKey, settings) => invoke('reader:set-settings', { seriesKey, settings }),
-  getLibrary: () => invoke('library:get-library', {}),
-  chooseLibrary: () => invoke('library:choose-library', {}),
-  openSampleLibrary: () => invoke('library:open-sample', {}),
-  openComic: (id) => invoke('comic:open', { id }),
-  revealComic: (id) => invoke('comic:reveal', { id }),
-  retryComic: (id) => invoke('comic:retry', { id }),
+  ...ipcMethods(),
   coverUrl: (id, fingerprint) => coverProtocolUrl(id, fingerprint),
   pageUrl: (id, index, fingerprint, width) => pageProtocolUrl(id, index, fingerprint, width),
   subscribe(listener: (event: LibraryEvent) => void): () => void {

@@ -1,26 +1,46 @@
 // The IPC contract between the renderer (preload) and the Electron main process: channel names, the
-// argument each takes (one object), and what it returns. main validates every argument with the schema
-// before it reaches the service; `satisfies` makes a channel without a schema a compile error.
+// argument each takes (one object), and what it returns, all derived from LibraryApi through
+// IPC_OPERATIONS. main validates every argument with the schema before it reaches the service;
+// `satisfies` makes a channel without a schema a compile error.
 import { z } from 'zod';
 import { comicIdSchema, comicQuerySchema, readerSettingsSchema, seriesKeySchema, userStatePatchSchema } from './query.js';
 import type { SerializedError } from './errors.js';
-import type { CacheStatus, ComicDetail, ComicPage, ComicQuery, LibraryEvent, LibraryInfo, PageList, ReaderSettings, UserState } from './types.js';
+import type { LibraryApi } from './api.js';
+import type { ComicQuery, LibraryEvent, ReaderSettings, UserState } from './types.js';
 
+/**
+ * Every LibraryApi operation that crosses IPC: its channel and how its arguments become the one
+ * object the channel takes. The channel map (InvokeMap) is derived from this table and LibraryApi, so
+ * adding an operation is one entry here, its schema below and its handler in electron/ipc.ts (each a
+ * compile error when missing); the preload builds its methods from this table. The members that
+ * are not calls (capabilities, coverUrl, pageUrl, subscribe) stay in the preload.
+ */
+export const IPC_OPERATIONS = {
+  getStatus: { channel: 'library:get-status', arg: (): Empty => ({}) },
+  listComics: { channel: 'library:list-comics', arg: (query: ComicQuery) => query },
+  getComic: { channel: 'library:get-comic', arg: (id: number) => ({ id }) },
+  listPages: { channel: 'library:list-pages', arg: (id: number) => ({ id }) },
+  refresh: { channel: 'library:refresh', arg: (): Empty => ({}) },
+  setUserState: { channel: 'library:set-user-state', arg: (id: number, patch: Partial<UserState>) => ({ id, patch }) },
+  getReaderSettings: { channel: 'reader:get-settings', arg: (seriesKey: string) => ({ seriesKey }) },
+  setReaderSettings: { channel: 'reader:set-settings', arg: (seriesKey: string, settings: ReaderSettings) => ({ seriesKey, settings }) },
+  getLibrary: { channel: 'library:get-library', arg: (): Empty => ({}) },
+  chooseLibrary: { channel: 'library:choose-library', arg: (): Empty => ({}) },
+  openSampleLibrary: { channel: 'library:open-sample', arg: (): Empty => ({}) },
+  openComic: { channel: 'comic:open', arg: (id: number) => ({ id }) },
+  revealComic: { channel: 'comic:reveal', arg: (id: number) => ({ id }) },
+  retryComic: { channel: 'comic:retry', arg: (id: number) => ({ id }) },
+} as const satisfies { [M in IpcMethod]?: { channel: string; arg: (...args: Parameters<LibraryApi[M]>) => object } };
+
+type Empty = Record<string, never>;
+/** LibraryApi members that are calls answered by a promise (the candidates for IPC). */
+type IpcMethod = { [M in keyof LibraryApi]: LibraryApi[M] extends (...args: never[]) => Promise<unknown> ? M : never }[keyof LibraryApi];
+type Operations = typeof IPC_OPERATIONS;
+export type IpcOperation = keyof Operations;
+
+/** channel → (its one argument) => what the LibraryApi method resolves with. */
 export type InvokeMap = {
-  'library:get-status': (arg: Record<string, never>) => CacheStatus;
-  'library:list-comics': (arg: ComicQuery) => ComicPage;
-  'library:get-comic': (arg: { id: number }) => ComicDetail;
-  'library:list-pages': (arg: { id: number }) => PageList;
-  'library:refresh': (arg: Record<string, never>) => void;
-  'library:set-user-state': (arg: { id: number; patch: Partial<UserState> }) => UserState;
-  'reader:get-settings': (arg: { seriesKey: string }) => ReaderSettings | null;
-  'reader:set-settings': (arg: { seriesKey: string; settings: ReaderSettings }) => void;
-  'library:get-library': (arg: Record<string, never>) => LibraryInfo | null;
-  'library:choose-library': (arg: Record<string, never>) => LibraryInfo | null;
-  'library:open-sample': (arg: Record<string, never>) => LibraryInfo;
-  'comic:open': (arg: { id: number }) => void;
-  'comic:reveal': (arg: { id: number }) => void;
-  'comic:retry': (arg: { id: number }) => void;
+  [M in IpcOperation as Operations[M]['channel']]: (arg: ReturnType<Operations[M]['arg']>) => Awaited<ReturnType<LibraryApi[M]>>;
 };
 export type InvokeChannel = keyof InvokeMap;
 export type InvokeArg<C extends InvokeChannel> = Parameters<InvokeMap[C]>[0];
