@@ -23,24 +23,38 @@ function build() {
   return result.status === 0;
 }
 
-function runChild(command, childArgs, env) {
+/** Electron ending this soon after its start, unasked, did not get to open its window. */
+const EARLY_EXIT_MS = 10_000;
+
+/**
+ * Runs the child with our stdio; resolves with how it ended. Ctrl+C / SIGTERM: see signalPlan. Exit
+ * code: the child's, 0 when it ended because we passed a Ctrl+C / SIGTERM on.
+ */
+function runChild(command, childArgs, env, { onEarlyFailure } = {}) {
+  const started = Date.now();
   const child = spawn(command, childArgs, { stdio: 'inherit', cwd: ROOT, env });
   const plan = signalPlan(process.platform);
   let interrupts = 0;
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, () => {
-      interrupts += 1;
-      if (interrupts > 1) child.kill('SIGKILL');
-      else if (plan === 'forward') child.kill(signal);
-      // 'wait-for-child' (Windows): the child got the same Ctrl+C from the shared console.
-    });
-  }
+  const onSignal = (signal) => {
+    interrupts += 1;
+    if (interrupts > 1) child.kill('SIGKILL');
+    else if (plan === 'forward') child.kill(signal);
+    // 'wait-for-child' (Windows): the child got the same Ctrl+C from the shared console.
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   child.on('error', (error) => {
     console.error(`Could not start ${command}: ${error.message}`);
     process.exitCode = 1;
   });
   child.on('exit', (code, signal) => {
-    // Stopped by our own forwarded Ctrl+C / SIGTERM: a normal end.
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    const failed = code !== 0 && interrupts === 0;
+    if (failed && onEarlyFailure && Date.now() - started < EARLY_EXIT_MS) {
+      onEarlyFailure(signal ? `signal ${signal}` : `exit code ${code}`);
+      return;
+    }
     process.exitCode = code ?? (signal && interrupts > 0 ? 0 : 1);
   });
 }
@@ -70,7 +84,11 @@ function main() {
   }
   const env = { ...process.env, LONGBOX_SQLITE_BINDING: binding };
   delete env.ELECTRON_RUN_AS_NODE;
-  runChild(binary, [ROOT, ...args], env);
+  // Electron that dies at once (a DISPLAY without a server, a GPU or sandbox abort) still leaves the
+  // user with the UI: say so and serve instead.
+  runChild(binary, [ROOT, ...args], env, {
+    onEarlyFailure: (how) => serveInstead(`Electron ended right after starting with ${how}, see its output above`),
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

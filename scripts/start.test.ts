@@ -38,7 +38,7 @@ interface Recording {
 }
 
 /** An electron package folder with the real index.js and, unless `binary` is false, a recording dist/electron. */
-function standInElectron(options: { binary: boolean; installer?: string }): { dir: string; record: string } {
+function standInElectron(options: { binary: boolean; installer?: string; exitCode?: number }): { dir: string; record: string } {
   const dir = path.join(tempDir(), 'electron');
   mkdirSync(path.join(dir, 'dist'), { recursive: true });
   copyFileSync(path.join(REAL_ELECTRON, 'index.js'), path.join(dir, 'index.js'));
@@ -52,6 +52,7 @@ require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({
   runAsNode: process.env.ELECTRON_RUN_AS_NODE ?? null,
   display: process.env.DISPLAY ?? null,
 }));
+process.exitCode = ${options.exitCode ?? 0};
 `;
   if (options.binary) {
     writeFileSync(path.join(dir, 'dist', executable), recorder);
@@ -103,6 +104,22 @@ describe('npm start with a stand-in Electron', () => {
     const recording = JSON.parse(readFileSync(record, 'utf8')) as Recording;
     expect(recording).toEqual({ argv: [ROOT, library], binding: cached, runAsNode: null, display: ':99' });
     expect(result.stdout).not.toMatch(/Electron cannot run here/);
+  });
+
+  it.skipIf(standInSandbox !== null)('an Electron that dies right after starting (a dead DISPLAY, a sandbox abort) still leaves the browser UI', () => {
+    const { dir, record } = standInElectron({ binary: true, exitCode: 133 });
+    const nativeDir = tempDir();
+    writeFileSync(path.join(nativeDir, bindingFileName({ sqliteVersion: SQLITE_VERSION, electronVersion: VERSION, platform: process.platform, arch: process.arch })), 'x');
+    const result = spawnSync(process.execPath, [START, '--help'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: baseEnv({ LONGBOX_ELECTRON_DIR: dir, LONGBOX_ELECTRON_NATIVE_DIR: nativeDir, DISPLAY: ':99' }),
+    });
+    expect(existsSync(record)).toBe(true); // it did run
+    expect(result.stdout.split('\n')[0]).toBe(
+      'Electron cannot run here (Electron ended right after starting with exit code 133, see its output above): serving the same UI in your browser instead.',
+    );
   });
 
   it('without a display, says so in one line and serves instead (the stand-in never runs)', () => {
