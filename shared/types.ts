@@ -19,7 +19,14 @@ export type ErrorKind =
   | 'unreadable'; // the OS refused (permission denied, vanished between walk and read, I/O error)
 
 /** Where a metadata field came from. */
-export type FieldSource = 'comicinfo' | 'comicbookinfo' | 'filename';
+/**
+ * Where a metadata field came from. Precedence (first with a value wins, see metadata/merge.ts):
+ * metroninfo > comicinfo > comicbookinfo > pdf / epub (the document's own metadata) > filename.
+ */
+export type FieldSource = 'metroninfo' | 'comicinfo' | 'comicbookinfo' | 'pdf' | 'epub' | 'filename';
+
+/** A comic (pages to read) or a text book (an EPUB of flowing text: listed with its cover, read elsewhere). */
+export type BookKind = 'comic' | 'text-book';
 
 export interface ComicMetadata {
   series: string | null;
@@ -108,6 +115,8 @@ export interface ComicDetail extends ComicSummary {
   sources: MetadataSources;
   /** Image entries in reading order (capped for huge archives; pageCount is the full count). */
   pages: string[];
+  /** 'text-book' for an EPUB of flowing text (listed with its cover, read in another app). Absent: a comic. */
+  kind?: BookKind;
   duplicates: Array<{ id: number; path: string }>;
   lastChangedAt: number;
   userState: UserState;
@@ -134,6 +143,8 @@ export interface PageList {
   pages: PageInfo[];
   /** 'rtl' when ComicInfo says Manga=YesAndRightToLeft. */
   direction: ReadingDirection;
+  /** 'text-book' for an EPUB of flowing text: its one page is the cover; the reader says so. Absent: a comic. */
+  kind?: BookKind;
 }
 
 export const SORT_KEYS = ['series', 'title', 'added', 'size', 'file'] as const;

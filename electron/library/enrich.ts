@@ -4,13 +4,15 @@ import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import type { ComicFormat, ErrorKind } from '../../shared/types.js';
 import { ArchiveError, DEFAULT_ARCHIVE_LIMITS } from './archive/types.js';
-import { readArchiveIndex } from './archive/index.js';
-import { findComicInfo, listPages, noPagesReason } from './archive/pages.js';
+import { readArchiveEntry, readArchiveIndex } from './archive/index.js';
+import { findComicInfo, findMetronInfo, listPages, noPagesReason } from './archive/pages.js';
 import { fingerprintFromIndex } from './archive/fingerprint.js';
-import { parseComicInfo } from './metadata/comicinfo.js';
+import { parseComicInfo, type ComicInfoResult } from './metadata/comicinfo.js';
+import { parseMetronInfo, type MetronInfoResult } from './metadata/metroninfo.js';
 import { parseComicBookInfo } from './metadata/comicbookinfo.js';
 import { parseFileName } from './metadata/filename.js';
 import { mergeMetadata } from './metadata/merge.js';
+import type { ArchiveIndex } from './archive/types.js';
 import { numberSortKey, type EnrichedRow } from './store/comic-row.js';
 import type { WalkedFile } from './scan/walk.js';
 import { messageOf } from '../../shared/errors.js';
@@ -95,6 +97,19 @@ function describeUnexpected(err: unknown): { kind: ErrorKind; message: string } 
   return { kind: 'corrupt', message: messageOf(err) };
 }
 
+/** MetronInfo.xml, when the archive has one: a second read, paid only by the files that carry it. */
+async function readMetronInfo(abs: string, index: ArchiveIndex): Promise<MetronInfoResult | null> {
+  const entry = findMetronInfo(index.entries);
+  if (!entry) return null;
+  if (entry.size > MAX_COMICINFO_BYTES) return { metadata: {}, ageRating: null, problem: `MetronInfo.xml is too large (${entry.size} bytes)` };
+  try {
+    return parseMetronInfo(await readArchiveEntry(abs, index.format, entry.name, { maxBytes: MAX_COMICINFO_BYTES }));
+  } catch (err) {
+    if (err instanceof ArchiveError) return { metadata: {}, ageRating: null, problem: `MetronInfo.xml unreadable: ${err.message}` };
+    throw err;
+  }
+}
+
 export async function enrichFile(root: string, file: WalkedFile): Promise<EnrichedFile> {
   const abs = join(root, file.path);
   try {
@@ -106,19 +121,25 @@ export async function enrichFile(root: string, file: WalkedFile): Promise<Enrich
       readEntryMaxBytes: MAX_COMICINFO_BYTES,
     });
     const pages = listPages(index.entries);
-    let comicInfo: ReturnType<typeof parseComicInfo> | null = null;
+    let comicInfo: ComicInfoResult | null = null;
     if (index.entry?.data) comicInfo = parseComicInfo(index.entry.data);
     else if (index.entry?.error) {
       comicInfo = { metadata: {}, frontCoverPage: null, problem: `ComicInfo.xml unreadable: ${index.entry.error.message}` };
     }
+    const embedded = index.document?.embeddedXml ?? null;
+    if (comicInfo === null && embedded !== null && /^<ComicInfo/.test(embedded)) comicInfo = parseComicInfo(embedded);
+    const metronInfo = embedded !== null && /^<MetronInfo/.test(embedded) ? parseMetronInfo(embedded) : await readMetronInfo(abs, index);
     const merged = mergeMetadata([
+      { source: 'metroninfo', metadata: metronInfo?.metadata ?? null },
       { source: 'comicinfo', metadata: comicInfo?.metadata ?? null },
       { source: 'comicbookinfo', metadata: parseComicBookInfo(index.comment) },
+      { source: index.document?.source ?? 'pdf', metadata: index.document?.metadata ?? null },
       { source: 'filename', metadata: parseFileName(basename(file.path)) },
     ]);
     const front = comicInfo?.frontCoverPage;
     const cover = front !== null && front !== undefined && front >= 0 && front < pages.length ? pages[front]! : (pages[0] ?? null);
-    const noImages = pages.length === 0;
+    // A text book's only page is its cover, and it may have none: that is not a broken comic.
+    const noImages = pages.length === 0 && index.kind !== 'text-book';
     const noImagesKind = noImages ? noPagesReason(index.entries) : null;
     return {
       ...baseRow(file),
@@ -134,7 +155,7 @@ export async function enrichFile(root: string, file: WalkedFile): Promise<Enrich
           ? 'The pages are password protected.'
           : noImagesKind
             ? 'The archive contains no images.'
-            : (comicInfo?.problem ?? null),
+            : (comicInfo?.problem ?? metronInfo?.problem ?? null),
     };
   } catch (err) {
     if (err instanceof ArchiveError) return errorRow(file, err.kind, err.message, err.format ?? undefined);

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { LongboxError, messageOf } from '../../shared/errors.js';
 import type {
+  BookKind,
   PageList,
   CacheStatus,
   ComicDetail,
@@ -137,10 +138,12 @@ export class LibraryService implements LibraryServiceApi {
   async getComic(id: number): Promise<ComicDetail> {
     const row = this.#row(id);
     let pages: string[] = [];
+    let kind: BookKind = 'comic';
     if (row.error_kind === null) {
       try {
         const index = await readArchiveIndex(this.#absolutePath(row.path));
         pages = listPages(index.entries).slice(0, MAX_DETAIL_PAGES);
+        kind = index.kind ?? 'comic';
       } catch (err) {
         this.#logger.debug(`detail page list for ${row.path} failed: ${messageOf(err)}`);
       }
@@ -150,6 +153,7 @@ export class LibraryService implements LibraryServiceApi {
       metadata: metadataOf(row),
       sources: parseSources(row.sources),
       pages,
+      kind,
       duplicates: row.dup_count > 1 ? this.#reader.duplicatesOf(row.fingerprint, row.id) : [],
       lastChangedAt: row.changed_at,
       userState: this.#reader.userState(row.fingerprint),

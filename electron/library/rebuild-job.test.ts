@@ -154,7 +154,7 @@ describe('rebuild job', () => {
     expect(byName.get('encrypted.cbz')!.error_kind).toMatch(/encrypted|no-images/);
     expect(byName.get('sjis.cbz')!.error_kind).toBeNull();
     expect(byName.get('sjis.cbz')!.page_count).toBe(1);
-    expect(byName.get('book.pdf')!.error_kind).toBe('unsupported');
+    expect(byName.get('book.pdf')!.error_kind).toBe('corrupt'); // a header and nothing else
     for (const name of ['truncated.cbz', 'empty.cbz', 'text.cbz']) expect(byName.get(name)!.error_message).toBeTruthy();
     expect(result.stats.errors).toBe(6);
   });

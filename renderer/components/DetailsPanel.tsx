@@ -34,8 +34,11 @@ const FIELD_LABELS: Array<[MetadataField, string]> = [
 ];
 
 const SOURCE_LABELS: Record<FieldSource, string> = {
+  metroninfo: 'MetronInfo',
   comicinfo: 'ComicInfo',
   comicbookinfo: 'ComicBookInfo',
+  pdf: 'PDF metadata',
+  epub: 'EPUB metadata',
   filename: 'file name',
 };
 

@@ -137,7 +137,7 @@ describe('readArchiveEntry dispatch', () => {
   });
 
   it('refuses formats it cannot read and maps OS errors', async () => {
-    expect((await failure(readArchiveEntry(join(dir, 'a.pdf'), 'pdf', 'x'))).kind).toBe('unsupported');
+    expect((await failure(readArchiveEntry(join(dir, 'a.cbz'), 'unknown', 'x'))).kind).toBe('unsupported');
     expect((await failure(readArchiveEntry(join(dir, 'gone.cbz'), 'zip', 'x'))).kind).toBe('unreadable');
     expect((await failure(readZipEntryWithYauzl(join(dir, 'gone.cbz'), 'x'))).kind).toBe('unreadable');
   });

@@ -2,6 +2,7 @@
 // with other names, never joined to a path on disk (docs/architecture.md §7).
 import type { ComicFormat } from '../../../shared/types.js';
 import { openArchiveFile, toUnreadable } from './open-file.js';
+import { readPdfEntry } from './pdf.js';
 import { readRarEntry } from './rar.js';
 import { readSevenZipEntry } from './seven-zip.js';
 import { readTarEntry } from './tar.js';
@@ -17,6 +18,7 @@ export async function readArchiveEntry(filePath: string, format: ComicFormat, en
   const maxBytes = options.maxBytes ?? DEFAULT_ARCHIVE_LIMITS.maxEntryBytes;
   switch (format) {
     case 'zip':
+    case 'epub':
       return readZipEntry(filePath, entryName, maxBytes);
     case 'rar':
     case 'tar': {
@@ -30,8 +32,9 @@ export async function readArchiveEntry(filePath: string, format: ComicFormat, en
       }
     }
     case '7z':
+    case 'pdf':
       try {
-        return await readSevenZipEntry(filePath, entryName, maxBytes);
+        return format === '7z' ? await readSevenZipEntry(filePath, entryName, maxBytes) : await readPdfEntry(filePath, entryName, maxBytes);
       } catch (error) {
         throw toUnreadable(error);
       }

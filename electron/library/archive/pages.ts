@@ -90,8 +90,18 @@ function isPage(entry: ArchiveEntry): boolean {
   return !entry.isDirectory && !entry.isEncrypted && isImageName(entry.name) && !isJunk(entry.name);
 }
 
-/** Image entries in reading order (natural sort), skipping directories, junk and encrypted entries. */
+/**
+ * Image entries in reading order (natural sort), skipping directories, junk and encrypted entries. When
+ * the format defines the order (entries with `pageOrder`: EPUB spine, PDF pages), that order is used
+ * and only those entries are pages.
+ */
 export function listPages(entries: readonly ArchiveEntry[]): string[] {
+  if (entries.some((entry) => entry.pageOrder !== undefined)) {
+    return entries
+      .filter((entry) => typeof entry.pageOrder === 'number' && !entry.isDirectory && !entry.isEncrypted)
+      .sort((a, b) => a.pageOrder! - b.pageOrder!)
+      .map((entry) => entry.name);
+  }
   // Keys are prepared once per name, not once per comparison.
   const keyed = entries.filter(isPage).map((entry) => ({ name: entry.name, key: sortKey(entry.name) }));
   keyed.sort((a, b) => compareStrings(a.key, b.key) || compareStrings(a.name, b.name));
@@ -106,12 +116,21 @@ export function noPagesReason(entries: readonly ArchiveEntry[]): ErrorKind {
 
 /** ComicInfo.xml (any case), preferring the one at the root, then the shallowest. */
 export function findComicInfo(entries: readonly ArchiveEntry[]): ArchiveEntry | undefined {
+  return findShallowest(entries, 'comicinfo.xml');
+}
+
+/** MetronInfo.xml (any case), preferring the one at the root, then the shallowest. */
+export function findMetronInfo(entries: readonly ArchiveEntry[]): ArchiveEntry | undefined {
+  return findShallowest(entries, 'metroninfo.xml');
+}
+
+function findShallowest(entries: readonly ArchiveEntry[], lowerName: string): ArchiveEntry | undefined {
   let best: ArchiveEntry | undefined;
   let bestDepth = Infinity;
   for (const entry of entries) {
     if (entry.isDirectory || entry.isEncrypted || isJunk(entry.name)) continue;
     const parts = segments(entry.name);
-    if (parts.length === 0 || parts[parts.length - 1].toLowerCase() !== 'comicinfo.xml') continue;
+    if (parts.length === 0 || parts[parts.length - 1].toLowerCase() !== lowerName) continue;
     if (parts.length < bestDepth) {
       best = entry;
       bestDepth = parts.length;

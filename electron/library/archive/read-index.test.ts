@@ -87,7 +87,7 @@ describe('readArchiveIndex errors and dispatch', () => {
     expect(error.format).toBe('7z');
   });
 
-  it('recognises PDF and EPUB as unsupported, carrying the detected format', async () => {
+  it('reads a bare PDF header and an EPUB without its container as damaged, carrying the detected format', async () => {
     const cases: Array<[string, Buffer, string]> = [
       ['b.pdf', Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n'), 'pdf'],
       ['c.epub', buildZip([{ name: 'mimetype', data: Buffer.from('application/epub+zip') }]), 'epub'],
@@ -96,7 +96,7 @@ describe('readArchiveIndex errors and dispatch', () => {
       const path = join(dir, name);
       await writeFile(path, bytes);
       const error = await failure(path);
-      expect(error.kind).toBe('unsupported');
+      expect(error.kind).toBe('corrupt');
       expect(error.format).toBe(format);
     }
   });

@@ -3,6 +3,8 @@ import type { ComicFormat } from '../../../shared/types.js';
 import { detectFormat, DETECT_HEAD_BYTES, rarVersion } from './detect.js';
 import { readExactly } from './file-io.js';
 import { openArchiveFile, toUnreadable } from './open-file.js';
+import { readEpubIndex } from './epub.js';
+import { readPdfEntry, readPdfIndex } from './pdf.js';
 import { readRarEntry, readRarIndex } from './rar.js';
 import { readSevenZipEntry, readSevenZipIndex } from './seven-zip.js';
 import { readTarEntry, readTarIndex } from './tar.js';
@@ -81,10 +83,15 @@ export async function readArchiveIndex(filePath: string, options: ReadArchiveInd
         const index = await readSevenZipIndex(filePath, limits);
         return await withEntry(index, options, maxEntryBytes, (chosen) => readSevenZipEntry(filePath, chosen.name, maxEntryBytes, limits.maxEntries));
       }
-      case 'pdf':
-        throw new ArchiveError('unsupported', 'PDF files are recognised but not read yet');
-      case 'epub':
-        throw new ArchiveError('unsupported', 'EPUB books are recognised but not read yet');
+      case 'pdf': {
+        const index = await readPdfIndex(filePath, limits);
+        return await withEntry(index, options, maxEntryBytes, (chosen) => readPdfEntry(filePath, chosen.name, maxEntryBytes));
+      }
+      case 'epub': {
+        const directory = await readZipDirectory(handle, size, { limits, tail: whole ?? undefined, withLocations: true });
+        const index = await readEpubIndex(handle, size, directory);
+        return await withEntry(index, options, maxEntryBytes, (chosen) => readZipEntryFromDirectory(handle, size, directory, directory.entries.findIndex((e) => e.name === chosen.name), maxEntryBytes));
+      }
       case 'unknown':
         throw new ArchiveError('not-archive', 'Not a comic archive: the file starts with no known archive signature');
     }

@@ -1,5 +1,5 @@
 // What the index pass learns about an archive without extracting anything.
-import type { ComicFormat, ErrorKind } from '../../../shared/types.js';
+import type { BookKind, ComicFormat, ComicMetadata, ErrorKind } from '../../../shared/types.js';
 
 export interface ArchiveEntry {
   /** Entry name decoded to a string (UTF-8 flag honoured, else CP437 for ZIP). Never used as a path on disk. */
@@ -11,6 +11,20 @@ export interface ArchiveEntry {
   crc32: number;
   isDirectory: boolean;
   isEncrypted: boolean;
+  /**
+   * Reading position when the format defines the order (EPUB spine, PDF page number); null marks an entry
+   * that is not a page in such a format. When any entry of an index has the field, the pages are exactly
+   * the entries with a number, in that order (listPages), whatever their names.
+   */
+  pageOrder?: number | null;
+}
+
+/** Metadata a document format carries itself (PDF Info dictionary, EPUB OPF), for the merge. */
+export interface DocumentMetadata {
+  source: 'pdf' | 'epub';
+  metadata: Partial<ComicMetadata>;
+  /** A ComicInfo.xml or MetronInfo.xml document stored inside the document's metadata (comicbox does this for PDFs). */
+  embeddedXml: string | null;
 }
 
 export interface ArchiveIndex {
@@ -24,6 +38,9 @@ export interface ArchiveIndex {
    * when the chooser picked nothing. A failure here is per entry: the index itself is still valid.
    */
   entry?: ArchiveEntryRead;
+  /** 'text-book' for an EPUB of flowing text: its only page is the cover. Absent means 'comic'. */
+  kind?: BookKind;
+  document?: DocumentMetadata;
 }
 
 export type ArchiveEntryRead = { name: string; data: Buffer; error?: undefined } | { name: string; data?: undefined; error: ArchiveError };

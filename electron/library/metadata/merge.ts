@@ -1,5 +1,11 @@
-// Merges metadata layers field by field: the first layer with a value wins (the engine passes ComicInfo,
-// then ComicBookInfo, then the file name), and the winner's source is recorded per field.
+// Merges metadata layers field by field: the first layer with a value wins, and the winner's source is
+// recorded per field. The engine's one precedence rule (enrich.ts passes the layers in this order):
+//
+//   MetronInfo.xml > ComicInfo.xml > ComicBookInfo > the document's own metadata (PDF Info, EPUB OPF) > file name
+//
+// Tagged comic schemas beat generic document metadata, which beats guessing from the name. MetronInfo
+// comes before ComicInfo because taggers that write both (Metron-Tagger, comicbox) derive ComicInfo from
+// the same record and MetronInfo keeps what ComicInfo flattens (typed dates, credit roles, series volume).
 import type { ComicMetadata, FieldSource, MetadataField, MetadataSources } from '../../../shared/types.js';
 
 export interface MetadataLayer {
