@@ -260,7 +260,10 @@ async function openGeneric(filePath: string, identity: FileIdentity, limits: Arc
     identity,
     readEntry: (name, options = {}) => read(name, options.maxBytes),
     readHeads: async (names, bytes) => {
-      const heads = await headsOneByOne(names, (name) => read(name));
+      // A PDF's .png pages are renderings: sizing them would render every page. Only embedded JPEGs are read.
+      const heads = await headsOneByOne(names, (name) =>
+        index.format === 'pdf' && !name.endsWith('.jpg') ? Promise.reject(new ArchiveError('unsupported', 'rendered on demand', 'pdf')) : read(name),
+      );
       for (const [name, value] of heads) if (Buffer.isBuffer(value)) heads.set(name, value.subarray(0, bytes));
       return heads;
     },

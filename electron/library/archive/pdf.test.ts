@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPdf } from '../../../scripts/lib/pdf-writer.js';
+import { buildPdf } from '../sample/pdf-writer.js';
 import { enrichFile } from '../enrich.js';
 import { readArchiveEntry } from './extract.js';
 import { listPages } from './pages.js';
