@@ -30,6 +30,7 @@ function load(): Promise<Instance> {
       // 7-Zip must never wait for a password on stdin: every call passes -p, and stdin is at its end.
       stdin: () => null as unknown as number,
     });
+    refuseNodefsWrites(module);
     module.FS.mkdir(MOUNT);
     module.FS.mkdir(OUT);
     return { module, out, err };
@@ -38,6 +39,40 @@ function load(): Promise<Instance> {
     instance = null;
   });
   return instance;
+}
+
+/** Emscripten's errno for a read-only file system, and the open flags that would write. */
+const EROFS = 69;
+const WRITE_FLAGS = 0o1 | 0o2 | 0o100 | 0o1000 | 0o2000; // O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND
+
+interface NodefsOps {
+  node_ops: Record<string, unknown>;
+  stream_ops: Record<string, unknown>;
+}
+
+/**
+ * The NODEFS mount exposes the comic's real folder. 7-Zip only ever reads it (output goes to the
+ * in-memory /out), but a hostile entry name or link must never reach the disk, so every NODEFS
+ * operation that could write is refused here (NODEFS is used for nothing else in this module).
+ */
+export function refuseNodefsWrites(module: SevenZipModule): void {
+  const nodefs = module.NODEFS as unknown as NodefsOps;
+  const ErrnoError = (module.FS as unknown as { ErrnoError: new (errno: number) => Error }).ErrnoError;
+  const refuse = (): never => {
+    throw new ErrnoError(EROFS);
+  };
+  for (const op of ['setattr', 'mknod', 'rename', 'unlink', 'rmdir', 'symlink']) nodefs.node_ops[op] = refuse;
+  for (const op of ['write', 'msync']) nodefs.stream_ops[op] = refuse;
+  const open = nodefs.stream_ops.open as (this: unknown, stream: { flags: number }) => unknown;
+  nodefs.stream_ops.open = function (this: unknown, stream: { flags: number }) {
+    if (stream.flags & WRITE_FLAGS) refuse();
+    return open.call(this, stream);
+  };
+}
+
+/** Runs `work` with the folder of `filePath` mounted read-only at /archive (for tests of the guard). */
+export async function withReadOnlyMount<T>(filePath: string, work: (module: SevenZipModule, archive: string) => T): Promise<T> {
+  return withArchive(filePath, (inst, archive) => work(inst.module, archive));
 }
 
 /** Common switches: a dummy password (never prompt), 7z only, UTF-8 names, no wildcards in names. */
