@@ -339,7 +339,7 @@ describe('library screen', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
-  it('keyboard: arrows move the selection, Enter opens the details, Escape closes them', async () => {
+  it('keyboard: arrows move the selection, Space opens the details, Escape closes them', async () => {
     const api = createFakeLibraryApi();
     await renderApp(api);
     const grid = screen.getByRole('listbox', { name: 'Comics' });
@@ -352,7 +352,7 @@ describe('library screen', () => {
     expect(selected).toHaveLength(1);
     expect(selected[0].getAttribute('aria-posinset')).toBe('7');
     expect(grid.getAttribute('aria-activedescendant')).toBe('comic-option-6');
-    fireEvent.keyDown(grid, { key: 'Enter' });
+    fireEvent.keyDown(grid, { key: ' ' });
     await act(async () => {
       await flush();
     });

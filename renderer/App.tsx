@@ -11,6 +11,7 @@ import { ShortcutHelp } from './components/ShortcutHelp.js';
 import { SubBar } from './components/SubBar.js';
 import { Toast } from './components/Toast.js';
 import { Welcome } from './components/Welcome.js';
+import { ReaderHost } from './reader/ReaderHost.js';
 import { isRefreshShortcut, isTypingTarget } from './lib/keyboard.js';
 import { StoresProvider, useSelection, useStatus, useStores, useView } from './store/context.js';
 import { isColdStart } from './store/status.js';
@@ -100,7 +101,11 @@ function Shell() {
       </div>
     );
   }
-  return <LibraryScreen />;
+  return (
+    <ReaderHost>
+      <LibraryScreen />
+    </ReaderHost>
+  );
 }
 
 function LibraryScreen() {

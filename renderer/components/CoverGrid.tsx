@@ -13,6 +13,7 @@ import { Cover } from './Cover.js';
 import { useResultsNavigation } from './use-results-navigation.js';
 import { CopiesIcon, WarningIcon } from './icons.js';
 import '../styles/cover-badges.css';
+import { ReadingProgress } from '../reader/ReadingProgress.js';
 
 export const GRID_GAP = 18;
 export const GRID_PADDING = 20;
@@ -192,6 +193,7 @@ function GridCell(props: {
             {comic.duplicateCount}
           </span>
         )}
+        <ReadingProgress comic={comic} />
       </div>
       <div className="cell-title" title={caption.title}>
         {caption.title}

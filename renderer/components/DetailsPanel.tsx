@@ -17,6 +17,7 @@ const BUTTON_ICONS: Partial<Record<ComicActionId, ReactNode>> = {
   'copy-path': <CopyIcon />,
   retry: <RefreshIcon />,
 };
+import { ReadButtons } from '../reader/ReadButtons.js';
 
 const FIELD_LABELS: Array<[MetadataField, string]> = [
   ['series', 'Series'],
@@ -88,8 +89,9 @@ function DetailBody({ detail }: { detail: ComicDetail }) {
 
   const toggleRead = async () => {
     try {
-      const state = await detailStore.getState().setUserState({ read: !detail.userState.read });
-      if (state) results.getState().patchItem(detail.id, { read: state.read });
+      // Marking unread forgets the page too: the comic is "not started" again.
+      const state = await detailStore.getState().setUserState(detail.userState.read ? { read: false, lastPage: null } : { read: true });
+      if (state) results.getState().patchItem(detail.id, { read: state.read, lastPage: state.lastPage });
     } catch (err) {
       status.getState().reportActionError(err);
     }
@@ -104,6 +106,7 @@ function DetailBody({ detail }: { detail: ComicDetail }) {
       </div>
       <h2 className="details-title">{displayTitle(detail)}</h2>
       {subtitle && <p className="details-subtitle">{subtitle}</p>}
+      {!detail.errorKind && <ReadButtons comic={detail} />}
 
       {detail.errorKind && (
         <div className="details-problem" role="note">

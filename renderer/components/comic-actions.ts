@@ -73,8 +73,9 @@ export function useComicActions() {
           label: comic.read ? ACTION_LABELS.markUnread : ACTION_LABELS.markRead,
           run: async () => {
             try {
-              const state = await api.setUserState(comic.id, { read: !comic.read });
-              results.getState().patchItem(comic.id, { read: state.read });
+              // Marking unread forgets the page too: the comic is "not started" again.
+              const state = await api.setUserState(comic.id, comic.read ? { read: false, lastPage: null } : { read: true });
+              results.getState().patchItem(comic.id, { read: state.read, lastPage: state.lastPage });
               if (detail.getState().detail?.id === comic.id) void detail.getState().reload();
             } catch (err) {
               fail(err);

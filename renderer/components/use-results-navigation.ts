@@ -5,6 +5,7 @@ import type { ComicSummary } from '../../shared/types.js';
 import { nextIndex } from '../lib/keyboard.js';
 import { useResults, useSelection, useStatus, useStores } from '../store/context.js';
 import { itemAt } from '../store/results.js';
+import { isReadable, useReaderOpener } from '../reader/ReaderHost.js';
 
 export interface NavigationOptions {
   scrollRef: RefObject<HTMLDivElement | null>;
@@ -23,6 +24,7 @@ export function useResultsNavigation(options: NavigationOptions) {
   const total = useResults((s) => s.total ?? 0);
   const cursor = useSelection((s) => s.cursor);
   const canOpen = useStatus((s) => s.capabilities.openFile);
+  const reader = useReaderOpener();
   const { firstIndex, lastIndex, columns, pageRows } = options;
 
   useEffect(() => {
@@ -62,11 +64,15 @@ export function useResultsNavigation(options: NavigationOptions) {
         selection.getState().openMenu({ comic: item, x: rect ? rect.left + Math.min(40, rect.width / 2) : 40, y: rect ? rect.top + Math.min(40, rect.height / 2) : 40 });
         return;
       }
-      if (e.key === 'Enter') {
-        if (selection.getState().selectedId !== null) {
-          e.preventDefault();
-          selection.getState().openDetails();
-        }
+      if (e.key === 'Enter' || e.key === ' ') {
+        const id = selection.getState().selectedId;
+        if (id === null) return;
+        e.preventDefault();
+        // Enter reads the comic (a broken one has nothing to read: its details say why); Space shows the details.
+        const comic = itemAt(results.getState(), selection.getState().cursor);
+        if (e.key === 'Enter' && reader && comic && comic.id === id && isReadable(comic)) reader.open(comic);
+        else if (e.key === ' ' && selection.getState().isDetailsOpen) selection.getState().closeDetails();
+        else selection.getState().openDetails();
         return;
       }
       if (e.key === 'Escape' && selection.getState().isDetailsOpen) {
@@ -79,7 +85,7 @@ export function useResultsNavigation(options: NavigationOptions) {
       e.preventDefault();
       moveTo(next);
     },
-    [selection, results, total, columns, pageRows, moveTo],
+    [selection, results, reader, total, columns, pageRows, moveTo],
   );
 
   const onItemContextMenu = useCallback(
@@ -103,9 +109,11 @@ export function useResultsNavigation(options: NavigationOptions) {
 
   const onItemDoubleClick = useCallback(
     (comic: ComicSummary) => {
-      if (canOpen && !comic.errorKind) void api.openComic(comic.id).catch(() => undefined);
+      if (!isReadable(comic)) return;
+      if (reader) reader.open(comic);
+      else if (canOpen) void api.openComic(comic.id).catch(() => undefined);
     },
-    [api, canOpen],
+    [api, canOpen, reader],
   );
 
   const activeId = cursor >= firstIndex && cursor <= lastIndex && cursor < total ? `comic-option-${cursor}` : undefined;

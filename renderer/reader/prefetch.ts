@@ -67,7 +67,7 @@ export function loadImage(url: string): PrefetchHandle {
   img.decoding = 'async';
   img.src = url;
   // A failed prefetch is not an error: the page shows its own message when it is really displayed.
-  img.decode().catch(() => undefined);
+  if (typeof img.decode === 'function') img.decode().catch(() => undefined);
   return {
     cancel() {
       if (!img.complete) img.src = '';
