@@ -24,15 +24,15 @@ export interface ReaderOpener {
 
 interface ReaderContextValue {
   controller: ReaderController;
-  opener: ReaderOpener;
+  opener: ReaderOpener | null;
 }
 
 const ReaderContext = createContext<ReaderContextValue | null>(null);
 
-export function useReaderContext(): ReaderContextValue {
+export function useReaderContext(): { controller: ReaderController; opener: ReaderOpener } {
   const value = useContext(ReaderContext);
-  if (!value) throw new Error('reader hooks outside <ReaderHost>');
-  return value;
+  if (!value?.opener) throw new Error('reader hooks outside <ReaderHost>');
+  return { controller: value.controller, opener: value.opener };
 }
 
 /** The opener for the grid, the list and the details panel; null outside a ReaderHost (then they do not offer reading). */
@@ -60,6 +60,8 @@ function makeController(stores: Stores): ReaderController {
 export function ReaderHost({ children }: { children: ReactNode }) {
   const stores = useStores();
   const controller = useMemo(() => makeController(stores), [stores]);
+  // Until the host serves pages (LibraryApi.listPages), the library offers no reading.
+  const canRead = typeof (stores.api as Partial<ReaderApi>).listPages === 'function';
   const isOpen = useStore(controller.store, (s) => s.status !== 'closed');
   /** True when this document pushed the reader's history entry (then Back/Esc pops it). */
   const pushed = useRef(false);
@@ -94,6 +96,7 @@ export function ReaderHost({ children }: { children: ReactNode }) {
 
   // The hash → the reader: a reload or a pasted link opens it, Back closes it.
   useEffect(() => {
+    if (!canRead) return;
     const sync = () => {
       const route = parseReaderHash(window.location.hash);
       const s = controller.store.getState();
@@ -111,7 +114,7 @@ export function ReaderHost({ children }: { children: ReactNode }) {
       window.removeEventListener('popstate', sync);
       window.removeEventListener('hashchange', sync);
     };
-  }, [controller]);
+  }, [controller, canRead]);
 
   // The reader → the hash: the page being read, replaced in place (Back never steps through pages).
   useEffect(
@@ -144,13 +147,13 @@ export function ReaderHost({ children }: { children: ReactNode }) {
     return () => window.removeEventListener('pagehide', onHide);
   }, [controller]);
 
-  const value = useMemo(() => ({ controller, opener }), [controller, opener]);
+  const value = useMemo(() => ({ controller, opener: canRead ? opener : null }), [controller, opener, canRead]);
   return (
     <ReaderContext.Provider value={value}>
       <div className="reader-underlay" inert={isOpen}>
         {children}
       </div>
-      {isOpen && <Reader />}
+      {isOpen && canRead && <Reader />}
     </ReaderContext.Provider>
   );
 }
