@@ -4,7 +4,8 @@ import { App } from '../App.js';
 import { createStores, type Stores } from '../store/stores.js';
 import { createFakeLibraryApi } from '../test/fake-api.js';
 import { flush, memoryStorage, mockLayout } from '../test/setup-dom.js';
-import { portraitPages, withPages } from './test-support.js';
+import { LongboxError } from '../../shared/errors.js';
+import { portraitPages } from './test-support.js';
 import { WEBTOON_MAX_IMAGES } from './webtoon-model.js';
 
 const STAGE = { width: 1200, height: 800 };
@@ -36,7 +37,7 @@ afterEach(() => {
   window.history.replaceState(null, '', '/');
 });
 
-async function renderApp(api = withPages(createFakeLibraryApi())): Promise<{ stores: Stores; api: typeof api }> {
+async function renderApp(api = createFakeLibraryApi()): Promise<{ stores: Stores; api: typeof api }> {
   const stores = createStores(api, { storage: memoryStorage(), debounceMs: 0 });
   render(<App stores={stores} />);
   await settle();
@@ -99,8 +100,8 @@ describe('reader view', () => {
   });
 
   it('right to left: → goes back, ← goes on; double page pairs are mirrored', async () => {
-    const api = withPages(createFakeLibraryApi());
-    api.pagesFake.lists.set(FIRST, { pages: portraitPages(10, [5]), direction: 'rtl' });
+    const api = createFakeLibraryApi();
+    api.pageLists.set(FIRST, { pages: portraitPages(10, [5]), direction: 'rtl' });
     await renderApp(api);
     await openFirstWithEnter();
     await key('ArrowLeft');
@@ -121,7 +122,7 @@ describe('reader view', () => {
   });
 
   it('webtoon: scrolling a 60-page comic never puts more than the bound of images in the DOM', async () => {
-    const api = withPages(createFakeLibraryApi());
+    const api = createFakeLibraryApi();
     api.comics[FIRST - 1]!.pageCount = 60;
     await renderApp(api);
     await openFirstWithEnter();
@@ -158,7 +159,7 @@ describe('reader view', () => {
   });
 
   it('the details panel offers "Continue from page N" and the grid shows the progress', async () => {
-    const api = withPages(createFakeLibraryApi());
+    const api = createFakeLibraryApi();
     api.comics[FIRST - 1]!.lastPage = 11;
     await renderApp(api);
     const cell = within(grid()).getAllByRole('option')[0]!;
@@ -172,8 +173,8 @@ describe('reader view', () => {
   });
 
   it('a comic whose file is offline says so, and the library stays usable', async () => {
-    const api = withPages(createFakeLibraryApi());
-    api.pagesFake.failing.add(FIRST);
+    const api = createFakeLibraryApi();
+    api.pageLists.set(FIRST, new LongboxError('FILE_MISSING', 'The comic file is not there (the library folder is offline).'));
     await renderApp(api);
     await openFirstWithEnter();
     expect(within(reader()).getByRole('alert').textContent).toContain('offline');

@@ -7,7 +7,7 @@ import type { ComicSummary } from '../../shared/types.js';
 import { useStores } from '../store/context.js';
 import type { Stores } from '../store/stores.js';
 import { Reader } from './Reader.js';
-import type { ReaderApi, ReaderComic } from './reader-api.js';
+import type { ReaderComic } from './reader-api.js';
 import { createReaderStore, currentView, type ReaderController, type ReaderState } from './reader-store.js';
 import { parseReaderHash, readerHash } from './route.js';
 import { localSettingsSource } from './settings.js';
@@ -50,8 +50,7 @@ function libraryHref(): string {
 
 function makeController(stores: Stores): ReaderController {
   return createReaderStore({
-    // The page contract lands in LibraryApi with the engine half of the reader.
-    api: stores.api as unknown as ReaderApi,
+    api: stores.api,
     settings: localSettingsSource(),
     onSaved: (id, state) => stores.results.getState().patchItem(id, { read: state.read, lastPage: state.lastPage }),
   });
@@ -60,8 +59,6 @@ function makeController(stores: Stores): ReaderController {
 export function ReaderHost({ children }: { children: ReactNode }) {
   const stores = useStores();
   const controller = useMemo(() => makeController(stores), [stores]);
-  // Until the host serves pages (LibraryApi.listPages), the library offers no reading.
-  const canRead = typeof (stores.api as Partial<ReaderApi>).listPages === 'function';
   const isOpen = useStore(controller.store, (s) => s.status !== 'closed');
   /** True when this document pushed the reader's history entry (then Back/Esc pops it). */
   const pushed = useRef(false);
@@ -96,7 +93,6 @@ export function ReaderHost({ children }: { children: ReactNode }) {
 
   // The hash → the reader: a reload or a pasted link opens it, Back closes it.
   useEffect(() => {
-    if (!canRead) return;
     const sync = () => {
       const route = parseReaderHash(window.location.hash);
       const s = controller.store.getState();
@@ -114,7 +110,7 @@ export function ReaderHost({ children }: { children: ReactNode }) {
       window.removeEventListener('popstate', sync);
       window.removeEventListener('hashchange', sync);
     };
-  }, [controller, canRead]);
+  }, [controller]);
 
   // The reader → the hash: the page being read, replaced in place (Back never steps through pages).
   useEffect(
@@ -147,13 +143,13 @@ export function ReaderHost({ children }: { children: ReactNode }) {
     return () => window.removeEventListener('pagehide', onHide);
   }, [controller]);
 
-  const value = useMemo(() => ({ controller, opener: canRead ? opener : null }), [controller, opener, canRead]);
+  const value = useMemo(() => ({ controller, opener }), [controller, opener]);
   return (
     <ReaderContext.Provider value={value}>
       <div className="reader-underlay" inert={isOpen}>
         {children}
       </div>
-      {isOpen && canRead && <Reader />}
+      {isOpen && <Reader />}
     </ReaderContext.Provider>
   );
 }

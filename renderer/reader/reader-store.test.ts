@@ -3,11 +3,12 @@ import { createFakeLibraryApi, makeComic } from '../test/fake-api.js';
 import { flush } from '../test/setup-dom.js';
 import { createReaderStore, currentView, isAtEnd } from './reader-store.js';
 import { localSettingsSource } from './settings.js';
-import { portraitPages, withPages } from './test-support.js';
+import { LongboxError } from '../../shared/errors.js';
+import { portraitPages } from './test-support.js';
 
 function setup() {
   // Two issues of one series (ids 1 and 9 with the fake's 8 series), page counts 24.
-  const api = withPages(createFakeLibraryApi());
+  const api = createFakeLibraryApi();
   const started: string[] = [];
   const cancelled: string[] = [];
   const controller = createReaderStore({
@@ -58,7 +59,7 @@ describe('reader store', () => {
 
   it('a right-to-left book defaults to RTL; settings are remembered per series', async () => {
     const { api, store } = setup();
-    api.pagesFake.lists.set(1, { pages: portraitPages(10), direction: 'rtl' });
+    api.pageLists.set(1, { pages: portraitPages(10), direction: 'rtl' });
     await store.getState().open(1, null);
     expect(store.getState().settings.direction).toBe('rtl');
     store.getState().setMode('double');
@@ -72,7 +73,7 @@ describe('reader store', () => {
 
   it('double page: cover alone, spread alone, shift by one keeps the current page in view', async () => {
     const { api, store } = setup();
-    api.pagesFake.lists.set(1, { pages: portraitPages(8, [4]), direction: 'ltr' });
+    api.pageLists.set(1, { pages: portraitPages(8, [4]), direction: 'ltr' });
     await store.getState().open(1, null);
     store.getState().setMode('double');
     expect(store.getState().views).toEqual([[0], [1, 2], [3], [4], [5, 6], [7]]);
@@ -96,7 +97,7 @@ describe('reader store', () => {
   });
 
   it('the last issue has no next one', async () => {
-    const api = withPages(createFakeLibraryApi({ comics: [makeComic(0), makeComic(8)] }));
+    const api = createFakeLibraryApi({ comics: [makeComic(0), makeComic(8)] });
     const { store } = createReaderStore({ api, settings: localSettingsSource(null), prefetchLoader: () => ({ cancel() {} }) });
     await store.getState().open(9, null);
     await flush(5);
@@ -105,7 +106,7 @@ describe('reader store', () => {
 
   it('a comic whose file is offline says so; closing cancels the prefetches', async () => {
     const { api, store, cancelled, started } = setup();
-    api.pagesFake.failing.add(3);
+    api.pageLists.set(3, new LongboxError('FILE_MISSING', 'The comic file is not there (the library folder is offline).'));
     await store.getState().open(3, null);
     expect(store.getState().status).toBe('error');
     expect(store.getState().error).toContain('offline');

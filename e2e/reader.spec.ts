@@ -1,0 +1,268 @@
+// The reader in Chromium against `longbox serve`: opening from the grid, page turns, resume after a
+// reload, right to left, double page, webtoon's bound of images, next issue, and the way back.
+// Prints the reader's timing figures (no assertions on them: they belong in bench/README.md).
+import { rename } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { WEBTOON_MAX_IMAGES } from '../renderer/reader/webtoon-model.js';
+import { numberedPages, writeComic } from './helpers/reader-fixtures.js';
+import { installProbe, keyToPaint, summary } from './helpers/reader-probe.js';
+import { addComics, removeDir, serveLibrary, tempDir, type ServedLibrary } from './helpers/serve.js';
+import { resultCount, rows, screenshot } from './helpers/ui.js';
+
+let server: ServedLibrary | null = null;
+const cleanups: Array<() => Promise<void>> = [];
+
+// eslint-disable-next-line no-empty-pattern
+test.afterEach(async ({}, testInfo) => {
+  if (server && testInfo.status !== testInfo.expectedStatus) console.log(`host output:\n${server.output()}`);
+  await server?.stop();
+  server = null;
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+const FILLERS = 40;
+const OWN = 4;
+
+/** The reader's comics plus generated fillers (so the grid scrolls), built once per worker. */
+async function buildLibrary(): Promise<string> {
+  const root = path.join(await tempDir('reader-lib'), 'Comics');
+  await writeComic(root, { file: 'Reader Test/Reader Test 001.cbz', series: 'Reader Test', number: 1, pages: numberedPages(10, { hue: 200, wide: [4] }) });
+  await writeComic(root, { file: 'Reader Test/Reader Test 002.cbz', series: 'Reader Test', number: 2, pages: numberedPages(6, { hue: 20 }) });
+  await writeComic(root, { file: 'Manga/Manga Test 001.cbz', series: 'Manga Test', number: 1, pages: numberedPages(6, { hue: 320 }), manga: true });
+  await writeComic(root, { file: 'Webtoon/Long Strip 001.cbz', series: 'Long Strip', number: 1, pages: numberedPages(60, { hue: 120, width: 400, height: 1200 }) });
+  await addComics(root, 'Fillers', FILLERS, 5);
+  return root;
+}
+let libraryRoot: Promise<string> | null = null;
+test.afterAll(async () => {
+  if (libraryRoot) await removeDir(path.dirname(await libraryRoot));
+});
+
+async function openLibrary(page: Page): Promise<ServedLibrary> {
+  libraryRoot ??= buildLibrary();
+  const root = await libraryRoot;
+  server = await serveLibrary(root, { watch: false });
+  const { dataDir } = server;
+  cleanups.push(() => removeDir(dataDir));
+  await page.goto(server.url);
+  await expect(resultCount(page)).toHaveText(`${FILLERS + OWN} comics`, { timeout: 60_000 });
+  await expect(rows(page).first()).toBeVisible();
+  return server;
+}
+
+const cell = (page: Page, title: string): Locator => page.getByRole('option', { name: title, exact: true });
+const reader = (page: Page): Locator => page.getByRole('dialog', { name: /^Reader/ });
+const pageImage = (page: Page, n: number, of: number): Locator => reader(page).getByRole('img', { name: `Page ${n} of ${of}`, exact: true });
+
+/** The image is on screen and decoded (not just in the DOM). */
+async function expectShown(image: Locator): Promise<void> {
+  await expect(image).toBeVisible();
+  await expect.poll(() => image.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+}
+
+/** Selects a comic in the grid with a click (details open), then reads it with Enter. */
+async function openWithEnter(page: Page, title: string): Promise<void> {
+  await cell(page, title).scrollIntoViewIfNeeded();
+  await cell(page, title).click();
+  await page.keyboard.press('Enter');
+  await expect(reader(page)).toBeVisible();
+}
+
+async function imagesOnScreen(page: Page): Promise<string[]> {
+  return reader(page).getByRole('img').evaluateAll((els) => els.map((el) => el.getAttribute('alt') ?? ''));
+}
+
+test('Enter opens page 1; → → shows page 3; a reload resumes at page 3; Esc shows the progress in the grid', async ({ page }) => {
+  await openLibrary(page);
+  await openWithEnter(page, 'Reader Test #1');
+  await expectShown(pageImage(page, 1, 10));
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expectShown(pageImage(page, 3, 10));
+  await expect(page).toHaveURL(/#\/read\/\d+\/3$/);
+  await screenshot(page, 'reader-single-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'reader-single-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  await page.reload();
+  await expectShown(pageImage(page, 3, 10));
+  await page.keyboard.press('Escape');
+  await expect(reader(page)).toBeHidden();
+  // The saved page shows as a progress bar on the cover (page 3 of 10).
+  const progress = cell(page, 'Reader Test #1').getByRole('progressbar', { name: 'Reading progress' });
+  await expect(progress).toHaveAttribute('aria-valuenow', '3');
+  // The details panel offers to continue.
+  await cell(page, 'Reader Test #1').click();
+  await expect(page.getByRole('button', { name: 'Continue from page 3' })).toBeVisible();
+  await screenshot(page, 'reader-progress-grid');
+});
+
+test('a right-to-left comic turns the other way', async ({ page }) => {
+  await openLibrary(page);
+  await openWithEnter(page, 'Manga Test #1');
+  await expectShown(pageImage(page, 1, 6));
+  await expect(reader(page)).toHaveAttribute('data-direction', 'rtl');
+  await page.keyboard.press('ArrowRight');
+  // → is "back" in a right-to-left book: still page 1.
+  await expectShown(pageImage(page, 1, 6));
+  await page.keyboard.press('ArrowLeft');
+  await expectShown(pageImage(page, 2, 6));
+  await page.keyboard.press('ArrowLeft');
+  await expectShown(pageImage(page, 3, 6));
+  await page.keyboard.press('ArrowRight');
+  await expectShown(pageImage(page, 2, 6));
+  // Double page, mirrored: the later page on the left.
+  await page.keyboard.press('d');
+  await expect.poll(() => imagesOnScreen(page)).toEqual(['Page 3 of 6', 'Page 2 of 6']);
+  const [left, right] = await Promise.all([pageImage(page, 3, 6).boundingBox(), pageImage(page, 2, 6).boundingBox()]);
+  expect(left!.x).toBeLessThan(right!.x);
+  await screenshot(page, 'reader-rtl-double-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'reader-rtl-double-dark');
+});
+
+test('double page keeps the cover alone and a spread alone', async ({ page }) => {
+  await openLibrary(page);
+  await openWithEnter(page, 'Reader Test #1');
+  await expectShown(pageImage(page, 1, 10));
+  await page.keyboard.press('d');
+  await expect.poll(() => imagesOnScreen(page)).toEqual(['Page 1 of 10']);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => imagesOnScreen(page)).toEqual(['Page 2 of 10', 'Page 3 of 10']);
+  await expectShown(pageImage(page, 3, 10));
+  await screenshot(page, 'reader-double-light');
+  await page.keyboard.press('ArrowRight');
+  // Page 4 has no partner before the spread: alone. Then the spread (page 5), alone.
+  await expect.poll(() => imagesOnScreen(page)).toEqual(['Page 4 of 10']);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => imagesOnScreen(page)).toEqual(['Page 5 of 10']);
+  await expectShown(pageImage(page, 5, 10));
+  const spread = await pageImage(page, 5, 10).boundingBox();
+  expect(spread!.width).toBeGreaterThan(spread!.height);
+  await screenshot(page, 'reader-double-spread-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'reader-double-spread-dark');
+  // The mode is remembered for the series: issue 2 opens in double page too.
+  await page.keyboard.press('End');
+  await page.keyboard.press('n');
+  await expect(page).toHaveURL(/#\/read\/\d+\/1$/);
+  await expect(reader(page)).toHaveAttribute('data-mode', 'double');
+});
+
+test(`webtoon: scrolling through 60 pages never holds more than ${WEBTOON_MAX_IMAGES} page images`, async ({ page }) => {
+  await openLibrary(page);
+  await openWithEnter(page, 'Long Strip #1');
+  await expectShown(pageImage(page, 1, 60));
+  await page.keyboard.press('w');
+  const stage = page.getByTestId('reader-stage');
+  await expect(stage).toHaveClass(/is-webtoon/);
+  // Count page images on every frame while scrolling to the end.
+  const maxImages = await stage.evaluate(async (el) => {
+    const scroller = el as unknown as { scrollTop: number; scrollHeight: number; clientHeight: number; querySelectorAll(s: string): { length: number } };
+    const raf = () => new Promise((resolve) => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => resolve(null)));
+    let max = 0;
+    while (scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight - 1) {
+      scroller.scrollTop += 250;
+      await raf();
+      await raf();
+      max = Math.max(max, scroller.querySelectorAll('img').length);
+    }
+    return max;
+  });
+  console.log(`webtoon: at most ${maxImages} page images in the DOM while scrolling 60 pages (bound ${WEBTOON_MAX_IMAGES})`);
+  expect(maxImages).toBeGreaterThan(1);
+  expect(maxImages).toBeLessThanOrEqual(WEBTOON_MAX_IMAGES);
+  await expect(page.getByTestId('reader-position')).toHaveText('Page 60 of 60');
+  await stage.evaluate((el) => ((el as unknown as { scrollTop: number }).scrollTop = 9000));
+  await expectShown(reader(page).getByRole('img').first());
+  await screenshot(page, 'reader-webtoon-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'reader-webtoon-dark');
+});
+
+test('at the last page the next issue is offered and opens with one key', async ({ page }) => {
+  await openLibrary(page);
+  await openWithEnter(page, 'Reader Test #1');
+  await page.keyboard.press('End');
+  await expectShown(pageImage(page, 10, 10));
+  const offer = reader(page).getByRole('region', { name: 'End of this comic' });
+  await expect(offer).toContainText('Reader Test #2');
+  await screenshot(page, 'reader-next-issue-light');
+  await page.keyboard.press('n');
+  await expect(reader(page)).toHaveAttribute('aria-label', 'Reader: Reader Test #2');
+  await expectShown(pageImage(page, 1, 6));
+  // Issue 1 was marked read by reaching its last page.
+  await page.keyboard.press('Escape');
+  await expect(reader(page)).toBeHidden();
+  await cell(page, 'Reader Test #1').click();
+  await expect(page.getByRole('switch', { name: 'Read' })).toBeChecked();
+});
+
+test('Esc returns to the same scroll position and selection', async ({ page }) => {
+  await openLibrary(page);
+  const grid = page.getByTestId('results');
+  await grid.evaluate((el) => ((el as unknown as { scrollTop: number }).scrollTop = 700));
+  await page.waitForTimeout(200);
+  const target = rows(page).filter({ hasNot: page.locator('.cover-flag.is-error') }).nth(12);
+  await target.scrollIntoViewIfNeeded();
+  const title = (await target.getAttribute('aria-label')) ?? '';
+  await target.click();
+  const before = await grid.evaluate((el) => (el as unknown as { scrollTop: number }).scrollTop);
+  expect(before).toBeGreaterThan(0);
+  await page.keyboard.press('Enter');
+  await expect(reader(page)).toBeVisible();
+  await expect(reader(page).getByRole('img').first()).toBeVisible();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Escape');
+  await expect(reader(page)).toBeHidden();
+  expect(await grid.evaluate((el) => (el as unknown as { scrollTop: number }).scrollTop)).toBe(before);
+  await expect(cell(page, title)).toHaveAttribute('aria-selected', 'true');
+  await expect(grid).toBeFocused();
+  // The keyboard goes on from there: Enter reads the same comic again.
+  await page.keyboard.press('Enter');
+  await expect(reader(page)).toHaveAttribute('aria-label', `Reader: ${title}`);
+});
+
+test('pages that cannot be read say so while the library stays browsable (folder offline)', async ({ page }) => {
+  const served = await openLibrary(page);
+  await openWithEnter(page, 'Long Strip #1');
+  await expectShown(pageImage(page, 1, 60));
+  const away = `${served.root}-away`;
+  await rename(served.root, away);
+  cleanups.push(() => rename(away, served.root).catch(() => undefined));
+  await page.keyboard.press('End');
+  const failed = reader(page).getByRole('img', { name: 'Page 60 of 60: cannot be read' });
+  await expect(failed).toBeVisible();
+  await expect(failed).toContainText('Page 60 cannot be read');
+  await screenshot(page, 'reader-page-offline-light');
+  await page.keyboard.press('Escape');
+  await expect(reader(page)).toBeHidden();
+  await expect(rows(page).first()).toBeVisible();
+});
+
+test('figures: open → first page painted, key → next (prefetched) page painted', async ({ page }) => {
+  await openLibrary(page);
+  await installProbe(page);
+  const opens: number[] = [];
+  for (const title of ['Reader Test #1', 'Reader Test #2', 'Manga Test #1', 'Reader Test #1', 'Reader Test #2']) {
+    await cell(page, title).click();
+    await page.keyboard.press('Enter');
+    const hash = new URL(page.url()).hash;
+    const start = Number(/\/(\d+)$/.exec(hash)?.[1] ?? 1) - 1;
+    opens.push(await keyToPaint(page, start));
+    await page.keyboard.press('Escape');
+    await expect(reader(page)).toBeHidden();
+  }
+  await cell(page, 'Long Strip #1').click();
+  await page.keyboard.press('Enter');
+  await keyToPaint(page, 0);
+  const turns: number[] = [];
+  for (let i = 1; i < 30; i++) {
+    await page.waitForTimeout(150); // the prefetch of the next pages has time to land
+    await page.keyboard.press('ArrowRight');
+    turns.push(await keyToPaint(page, i));
+  }
+  console.log(`reader figures (small pages, ${process.env.CI ? 'CI' : 'local'}): open → first page painted ${summary(opens)}; key → next page painted ${summary(turns)}`);
+});
