@@ -249,8 +249,8 @@ test('figures: open → first page painted, key → next (prefetched) page paint
   for (const title of ['Reader Test #1', 'Reader Test #2', 'Manga Test #1', 'Reader Test #1', 'Reader Test #2']) {
     await cell(page, title).click();
     await page.keyboard.press('Enter');
-    const hash = new URL(page.url()).hash;
-    const start = Number(/\/(\d+)$/.exec(hash)?.[1] ?? 1) - 1;
+    await expect(page).toHaveURL(/#\/read\/\d+\/\d+$/);
+    const start = Number(/#\/read\/\d+\/(\d+)$/.exec(page.url())![1]) - 1;
     opens.push(await keyToPaint(page, start));
     await page.keyboard.press('Escape');
     await expect(reader(page)).toBeHidden();

@@ -1,6 +1,6 @@
 // Single and double page modes: the current view's pages side by side (mirrored right to left),
 // fitted to the stage, with click/tap zones for previous and next.
-import { useCallback, useRef, useState, type MouseEvent } from 'react';
+import { useCallback, useRef, type MouseEvent } from 'react';
 import { useElementSize } from '../lib/use-element-size.js';
 import { FALLBACK_SIZE, fitView, type Size } from './fit.js';
 import { onScreenOrder, sideToStep } from './layout.js';
@@ -19,17 +19,17 @@ export function PagedView() {
   const pages = useReader((s) => s.pages);
   const view = useReader(currentView);
   const settings = useReader((s) => s.settings);
-  const [natural, setNatural] = useState<Record<number, Size>>({});
-  const onNaturalSize = useCallback((index: number, size: Size) => {
-    setNatural((prev) => (prev[index]?.width === size.width && prev[index]?.height === size.height ? prev : { ...prev, [index]: size }));
-  }, []);
+  const onNaturalSize = useCallback(
+    (index: number, size: Size) => controller.store.getState().learnSize(index, size.width, size.height),
+    [controller],
+  );
   if (!comic) return null;
 
   const order = onScreenOrder(view, settings.direction);
   const sizeOf = (i: number): Size => {
     const page = pages[i];
     if (page?.width && page.height) return { width: page.width, height: page.height };
-    return natural[i] ?? FALLBACK_SIZE;
+    return FALLBACK_SIZE;
   };
   const fitted = fitView(
     order.map(sizeOf),

@@ -10,7 +10,7 @@ import { Reader } from './Reader.js';
 import type { ReaderComic } from './reader-api.js';
 import { createReaderStore, currentView, type ReaderController, type ReaderState } from './reader-store.js';
 import { parseReaderHash, readerHash } from './route.js';
-import { localSettingsSource } from './settings.js';
+import { apiSettingsSource } from './settings.js';
 import './reader.css';
 
 export interface ReaderOpener {
@@ -51,7 +51,7 @@ function libraryHref(): string {
 function makeController(stores: Stores): ReaderController {
   return createReaderStore({
     api: stores.api,
-    settings: localSettingsSource(),
+    settings: apiSettingsSource(stores.api),
     onSaved: (id, state) => stores.results.getState().patchItem(id, { read: state.read, lastPage: state.lastPage }),
   });
 }

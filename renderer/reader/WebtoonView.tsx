@@ -5,7 +5,7 @@ import { useElementSize } from '../lib/use-element-size.js';
 import { PageImage } from './PageImage.js';
 import { useReader, useReaderContext } from './ReaderHost.js';
 import { currentView } from './reader-store.js';
-import { currentPage, layoutColumn, renderRange } from './webtoon-model.js';
+import { currentPage, layoutColumn, pageAt, renderRange } from './webtoon-model.js';
 
 /** Column width for fits other than "width" (a phone-like strip, as webtoons are drawn). */
 export const WEBTOON_COLUMN_WIDTH = 800;
@@ -26,15 +26,33 @@ export function WebtoonView() {
   );
   const column = useMemo(() => layoutColumn(pages, columnWidth), [pages, columnWidth]);
 
+  /** Where the reader is inside the column: a page and how far down it, kept while pages above change size. */
+  const anchor = useRef({ page: 0, fraction: 0 });
+  const columnRef = useRef(column);
+  columnRef.current = column;
+
   // A jump (slider, Home/End, keys, opening at a saved page) scrolls the column to the page's top.
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el || height === 0) return;
     const page = currentView(controller.store.getState())[0] ?? 0;
-    const top = column.tops[page] ?? 0;
+    anchor.current = { page, fraction: 0 };
+    const top = columnRef.current.tops[page] ?? 0;
     el.scrollTop = top;
     setScrollTop(top);
-  }, [jump, column, height, controller]);
+  }, [jump, height, controller]);
+
+  // A page's real size arrived or the column was resized: the same spot stays on screen.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el || height === 0) return;
+    const { page, fraction } = anchor.current;
+    const top = Math.round((column.tops[page] ?? 0) + fraction * (column.heights[page] ?? 0));
+    if (Math.abs(el.scrollTop - top) > 1) {
+      el.scrollTop = top;
+      setScrollTop(top);
+    }
+  }, [column, height]);
 
   useEffect(() => {
     const el = scrollRef.current;
@@ -46,6 +64,8 @@ export function WebtoonView() {
         frame = 0;
         const top = el.scrollTop;
         setScrollTop(top);
+        const at = pageAt(column, top);
+        anchor.current = { page: at, fraction: column.heights[at] ? (top - column.tops[at]!) / column.heights[at]! : 0 };
         // At the bottom the last page is the one being read, however short it is.
         const atBottom = top + el.clientHeight >= column.total - 2;
         controller.store.getState().reportPage(atBottom ? pages.length - 1 : currentPage(column, top, el.clientHeight));
@@ -59,6 +79,7 @@ export function WebtoonView() {
   }, [column, controller, pages.length]);
 
   if (!comic) return null;
+  const onNaturalSize = (index: number, size: { width: number; height: number }) => controller.store.getState().learnSize(index, size.width, size.height);
   const { start, end } = height > 0 ? renderRange(column, scrollTop, height) : { start: 0, end: -1 };
   const items = [];
   for (let i = start; i <= end; i++) {
@@ -70,6 +91,7 @@ export function WebtoonView() {
         pageCount={pages.length}
         size={{ width: columnWidth, height: column.heights[i]! }}
         style={{ position: 'absolute', top: column.tops[i], left: `calc(50% - ${columnWidth / 2}px)` }}
+        onNaturalSize={onNaturalSize}
       />,
     );
   }

@@ -25,14 +25,17 @@ export interface PrefetchHandle {
   /** Stops the download (and the decode) if it is still running. */
   cancel(): void;
 }
-export type PrefetchLoader = (url: string) => PrefetchHandle;
+/** Starts loading `url`; calls `onSize` with the image's pixel size once it is decoded. */
+export type PrefetchLoader = (url: string, onSize: (width: number, height: number) => void) => PrefetchHandle;
 
 export class Prefetcher {
   readonly #load: PrefetchLoader;
+  readonly #onSize: (url: string, width: number, height: number) => void;
   readonly #active = new Map<string, PrefetchHandle>();
 
-  constructor(load: PrefetchLoader = loadImage) {
+  constructor(load: PrefetchLoader = loadImage, onSize: (url: string, width: number, height: number) => void = () => undefined) {
     this.#load = load;
+    this.#onSize = onSize;
   }
 
   /** Makes the set of prefetched URLs exactly `urls`: starts the new ones, cancels the rest. */
@@ -45,7 +48,7 @@ export class Prefetcher {
       }
     }
     for (const url of urls) {
-      if (!this.#active.has(url)) this.#active.set(url, this.#load(url));
+      if (!this.#active.has(url)) this.#active.set(url, this.#load(url, (width, height) => this.#onSize(url, width, height)));
     }
   }
 
@@ -62,12 +65,17 @@ export class Prefetcher {
  * Downloads and decodes an image off screen. Once decoded, the browser paints an <img> with the same
  * URL from its memory cache without waiting. Cancelling drops the src, which aborts a running download.
  */
-export function loadImage(url: string): PrefetchHandle {
+export function loadImage(url: string, onSize: (width: number, height: number) => void): PrefetchHandle {
   const img = new Image();
   img.decoding = 'async';
   img.src = url;
   // A failed prefetch is not an error: the page shows its own message when it is really displayed.
-  if (typeof img.decode === 'function') img.decode().catch(() => undefined);
+  if (typeof img.decode === 'function') {
+    img.decode().then(
+      () => onSize(img.naturalWidth, img.naturalHeight),
+      () => undefined,
+    );
+  }
   return {
     cancel() {
       if (!img.complete) img.src = '';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createFakeLibraryApi, makeComic } from '../test/fake-api.js';
 import { flush } from '../test/setup-dom.js';
 import { createReaderStore, currentView, isAtEnd } from './reader-store.js';
-import { localSettingsSource } from './settings.js';
+import { apiSettingsSource } from './settings.js';
 import { LongboxError } from '../../shared/errors.js';
 import { portraitPages } from './test-support.js';
 
@@ -13,7 +13,7 @@ function setup() {
   const cancelled: string[] = [];
   const controller = createReaderStore({
     api,
-    settings: localSettingsSource(null),
+    settings: apiSettingsSource(api),
     progressDebounceMs: 0,
     prefetchLoader: (url) => {
       started.push(url);
@@ -85,6 +85,21 @@ describe('reader store', () => {
     expect(currentView(store.getState())).toEqual([1]);
   });
 
+  it('a page list without sizes learns them from the images: a wide page becomes a spread', async () => {
+    const { api, store } = setup();
+    api.pageLists.set(1, { pages: portraitPages(6).map((p) => ({ ...p, width: null, height: null })), direction: 'ltr' });
+    await store.getState().open(1, null);
+    store.getState().setMode('double');
+    expect(store.getState().views).toEqual([[0], [1, 2], [3, 4], [5]]);
+    store.getState().goToPage(3);
+    store.getState().learnSize(4, 2000, 1000);
+    expect(store.getState().views).toEqual([[0], [1, 2], [3], [4], [5]]);
+    expect(currentView(store.getState())).toEqual([3]);
+    // a known size is never replaced
+    store.getState().learnSize(4, 10, 1000);
+    expect(store.getState().pages[4]).toMatchObject({ width: 2000, height: 1000, spread: true });
+  });
+
   it('the last page marks the comic read and offers the next issue of the series', async () => {
     const { api, store } = setup();
     await store.getState().open(1, null);
@@ -98,7 +113,7 @@ describe('reader store', () => {
 
   it('the last issue has no next one', async () => {
     const api = createFakeLibraryApi({ comics: [makeComic(0), makeComic(8)] });
-    const { store } = createReaderStore({ api, settings: localSettingsSource(null), prefetchLoader: () => ({ cancel() {} }) });
+    const { store } = createReaderStore({ api, settings: apiSettingsSource(api), prefetchLoader: () => ({ cancel() {} }) });
     await store.getState().open(9, null);
     await flush(5);
     expect(store.getState().nextIssue).toBeNull();

@@ -34,6 +34,11 @@ export interface ReaderState {
   close(): Promise<void>;
   goToPage(page: number): void;
   step(delta: 1 | -1): void;
+  /**
+   * A page image arrived with its real size. Where the page list had none (a format without header
+   * sizes), the page gets it, and a wide one becomes a spread: double page mode re-pairs around it.
+   */
+  learnSize(index: number, width: number, height: number): void;
   /** Webtoon scrolling reports the page on screen (no jump). */
   reportPage(page: number): void;
   setMode(mode: ReaderMode): void;
@@ -76,7 +81,12 @@ export function messageOf(err: unknown): string {
 }
 
 export function createReaderStore(deps: ReaderDeps) {
-  const prefetcher = new Prefetcher(deps.prefetchLoader);
+  /** Prefetched URL → page index, so a decoded image can tell its size (see learnSize). */
+  const urlPages = new Map<string, number>();
+  const prefetcher = new Prefetcher(deps.prefetchLoader, (url, width, height) => {
+    const index = urlPages.get(url);
+    if (index !== undefined) store.getState().learnSize(index, width, height);
+  });
   const progress = new ProgressSaver((id, patch) => deps.api.setUserState(id, patch), {
     debounceMs: deps.progressDebounceMs,
     onSaved: (id, state) => {
@@ -105,7 +115,12 @@ export function createReaderStore(deps: ReaderDeps) {
       const s = get();
       if (s.status !== 'ready' || !s.comic) return;
       const comic = s.comic;
-      const urls = prefetchPages(s.views, s.view).map((i) => deps.api.pageUrl(comic.id, i, comic.fingerprint));
+      urlPages.clear();
+      const urls = prefetchPages(s.views, s.view).map((i) => {
+        const url = deps.api.pageUrl(comic.id, i, comic.fingerprint);
+        urlPages.set(url, i);
+        return url;
+      });
       prefetcher.setWindow(urls);
       const view = s.views[s.view];
       if (view) progress.pageShown(comic.id, view[view.length - 1]!, s.pages.length, comic.read);
@@ -181,6 +196,19 @@ export function createReaderStore(deps: ReaderDeps) {
       },
       step(delta) {
         moveTo(get().view + delta, true);
+      },
+      learnSize(index, width, height) {
+        const s = get();
+        const page = s.pages[index];
+        if (!page || page.width !== null || width <= 0 || height <= 0) return;
+        const pages = s.pages.slice();
+        pages[index] = { ...page, width, height, spread: page.spread || width > height };
+        set({ pages });
+        if (pages[index]!.spread === page.spread) return;
+        // Re-pair without moving the reader: the same first page stays on screen.
+        const first = s.views[s.view]?.[0] ?? 0;
+        const views = buildViews(pages, { mode: s.settings.mode, shifted: s.shifted });
+        set({ views, view: viewOfPage(views, first) });
       },
       reportPage(page) {
         const s = get();

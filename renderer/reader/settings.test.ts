@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clampZoom, defaultSettings, localSettingsSource, parseSettings } from './settings.js';
+import { createFakeLibraryApi } from '../test/fake-api.js';
+import { apiSettingsSource, clampZoom, defaultSettings, parseSettings, type ReaderSettings } from './settings.js';
 
 describe('reader settings', () => {
   it('defaults follow the book direction', () => {
@@ -15,21 +16,15 @@ describe('reader settings', () => {
     expect(clampZoom(0.01)).toBe(0.25);
   });
 
-  it('are kept per series key; garbage in storage reads as none', async () => {
-    const map = new Map<string, string>();
-    const source = localSettingsSource({ getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v) });
+  it('are kept per series key through the api; garbage reads as none', async () => {
+    const api = createFakeLibraryApi();
+    const source = apiSettingsSource(api);
     expect(await source.get('saga')).toBeNull();
     await source.set('saga', { mode: 'webtoon', direction: 'ltr', fit: 'width', zoom: 1.5 });
     expect(await source.get('saga')).toEqual({ mode: 'webtoon', direction: 'ltr', fit: 'width', zoom: 1.5 });
+    expect(api.readerSettingsCalls).toEqual([{ seriesKey: 'saga', settings: { mode: 'webtoon', direction: 'ltr', fit: 'width', zoom: 1.5 } }]);
     expect(await source.get('monstress')).toBeNull();
-    map.set('longbox.reader.series.bad', '{not json');
+    api.readerSettings.set('bad', { mode: 'book' } as unknown as ReaderSettings);
     expect(await source.get('bad')).toBeNull();
-    const throwing = localSettingsSource({
-      getItem: () => null,
-      setItem: () => {
-        throw new Error('quota');
-      },
-    });
-    await expect(throwing.set('x', defaultSettings('ltr'))).resolves.toBeUndefined();
   });
 });

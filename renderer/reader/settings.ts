@@ -1,17 +1,12 @@
-// Reading settings remembered per series (mode, direction, fit, zoom). One interface, so the place
-// they are kept can change in one spot: today the browser's localStorage, later the user data store
-// behind LibraryApi.getReaderSettings / setReaderSettings.
-import type { Direction, ReaderMode } from './layout.js';
+// Reading settings remembered per series (mode, direction, fit, zoom), behind one interface: they
+// live in the user data store (user.db) through LibraryApi.getReaderSettings / setReaderSettings.
+import type { LibraryApi } from '../../shared/api.js';
+import type { ReaderSettings } from '../../shared/types.js';
+import type { Direction } from './layout.js';
 
-export type FitMode = 'width' | 'height' | 'screen' | 'original';
+export type { ReaderSettings };
+export type FitMode = ReaderSettings['fit'];
 export const FIT_MODES: readonly FitMode[] = ['width', 'height', 'screen', 'original'];
-
-export interface ReaderSettings {
-  mode: ReaderMode;
-  direction: Direction;
-  fit: FitMode;
-  zoom: number;
-}
 
 export const ZOOM_MIN = 0.25;
 export const ZOOM_MAX = 4;
@@ -43,32 +38,13 @@ export function parseSettings(value: unknown): ReaderSettings | null {
   return { mode, direction, fit, zoom };
 }
 
-const STORAGE_PREFIX = 'longbox.reader.series.';
-
-interface KeyValueStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
-
-export function localSettingsSource(storage: KeyValueStorage | null = typeof localStorage === 'undefined' ? null : localStorage): ReaderSettingsSource {
-  const memory = new Map<string, string>();
-  const read = (key: string) => (storage ? storage.getItem(key) : (memory.get(key) ?? null));
-  const write = (key: string, value: string) => (storage ? storage.setItem(key, value) : void memory.set(key, value));
+/** The settings kept in the user data store (user.db) through the LibraryApi. */
+export function apiSettingsSource(api: Pick<LibraryApi, 'getReaderSettings' | 'setReaderSettings'>): ReaderSettingsSource {
   return {
     async get(seriesKey) {
-      try {
-        const text = read(STORAGE_PREFIX + seriesKey);
-        return text === null ? null : parseSettings(JSON.parse(text));
-      } catch {
-        return null;
-      }
+      // A malformed answer reads as "never set" (then the book's own direction applies).
+      return parseSettings(await api.getReaderSettings(seriesKey));
     },
-    async set(seriesKey, settings) {
-      try {
-        write(STORAGE_PREFIX + seriesKey, JSON.stringify(settings));
-      } catch {
-        // A full or disabled storage loses a preference, never a page.
-      }
-    },
+    set: (seriesKey, settings) => api.setReaderSettings(seriesKey, settings),
   };
 }
