@@ -185,6 +185,7 @@ test(`webtoon: scrolling through 60 pages never holds more than ${WEBTOON_MAX_IM
 test('at the last page the next issue is offered and opens with one key', async ({ page }) => {
   await openLibrary(page);
   await openWithEnter(page, 'Reader Test #1');
+  await expectShown(pageImage(page, 1, 10));
   await page.keyboard.press('End');
   await expectShown(pageImage(page, 10, 10));
   const offer = reader(page).getByRole('region', { name: 'End of this comic' });

@@ -52,7 +52,12 @@ function makeController(stores: Stores): ReaderController {
   return createReaderStore({
     api: stores.api,
     settings: apiSettingsSource(stores.api),
-    onSaved: (id, state) => stores.results.getState().patchItem(id, { read: state.read, lastPage: state.lastPage }),
+    onSaved: (id, state) => {
+      stores.results.getState().patchItem(id, { read: state.read, lastPage: state.lastPage });
+      // The details panel under the reader shows the same comic: keep its Read switch and "Continue" true.
+      const shown = stores.detail.getState().detail;
+      if (shown?.id === id) stores.detail.setState({ detail: { ...shown, read: state.read, lastPage: state.lastPage, userState: state } });
+    },
   });
 }
 
