@@ -209,7 +209,7 @@ function ReaderToolbar({ title }: { title: string }) {
             </button>
           </div>
           <button type="button" className="reader-button" aria-label="Full screen" title="Full screen (F)" onClick={(e) => toggleFullscreen(e.currentTarget.closest('.reader'))}>
-            ⛶
+            <FullscreenIcon />
           </button>
         </div>
       )}
@@ -291,5 +291,13 @@ function EndOfComic() {
         </>
       )}
     </div>
+  );
+}
+
+function FullscreenIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" aria-hidden="true">
+      <path d="M2 6V2h4M10 2h4v4M14 10v4h-4M6 14H2v-4" />
+    </svg>
   );
 }
