@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { buildZip, type ZipEntryInput } from '../../scripts/fixtures/zip-writer.js';
-import { textToSvg, textWidth, toFontText } from '../../scripts/lib/pixel-font.js';
+import { textToSvg, textWidth, toFontText } from '../../electron/library/sample/pixel-font.js';
 
 export interface PageSpec {
   width: number;
