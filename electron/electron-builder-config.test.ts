@@ -16,6 +16,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { beforePack, packagedBindingDir } from '../scripts/dist-hooks.mjs';
 import { bindingFileName } from '../scripts/lib/electron-desktop.mjs';
+import { isComicFile } from './app-lifecycle.js';
 import { PACKAGED_BINDING, nativeBindingFor } from './native-binding.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,7 +40,8 @@ interface BuilderConfig {
   beforePack: string;
   extraResources: Array<{ from: string; to: string; filter: string[] }>;
   electronFuses: Record<string, boolean>;
-  linux: { target: string[]; icon: string; maintainer: string };
+  fileAssociations: Array<{ ext: string; name: string; mimeType: string; role: string }>;
+  linux: { target: string[]; icon: string; maintainer: string; mimeTypes: string[] };
   mac: { target: string[]; icon: string; entitlements: string; entitlementsInherit: string; hardenedRuntime: boolean };
   win: { target: string[]; icon: string };
 }
@@ -95,6 +97,15 @@ describe.skipIf(skipReason('js-yaml (an electron-builder dependency) is not inst
     expect(c.mac.target).toEqual(['dmg']);
     expect(c.win.target).toEqual(['nsis']);
     expect(c.linux.maintainer).toMatch(/<[^@\s]+@[^>\s]+>/);
+  });
+
+  it('registers the comic file types on every OS (the shell opens them: app-lifecycle.ts)', () => {
+    expect(c.fileAssociations.map((a) => a.ext)).toEqual(['cbz', 'cbr', 'cb7']);
+    for (const association of c.fileAssociations) {
+      expect(isComicFile(`x.${association.ext}`), association.ext).toBe(true);
+      expect(association.role).toBe('Viewer');
+    }
+    for (const mime of c.linux.mimeTypes) expect(c.fileAssociations.map((a) => a.mimeType)).toContain(mime);
   });
 
   it('turns the security fuses on (RunAsNode, NODE_OPTIONS and inspect off; asar only, with integrity)', () => {
