@@ -96,6 +96,10 @@ function fakeService(): LibraryServiceApi & { emit(event: LibraryEvent): void; l
     setUserState: vi.fn(async () => ({ read: true, lastPage: null, favourite: false, lastReadAt: null })),
     getReaderSettings: vi.fn(async () => null),
     setReaderSettings: vi.fn(async () => {}),
+    listSeries: vi.fn(async () => ({ items: [], total: 0, offset: 0, generation: 3, stale: false })),
+    listFolder: vi.fn(async (path: string) => ({ path, folders: [], comic_count: 0, direct_count: 0, generation: 3, stale: false })),
+    getHome: vi.fn(async () => ({ continue: [], on_deck: [], recent: [], generation: 3, stale: false })),
+    setReadState: vi.fn(async (request: { read: boolean }) => ({ count: 1, read: request.read })),
     subscribe: vi.fn((listener: (event: LibraryEvent) => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

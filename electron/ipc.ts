@@ -208,6 +208,10 @@ export function createIpcRouter(backend: IpcBackend, deps: IpcRouterDeps): IpcRo
     'comic:open': ({ id }) => openComic(id),
     'comic:reveal': ({ id }) => revealComic(id),
     'comic:retry': ({ id }) => requireService().retryComic(id),
+    'library:list-series': (query) => requireService().listSeries(query),
+    'library:list-folder': ({ path }) => requireService().listFolder(path),
+    'library:get-home': () => requireService().getHome(),
+    'library:set-read-state': (request) => requireService().setReadState(request),
   };
 
   async function dispatch<C extends InvokeChannel>(channel: C, event: IpcEventLike, args: unknown[]): Promise<IpcResult<InvokeResult<C>>> {

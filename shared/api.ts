@@ -2,6 +2,12 @@
 // the Electron preload (ipcRenderer.invoke + events), the HTTP client (fetch + EventSource), and
 // in-process adapters in tests.
 import type {
+  BulkStateRequest,
+  BulkStateResult,
+  FolderListing,
+  HomeShelves,
+  SeriesPage,
+  SeriesQuery,
   CacheStatus,
   ComicDetail,
   ComicPage,
@@ -28,6 +34,14 @@ export interface LibraryApi {
   getReaderSettings(seriesKey: string): Promise<ReaderSettings | null>;
   /** Saved durably in user.db before it resolves. Rejects BAD_REQUEST for invalid settings. */
   setReaderSettings(seriesKey: string, settings: ReaderSettings): Promise<void>;
+  /** The series shelf (paged, searchable by name), with unread counts. */
+  listSeries(query: SeriesQuery): Promise<SeriesPage>;
+  /** A folder's sub-folders (path relative to the root, '' = root). Rejects NOT_FOUND for an unknown folder. */
+  listFolder(path: string): Promise<FolderListing>;
+  /** Continue reading, On deck, Recently added. */
+  getHome(): Promise<HomeShelves>;
+  /** Marks a selection, a whole series or a whole folder read/unread in one transaction. */
+  setReadState(request: BulkStateRequest): Promise<BulkStateResult>;
   getLibrary(): Promise<LibraryInfo | null>;
   /** Asks the host for a folder (native dialog). Resolves null when cancelled or unsupported. */
   chooseLibrary(): Promise<LibraryInfo | null>;

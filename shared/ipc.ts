@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { comicIdSchema, comicQuerySchema, readerSettingsSchema, seriesKeySchema, userStatePatchSchema } from './query.js';
 import type { SerializedError } from './errors.js';
 import type { LibraryApi } from './api.js';
-import type { ComicQuery, LibraryEvent, ReaderSettings, UserState } from './types.js';
+import type { BulkStateRequest, ComicQuery, LibraryEvent, ReaderSettings, SeriesQuery, UserState } from './types.js';
+import { bulkStateSchema, folderRequestSchema, seriesQuerySchema } from './browse-query.js';
 
 /**
  * Every LibraryApi operation that crosses IPC: its channel and how its arguments become the one
@@ -30,6 +31,10 @@ export const IPC_OPERATIONS = {
   openComic: { channel: 'comic:open', arg: (id: number) => ({ id }) },
   revealComic: { channel: 'comic:reveal', arg: (id: number) => ({ id }) },
   retryComic: { channel: 'comic:retry', arg: (id: number) => ({ id }) },
+  listSeries: { channel: 'library:list-series', arg: (query: SeriesQuery) => query },
+  listFolder: { channel: 'library:list-folder', arg: (path: string) => ({ path }) },
+  getHome: { channel: 'library:get-home', arg: (): Empty => ({}) },
+  setReadState: { channel: 'library:set-read-state', arg: (request: BulkStateRequest) => request },
 } as const satisfies { [M in IpcMethod]?: { channel: string; arg: (...args: Parameters<LibraryApi[M]>) => object } };
 
 type Empty = Record<string, never>;
@@ -64,6 +69,10 @@ export const invokeSchemas = {
   'comic:open': byId,
   'comic:reveal': byId,
   'comic:retry': byId,
+  'library:list-series': seriesQuerySchema,
+  'library:list-folder': folderRequestSchema,
+  'library:get-home': empty,
+  'library:set-read-state': bulkStateSchema,
 } satisfies { [C in InvokeChannel]: z.ZodType<InvokeArg<C>, unknown> };
 
 export const INVOKE_CHANNELS = Object.keys(invokeSchemas) as InvokeChannel[];

@@ -19,6 +19,23 @@ export const comicFilterSchema = z
   })
   .strict();
 
+/** A series key (ComicSummary.seriesKey): name words joined by '-', then `~volume` when there is one. */
+export const SERIES_KEY_PATTERN = /^(?:[\p{L}\p{M}\p{N}]+(?:-[\p{L}\p{M}\p{N}]+)*|_)(?:~-?\d{1,12})?$/u;
+export const seriesIdentitySchema = z.string().min(1).max(400).regex(SERIES_KEY_PATTERN, 'expected a series key');
+
+export const MAX_FOLDER_PATH = 2048;
+/**
+ * A folder relative to the library root, forward slashes, '' for the root. Only ever looked up in
+ * the folder table, never opened; still, anything that is not a plain relative path is refused.
+ */
+export function isFolderPath(path: string): boolean {
+  if (path === '') return true;
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+  if (/[\u0000-\u001f]/.test(path)) return false;
+  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+export const folderPathSchema = z.string().max(MAX_FOLDER_PATH).refine(isFolderPath, 'expected a folder path relative to the library root');
+
 export const comicQuerySchema = z
   .object({
     offset: z.number().int().min(0).max(MAX_OFFSET).default(0),
@@ -27,6 +44,9 @@ export const comicQuerySchema = z
     sort: z.enum(SORT_KEYS).default('series'),
     order: z.enum(['asc', 'desc']).default('asc'),
     filter: comicFilterSchema.optional(),
+    series: seriesIdentitySchema.optional(),
+    folder: folderPathSchema.optional(),
+    recursive: z.boolean().optional(),
   })
   .strict();
 
@@ -77,7 +97,7 @@ export function parseWith<T>(schema: z.ZodType<T>, input: unknown): ParseResult<
  * into a ComicQuery. Unknown parameters are refused so typos do not silently return everything.
  */
 export function parseComicQueryParams(params: URLSearchParams): ParseResult<ComicQuery> {
-  const known = new Set(['offset', 'limit', 'q', 'sort', 'order', 'filter', 'format']);
+  const known = new Set(['offset', 'limit', 'q', 'sort', 'order', 'filter', 'format', 'series', 'folder', 'recursive']);
   for (const key of params.keys()) {
     if (!known.has(key)) return { ok: false, message: `${key}: unknown parameter` };
   }
@@ -108,6 +128,16 @@ export function parseComicQueryParams(params: URLSearchParams): ParseResult<Comi
   const formats = params.get('format');
   if (formats) filter.formats = formats.split(',') as ComicFilter['formats'];
   if (Object.keys(filter).length > 0) raw.filter = filter;
+  const series = params.get('series');
+  if (series !== null) raw.series = series;
+  const folder = params.get('folder');
+  if (folder !== null) raw.folder = folder;
+  const recursive = params.get('recursive');
+  if (recursive !== null) {
+    if (recursive !== '0' && recursive !== '1') return { ok: false, message: 'recursive: expected 0 or 1' };
+    if (folder === null) return { ok: false, message: 'recursive: only with folder' };
+    raw.recursive = recursive === '1';
+  }
   return parseComicQuery(raw);
 }
 
@@ -126,5 +156,8 @@ export function comicQueryToParams(query: ComicQuery): URLSearchParams {
   if (query.filter?.unread) flags.push('unread');
   if (flags.length > 0) params.set('filter', flags.join(','));
   if (query.filter?.formats && query.filter.formats.length > 0) params.set('format', query.filter.formats.join(','));
+  if (query.series !== undefined) params.set('series', query.series);
+  if (query.folder !== undefined) params.set('folder', query.folder);
+  if (query.folder !== undefined && query.recursive) params.set('recursive', '1');
   return params;
 }

@@ -169,6 +169,12 @@ export interface ComicQuery {
   sort: SortKey;
   order: SortOrder;
   filter?: ComicFilter;
+  /** Only the issues of this series (a SeriesSummary key). */
+  series?: string;
+  /** Only the comics directly in this folder (relative to the root, '' = the root itself)... */
+  folder?: string;
+  /** ...or, with `recursive`, everything below it too. */
+  recursive?: boolean;
 }
 
 export interface ComicPage {
@@ -245,4 +251,90 @@ export interface HostCapabilities {
   revealFile: boolean;
   /** The host's application menu owns the refresh shortcut (F5, Ctrl/Cmd+R): the page must not also act on it. */
   appMenu?: boolean;
+}
+
+// ---- Browse: series, folders, home shelves, read state in bulk (snake_case as the HTTP API states it).
+
+export const SERIES_SORT_KEYS = ['name', 'year', 'added', 'issues'] as const;
+export type SeriesSortKey = (typeof SERIES_SORT_KEYS)[number];
+
+export interface SeriesQuery {
+  offset: number;
+  limit: number;
+  /** Searches series names (and publishers), prefix match per word. */
+  q?: string;
+  sort: SeriesSortKey;
+  order: SortOrder;
+}
+
+/** One series of the current generation: a normalised (name, volume) of the merged metadata. */
+export interface SeriesSummary {
+  /** Stable identity (ComicSummary.seriesKey), e.g. `cyclone-rebirth~2`. */
+  key: string;
+  /** The spelling most of its issues carry. */
+  name: string;
+  volume: number | null;
+  /** The first year any issue carries. */
+  year: number | null;
+  publisher: string | null;
+  issue_count: number;
+  /** Issues not marked read, from the user's state. */
+  unread_count: number;
+  /** The first readable issue, for the cover. */
+  cover_id: number;
+  /** That issue's fingerprint, for coverUrl's cache busting. */
+  cover_fingerprint: string;
+}
+
+export interface SeriesPage {
+  items: SeriesSummary[];
+  total: number;
+  offset: number;
+  generation: number;
+  stale: boolean;
+}
+
+export interface FolderEntry {
+  name: string;
+  /** Relative to the library root, forward slashes. */
+  path: string;
+  /** Comics in it and below it. */
+  comic_count: number;
+}
+
+export interface FolderListing {
+  /** '' is the library root. */
+  path: string;
+  /** Sub-folders that hold comics, in natural name order. */
+  folders: FolderEntry[];
+  /** Comics in this folder and below it. */
+  comic_count: number;
+  /** Comics directly in this folder (listed by `listComics({ folder })`). */
+  direct_count: number;
+  generation: number;
+  stale: boolean;
+}
+
+/** A comic on a Home shelf (its summary carries where the reader left it: lastPage). */
+export type HomeComic = ComicSummary;
+
+export interface HomeShelves {
+  /** Started, not finished, most recently read first. */
+  continue: HomeComic[];
+  /** The next unread issue of each series the user is reading. */
+  on_deck: HomeComic[];
+  /** Most recently added (first seen) first. */
+  recent: HomeComic[];
+  generation: number;
+  stale: boolean;
+}
+
+/** What a bulk read-state change applies to: a selection, a whole series or a whole folder (with everything below it). */
+export type ReadStateTarget = { ids: number[] } | { series: string } | { folder: string };
+export type BulkStateRequest = ReadStateTarget & { read: boolean };
+
+export interface BulkStateResult {
+  /** Comics the change applied to (duplicates share one state: they count once per file). */
+  count: number;
+  read: boolean;
 }

@@ -9,6 +9,8 @@ import { LongboxError, messageOf } from '../../shared/errors.js';
 import type {
   BookKind,
   PageList,
+  BulkStateRequest,
+  BulkStateResult,
   CacheStatus,
   ComicDetail,
   ComicFormat,
@@ -16,9 +18,14 @@ import type {
   ComicQuery,
   LibraryEvent,
   ReaderSettings,
+  FolderListing,
+  HomeShelves,
+  SeriesPage,
+  SeriesQuery,
   UserState,
 } from '../../shared/types.js';
 import { readArchiveIndex } from './archive/index.js';
+import { BrowseService } from './browse-service.js';
 import { readArchiveEntry } from './archive/extract.js';
 import { listPages } from './archive/pages.js';
 import { CoverError, createCoverStore, type CoverStore } from './covers.js';
@@ -62,6 +69,7 @@ export class LibraryService implements LibraryServiceApi {
   readonly #pages: PageServer;
   readonly #rebuilds: RebuildScheduler;
   readonly #user: UserStore;
+  readonly #browse: BrowseService;
   #closed = false;
 
   /** Use openLibraryService (it opens the user store first). */
@@ -94,6 +102,13 @@ export class LibraryService implements LibraryServiceApi {
       nativeBinding: options.nativeBinding,
       userDataNotice: () => this.#user.notice,
     });
+    this.#browse = new BrowseService({
+      readDb: this.#readDb,
+      writeDb: this.#writeDb,
+      logger: this.#logger,
+      whenPopulated: () => this.#rebuilds.whenPopulated(),
+      isStale: () => this.#rebuilds.isRebuilding,
+    });
   }
 
   /** Starts the watcher and the initial rebuild (separate from the constructor so errors surface). */
@@ -109,6 +124,7 @@ export class LibraryService implements LibraryServiceApi {
 
   async listComics(query: ComicQuery): Promise<ComicPage> {
     await this.#rebuilds.whenPopulated();
+    this.#browse.checkComicQuery(query);
     const started = performance.now();
     const result = this.#reader.list(query);
     const ms = performance.now() - started;
@@ -255,6 +271,20 @@ export class LibraryService implements LibraryServiceApi {
 
   async retryComic(id: number): Promise<void> {
     this.#rebuilds.retry(this.#row(id).path);
+  }
+
+  // Series, folders, Home and bulk read state: browse-service.ts.
+  listSeries(query: SeriesQuery): Promise<SeriesPage> {
+    return this.#browse.listSeries(query);
+  }
+  listFolder(path: string): Promise<FolderListing> {
+    return this.#browse.listFolder(path);
+  }
+  getHome(): Promise<HomeShelves> {
+    return this.#browse.getHome();
+  }
+  setReadState(request: BulkStateRequest): Promise<BulkStateResult> {
+    return this.#browse.setReadState(request);
   }
 
   subscribe(listener: (event: LibraryEvent) => void): () => void {

@@ -1,5 +1,20 @@
 // The LibraryService as the hosts (HTTP server, Electron main/IPC) see it.
-import type { CacheStatus, ComicDetail, ComicPage, ComicQuery, LibraryEvent, PageList, ReaderSettings, UserState } from '../../shared/types.js';
+import type {
+  BulkStateRequest,
+  BulkStateResult,
+  CacheStatus,
+  ComicDetail,
+  ComicPage,
+  ComicQuery,
+  FolderListing,
+  HomeShelves,
+  LibraryEvent,
+  PageList,
+  ReaderSettings,
+  SeriesPage,
+  SeriesQuery,
+  UserState,
+} from '../../shared/types.js';
 
 export interface CoverImage {
   data: Buffer;
@@ -47,6 +62,14 @@ export interface LibraryServiceApi {
   getReaderSettings(seriesKey: string): Promise<ReaderSettings | null>;
   /** Resolves once the settings are durably in user.db. */
   setReaderSettings(seriesKey: string, settings: ReaderSettings): Promise<void>;
+  /** Series of the current generation, paged (with unread counts from the user's state). */
+  listSeries(query: SeriesQuery): Promise<SeriesPage>;
+  /** A folder's sub-folders and counts. Rejects NOT_FOUND for a folder with no comics in or below it. */
+  listFolder(path: string): Promise<FolderListing>;
+  /** Continue reading, On deck, Recently added. */
+  getHome(): Promise<HomeShelves>;
+  /** Marks a selection, a series or a folder read/unread in one transaction. Rejects NOT_FOUND for unknown targets. */
+  setReadState(request: BulkStateRequest): Promise<BulkStateResult>;
   /** Returns the unsubscribe function. */
   subscribe(listener: (event: LibraryEvent) => void): () => void;
   /** Resolves when no rebuild is running or queued (tests, `longbox scan`). */

@@ -15,6 +15,7 @@ import type { CoverImage, LibraryServiceApi } from '../library/service-types.js'
 import { HttpError, readJsonBody, sendErrorBody, sendJson } from './http-util.js';
 import type { EventStreams } from './sse.js';
 import { messageOf } from '../../shared/errors.js';
+import { BROWSE_ROUTES } from './browse-routes.js';
 
 export const STATE_BODY_LIMIT = 4 * 1024;
 
@@ -28,7 +29,7 @@ export interface ApiContext {
   logger: Logger;
 }
 
-interface Call {
+export interface Call {
   req: http.IncomingMessage;
   res: http.ServerResponse;
   params: URLSearchParams;
@@ -38,9 +39,9 @@ interface Call {
   sub: string;
 }
 
-type Handler = (ctx: ApiContext, call: Call) => Promise<void> | void;
+export type Handler = (ctx: ApiContext, call: Call) => Promise<void> | void;
 
-interface Route {
+export interface Route {
   pattern: RegExp;
   methods: Readonly<Record<string, Handler>>;
 }
@@ -224,6 +225,7 @@ const ROUTES: readonly Route[] = [
   { pattern: /^\/api\/cache\/stats$/, methods: { GET: stats } },
   { pattern: /^\/api\/library$/, methods: { GET: library } },
   { pattern: /^\/api\/events$/, methods: { GET: events } },
+  ...BROWSE_ROUTES,
 ];
 
 /** Dispatches one /api/ request; throws HttpError/LongboxError for the caller to map. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LongboxError } from '../../shared/errors.js';
-import type { CacheStatus, LibraryEvent } from '../../shared/types.js';
+import type { BulkStateRequest, BulkStateResult, CacheStatus, FolderListing, HomeShelves, LibraryEvent, SeriesPage } from '../../shared/types.js';
 import { silentLogger } from '../library/logger.js';
 import type { LibraryServiceOptions } from '../library/service-options.js';
 import type { LibraryServiceApi } from '../library/service-types.js';
@@ -56,6 +56,19 @@ class ScriptedLibraryService implements LibraryServiceApi {
   private set(s: CacheStatus): void {
     this.current = s;
     for (const l of this.listeners) l({ type: 'status', status: s });
+  }
+  // Browse is not what these tests are about (see electron/library/browse.test.ts).
+  async listSeries(): Promise<SeriesPage> {
+    return { items: [], total: 0, offset: 0, generation: 1, stale: false };
+  }
+  async listFolder(folder: string): Promise<FolderListing> {
+    return { path: folder, folders: [], comic_count: 0, direct_count: 0, generation: 1, stale: false };
+  }
+  async getHome(): Promise<HomeShelves> {
+    return { continue: [], on_deck: [], recent: [], generation: 1, stale: false };
+  }
+  async setReadState(request: BulkStateRequest): Promise<BulkStateResult> {
+    return { count: 0, read: request.read };
   }
   async retryComic(): Promise<void> {
     this.refresh('retry');

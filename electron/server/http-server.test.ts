@@ -4,14 +4,19 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, LongboxError } from '../../shared/errors.js';
 import type {
+  BulkStateRequest,
+  BulkStateResult,
   CacheStatus,
   ComicDetail,
   ComicPage,
   ComicQuery,
   ComicSummary,
+  FolderListing,
+  HomeShelves,
   LibraryEvent,
   PageList,
   ReaderSettings,
+  SeriesPage,
   UserState,
 } from '../../shared/types.js';
 import type { Logger } from '../library/logger.js';
@@ -130,6 +135,19 @@ class FakeLibraryService implements LibraryServiceApi {
       lastChangedAt: c.mtimeMs,
       userState: this.states.get(id) ?? { read: false, lastPage: null, favourite: false, lastReadAt: null },
     };
+  }
+  // Browse is not what these tests are about (see electron/library/browse.test.ts).
+  async listSeries(): Promise<SeriesPage> {
+    return { items: [], total: 0, offset: 0, generation: 1, stale: false };
+  }
+  async listFolder(folder: string): Promise<FolderListing> {
+    return { path: folder, folders: [], comic_count: 0, direct_count: 0, generation: 1, stale: false };
+  }
+  async getHome(): Promise<HomeShelves> {
+    return { continue: [], on_deck: [], recent: [], generation: 1, stale: false };
+  }
+  async setReadState(request: BulkStateRequest): Promise<BulkStateResult> {
+    return { count: 0, read: request.read };
   }
   async getCover(id: number): Promise<CoverImage> {
     if (id === 2) throw new LongboxError('UNSUPPORTED', 'no pages');

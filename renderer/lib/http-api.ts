@@ -3,7 +3,14 @@ import type { LibraryApi } from '../../shared/api.js';
 import { fromSerializedError, isErrorCode, LongboxError, messageOf } from '../../shared/errors.js';
 import { pageQuery } from '../../shared/ipc.js';
 import { comicQueryToParams } from '../../shared/query.js';
+import { seriesQueryToParams } from '../../shared/browse-query.js';
 import type {
+  BulkStateRequest,
+  BulkStateResult,
+  FolderListing,
+  HomeShelves,
+  SeriesPage,
+  SeriesQuery,
   CacheStatus,
   ComicDetail,
   ComicPage,
@@ -149,6 +156,10 @@ export function createHttpApi(baseUrl: string, options: HttpApiOptions = {}): Ht
     setReaderSettings: async (seriesKey: string, settings: ReaderSettings) => {
       await request<unknown>('PUT', `/api/reader-settings/${encodeURIComponent(seriesKey)}`, settings);
     },
+    listSeries: (query: SeriesQuery) => request<SeriesPage>('GET', `/api/series?${seriesQueryToParams(query).toString()}`),
+    listFolder: (path: string) => request<FolderListing>('GET', `/api/folders?${new URLSearchParams({ path }).toString()}`),
+    getHome: () => request<HomeShelves>('GET', '/api/home'),
+    setReadState: (body: BulkStateRequest) => request<BulkStateResult>('POST', '/api/state', body),
     getLibrary: async () => {
       const answer = await request<LibraryResponse>('GET', '/api/library');
       api.capabilities = { ...NO_CAPABILITIES, ...answer.capabilities };

@@ -2,6 +2,8 @@
 import type { LibraryApi } from '../../shared/api.js';
 import { LongboxError } from '../../shared/errors.js';
 import type {
+  BulkStateRequest,
+  SeriesSummary,
   CacheStatus,
   ComicDetail,
   ComicPage,
@@ -118,6 +120,8 @@ export interface FakeLibraryApi extends LibraryApi {
   /** Reader settings saved per series key (setReaderSettings writes here; tests may seed it). */
   readerSettings: Map<string, ReaderSettings>;
   readerSettingsCalls: Array<{ seriesKey: string; settings: ReaderSettings }>;
+  /** Every bulk read-state request, in call order. */
+  readStateCalls: BulkStateRequest[];
   /** When true, listComics answers only when the test calls `held[i].resolve()`. */
   hold: boolean;
   held: HeldCall[];
@@ -130,7 +134,14 @@ export interface FakeLibraryApi extends LibraryApi {
   listenerCount(): number;
 }
 
+function inFolder(comic: ComicSummary, folder: string, recursive: boolean): boolean {
+  if (comic.folder === folder) return true;
+  return recursive && (folder === '' || comic.folder.startsWith(`${folder}/`));
+}
+
 function matches(comic: ComicSummary, query: ComicQuery): boolean {
+  if (query.series !== undefined && comic.seriesKey !== query.series) return false;
+  if (query.folder !== undefined && !inFolder(comic, query.folder, query.recursive === true)) return false;
   const f = query.filter;
   if (f?.hasError === true && !comic.errorKind) return false;
   if (f?.hasError === false && comic.errorKind) return false;
@@ -186,6 +197,7 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
     listPagesCalls: [],
     readerSettings: new Map(),
     readerSettingsCalls: [],
+    readStateCalls: [],
     hold: false,
     held: [],
     emit(event) {
@@ -272,6 +284,68 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
     async setReaderSettings(seriesKey, settings) {
       fake.readerSettingsCalls.push({ seriesKey, settings });
       fake.readerSettings.set(seriesKey, { ...settings });
+    },
+    async listSeries(query) {
+      const groups = new Map<string, ComicSummary[]>();
+      for (const c of fake.comics) groups.set(c.seriesKey, [...(groups.get(c.seriesKey) ?? []), c]);
+      let items: SeriesSummary[] = [...groups].map(([key, issues]) => ({
+        key,
+        name: issues[0]!.series ?? issues[0]!.fileName,
+        volume: issues[0]!.volume,
+        year: Math.min(...issues.map((c) => c.year ?? 9999)),
+        publisher: issues[0]!.publisher,
+        issue_count: issues.length,
+        unread_count: issues.filter((c) => !c.read).length,
+        cover_id: issues[0]!.id,
+        cover_fingerprint: issues[0]!.fingerprint,
+      }));
+      if (query.q) items = items.filter((s) => s.name.toLowerCase().includes(query.q!.toLowerCase()));
+      items.sort((a, b) => a.name.localeCompare(b.name) * (query.order === 'desc' ? -1 : 1));
+      return {
+        items: items.slice(query.offset, query.offset + query.limit),
+        total: items.length,
+        offset: query.offset,
+        generation: fake.status.generation,
+        stale: fake.status.rebuild_in_progress,
+      };
+    },
+    async listFolder(path) {
+      const inside = fake.comics.filter((c) => inFolder(c, path, true));
+      if (inside.length === 0 && path !== '') throw new LongboxError('NOT_FOUND', 'No such folder in this library.');
+      const children = new Map<string, number>();
+      for (const c of inside) {
+        const rest = path === '' ? c.folder : c.folder.slice(path.length + 1);
+        if (c.folder === path || rest === '') continue;
+        const name = rest.split('/')[0]!;
+        children.set(name, (children.get(name) ?? 0) + 1);
+      }
+      return {
+        path,
+        folders: [...children].sort().map(([name, count]) => ({ name, path: path === '' ? name : `${path}/${name}`, comic_count: count })),
+        comic_count: inside.length,
+        direct_count: inside.filter((c) => c.folder === path).length,
+        generation: fake.status.generation,
+        stale: fake.status.rebuild_in_progress,
+      };
+    },
+    async getHome() {
+      const home = (c: ComicSummary) => c;
+      return {
+        continue: [],
+        on_deck: [],
+        recent: [...fake.comics].sort((a, b) => b.addedAt - a.addedAt).slice(0, 24).map(home),
+        generation: fake.status.generation,
+        stale: fake.status.rebuild_in_progress,
+      };
+    },
+    async setReadState(request) {
+      fake.readStateCalls.push(request);
+      const targets = fake.comics.filter((c) =>
+        'ids' in request ? request.ids.includes(c.id) : 'series' in request ? c.seriesKey === request.series : inFolder(c, request.folder, true),
+      );
+      if (targets.length === 0) throw new LongboxError('NOT_FOUND', 'nothing to mark');
+      for (const c of targets) c.read = request.read;
+      return { count: targets.length, read: request.read };
     },
     async getLibrary() {
       return fake.library;

@@ -4,6 +4,7 @@ import type { ComicFilter, ComicQuery, SortKey, UserState } from '../../../share
 import type Database from 'better-sqlite3';
 import type { Db } from './open-database.js';
 import { SUMMARY_COLUMNS, type StoredRow, type SummaryRow } from './comic-row.js';
+import { browseFilterOf } from './browse-reader.js';
 
 type Statement = Database.Statement<unknown[]>;
 
@@ -87,7 +88,8 @@ export class LibraryReader {
     const rank = RANK_OF[query.sort];
     const direction = query.order === 'desc' ? 'DESC' : 'ASC';
     const match = query.q ? toFtsMatch(query.q) : null;
-    if (match === null && !hasFilter(query.filter)) {
+    const browse = browseFilterOf(query);
+    if (match === null && !hasFilter(query.filter) && browse.where.length === 0) {
       // Unfiltered: an index range seek on the precomputed rank, equally fast at any depth.
       const total = info.fileCount;
       const sql =
@@ -98,8 +100,8 @@ export class LibraryReader {
       const rows = this.#stmt(sql).all(start, query.limit) as SummaryRow[];
       return { rows, total, generation: info.generation };
     }
-    const where: string[] = [];
-    const params: Record<string, string | number> = {};
+    const where: string[] = [...browse.where];
+    const params: Record<string, string | number> = { ...browse.params };
     let matches: number | null = null;
     if (match !== null) {
       params.match = match;
@@ -121,13 +123,31 @@ export class LibraryReader {
     const from = `FROM comics c LEFT JOIN user_state u ON u.fingerprint = c.fingerprint WHERE ${where.join(' AND ')}`;
     // Every comic has exactly one FTS row, so a search alone is counted by the FTS index.
     const total =
-      matches !== null && where.length === 1 ? matches : (this.#stmt(`SELECT count(*) AS n ${from}`).get(params) as { n: number }).n;
+      matches !== null && where.length === 1
+        ? matches
+        : (this.#browseTotal(query, where.length) ?? (this.#stmt(`SELECT count(*) AS n ${from}`).get(params) as { n: number }).n);
     const rows = this.#stmt(`SELECT ${SUMMARY_COLUMNS} ${from} ORDER BY c.${rank} ${direction} LIMIT @limit OFFSET @offset`).all({
       ...params,
       limit: query.limit,
       offset: query.offset,
     }) as SummaryRow[];
     return { rows, total, generation: info.generation };
+  }
+
+  /** A series or a folder alone is counted by its own table, not by counting comics. */
+  #browseTotal(query: ComicQuery, conditions: number): number | null {
+    if (conditions !== 1 || query.q) return null;
+    if (query.series !== undefined) {
+      const row = this.#stmt('SELECT issue_count AS n FROM series WHERE key = ?').get(query.series) as { n: number } | undefined;
+      return row?.n ?? 0;
+    }
+    if (query.folder !== undefined) {
+      const row = this.#stmt('SELECT comic_count, direct_count FROM folders WHERE path = ?').get(query.folder) as
+        | { comic_count: number; direct_count: number }
+        | undefined;
+      return row ? (query.recursive ? row.comic_count : row.direct_count) : 0;
+    }
+    return null;
   }
 
   getRow(id: number): (StoredRow & { read: number; last_page: number | null }) | undefined {

@@ -1,0 +1,248 @@
+// Read side of browsing: the series shelf, the folder tree, the Home shelves, and which comics a bulk
+// read-state change applies to. Same rules as library-reader.ts: one read transaction per answer (a
+// consistent generation), indexed lookups only, milliseconds at 100,000 comics.
+import type Database from 'better-sqlite3';
+import { LongboxError } from '../../../shared/errors.js';
+import type { FolderEntry, HomeComic, ReadStateTarget, SeriesQuery, SeriesSortKey, SeriesSummary } from '../../../shared/types.js';
+import { SUMMARY_COLUMNS, toComicSummary, type SummaryRow } from './comic-row.js';
+import { toFtsMatch } from './library-reader.js';
+import type { Db } from './open-database.js';
+import { JOIN_USER_STATE, READ_AT_COLUMN, USER_STATE_TABLE } from './user-state-access.js';
+
+type Statement = Database.Statement<unknown[]>;
+
+const SERIES_RANK: Record<SeriesSortKey, string> = {
+  name: 'id',
+  year: 'rank_year',
+  added: 'rank_added',
+  issues: 'rank_issues',
+};
+
+/** Comics per Home shelf. */
+export const HOME_SHELF_SIZE = 24;
+/** Series On deck looks at (the most recently read first). */
+const ON_DECK_SERIES = 60;
+
+const SERIES_COLUMNS = 's.key, s.name, s.volume, s.year, s.publisher, s.issue_count, s.cover_id, s.cover_fingerprint';
+
+type SeriesRowOut = Omit<SeriesSummary, 'unread_count'>;
+
+export interface SeriesRows {
+  items: SeriesSummary[];
+  total: number;
+  generation: number;
+}
+
+export interface FolderRows {
+  path: string;
+  folders: FolderEntry[];
+  comic_count: number;
+  direct_count: number;
+  generation: number;
+}
+
+export interface HomeRows {
+  continue: HomeComic[];
+  on_deck: HomeComic[];
+  recent: HomeComic[];
+  generation: number;
+}
+
+type HomeRow = SummaryRow;
+
+function toHomeComic(row: HomeRow): HomeComic {
+  return toComicSummary(row);
+}
+
+/** SQL and parameters that narrow a comics query to a series or a folder (see LibraryReader.list). */
+export interface BrowseFilter {
+  where: string[];
+  params: Record<string, string>;
+}
+
+/** `folder/…` is the range [folder + '/', folder + '0'): '0' is the character after '/'. */
+export function browseFilterOf(query: { series?: string; folder?: string; recursive?: boolean }): BrowseFilter {
+  const where: string[] = [];
+  const params: Record<string, string> = {};
+  if (query.series !== undefined) {
+    where.push('c.series_key = @series');
+    params.series = query.series;
+  }
+  if (query.folder !== undefined) {
+    if (!query.recursive) {
+      where.push('c.folder = @folder');
+      params.folder = query.folder;
+    } else if (query.folder !== '') {
+      where.push('(c.folder = @folder OR (c.folder >= @folderFrom AND c.folder < @folderTo))');
+      params.folder = query.folder;
+      params.folderFrom = `${query.folder}/`;
+      params.folderTo = `${query.folder}0`;
+    }
+  }
+  return { where, params };
+}
+
+export class BrowseReader {
+  readonly #db: Db;
+  readonly #statements = new Map<string, Statement>();
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  #stmt(sql: string): Statement {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) {
+      stmt = this.#db.prepare<unknown[]>(sql);
+      this.#statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  #generation(): number {
+    const row = this.#stmt(`SELECT value FROM meta WHERE key = 'generation'`).get() as { value: number } | undefined;
+    return row?.value ?? 0;
+  }
+
+  // ---- series ---------------------------------------------------------------------------------
+
+  listSeries(query: SeriesQuery): SeriesRows {
+    return this.#db.transaction(() => {
+      const generation = this.#generation();
+      const rank = SERIES_RANK[query.sort];
+      const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+      const match = query.q ? toFtsMatch(query.q) : null;
+      let rows: SeriesRowOut[];
+      let total: number;
+      if (match === null) {
+        total = (this.#stmt('SELECT count(*) AS n FROM series').get() as { n: number }).n;
+        // Dense ranks: a page at any depth is an index range seek.
+        const start = direction === 'ASC' ? query.offset : total - 1 - query.offset;
+        rows = this.#stmt(
+          `SELECT ${SERIES_COLUMNS} FROM series s WHERE s.${rank} ${direction === 'ASC' ? '>=' : '<='} ? ORDER BY s.${rank} ${direction} LIMIT ?`,
+        ).all(start, query.limit) as SeriesRowOut[];
+      } else {
+        total = (this.#stmt('SELECT count(*) AS n FROM series_fts WHERE series_fts MATCH ?').get(match) as { n: number }).n;
+        rows = this.#stmt(
+          `SELECT ${SERIES_COLUMNS} FROM series s WHERE s.id IN (SELECT rowid FROM series_fts WHERE series_fts MATCH ?) ORDER BY s.${rank} ${direction} LIMIT ? OFFSET ?`,
+        ).all(match, query.limit, query.offset) as SeriesRowOut[];
+      }
+      return { items: this.#withUnread(rows), total, generation };
+    })();
+  }
+
+  /** Read counts of the page's series, from the user's state, in one grouped query. */
+  #withUnread(rows: readonly SeriesRowOut[]): SeriesSummary[] {
+    if (rows.length === 0) return [];
+    const counts = this.#stmt(
+      `SELECT c.series_key AS key, count(*) AS n FROM comics c JOIN ${USER_STATE_TABLE} u ON u.fingerprint = c.fingerprint
+       WHERE c.series_key IN (SELECT value FROM json_each(?)) AND u.read = 1 GROUP BY c.series_key`,
+    ).all(JSON.stringify(rows.map((r) => r.key))) as Array<{ key: string; n: number }>;
+    const read = new Map(counts.map((c) => [c.key, c.n]));
+    return rows.map((r) => ({ ...r, unread_count: Math.max(0, r.issue_count - (read.get(r.key) ?? 0)) }));
+  }
+
+  /** One series, or undefined when the current generation has no such key. */
+  getSeries(key: string): SeriesSummary | undefined {
+    const row = this.#stmt(`SELECT ${SERIES_COLUMNS} FROM series s WHERE s.key = ?`).get(key) as SeriesRowOut | undefined;
+    return row ? this.#withUnread([row])[0] : undefined;
+  }
+
+  // ---- folders --------------------------------------------------------------------------------
+
+  /** The folder and its sub-folders; undefined when no comic lives in or below `path`. */
+  listFolder(path: string): FolderRows | undefined {
+    return this.#db.transaction(() => {
+      const generation = this.#generation();
+      const folder = this.#stmt('SELECT comic_count, direct_count FROM folders WHERE path = ?').get(path) as
+        | { comic_count: number; direct_count: number }
+        | undefined;
+      if (!folder) return undefined;
+      const folders = this.#stmt('SELECT name, path, comic_count FROM folders WHERE parent = ? ORDER BY name_key, name').all(path) as FolderEntry[];
+      return { path, folders, comic_count: folder.comic_count, direct_count: folder.direct_count, generation };
+    })();
+  }
+
+  folderCounts(path: string): { comic_count: number; direct_count: number } | undefined {
+    return this.#stmt('SELECT comic_count, direct_count FROM folders WHERE path = ?').get(path) as
+      | { comic_count: number; direct_count: number }
+      | undefined;
+  }
+
+  // ---- home -----------------------------------------------------------------------------------
+
+  home(): HomeRows {
+    return this.#db.transaction(() => {
+      const generation = this.#generation();
+      // One row per fingerprint: duplicates of a comic share its state.
+      const continueRows = this.#stmt(
+        `SELECT ${SUMMARY_COLUMNS} FROM ${USER_STATE_TABLE} u JOIN comics c ON c.fingerprint = u.fingerprint
+         WHERE u.read = 0 AND u.last_page IS NOT NULL AND c.error_kind IS NULL
+         GROUP BY u.fingerprint ORDER BY u.${READ_AT_COLUMN} DESC, c.id LIMIT ?`,
+      ).all(HOME_SHELF_SIZE) as HomeRow[];
+      const inProgress = new Set(continueRows.map((r) => r.series_key));
+      // The series read most recently, then in each the first unread issue after the last read one.
+      const reading = this.#stmt(
+        `SELECT c.series_key AS key, max(c.rank_series) AS last_rank, max(u.${READ_AT_COLUMN}) AS at
+         FROM ${USER_STATE_TABLE} u JOIN comics c ON c.fingerprint = u.fingerprint
+         WHERE u.read = 1 GROUP BY c.series_key ORDER BY at DESC LIMIT ?`,
+      ).all(ON_DECK_SERIES) as Array<{ key: string; last_rank: number }>;
+      const nextUnread = this.#stmt(
+        `SELECT ${SUMMARY_COLUMNS} FROM comics c ${JOIN_USER_STATE}
+         WHERE c.series_key = ? AND c.rank_series > ? AND coalesce(u.read, 0) = 0 AND c.error_kind IS NULL
+         ORDER BY c.rank_series LIMIT 1`,
+      );
+      const onDeck: HomeRow[] = [];
+      for (const series of reading) {
+        if (onDeck.length >= HOME_SHELF_SIZE) break;
+        if (inProgress.has(series.key)) continue;
+        const next = nextUnread.get(series.key, series.last_rank) as HomeRow | undefined;
+        if (next) onDeck.push(next);
+      }
+      const recent = this.#stmt(
+        `SELECT ${SUMMARY_COLUMNS} FROM comics c ${JOIN_USER_STATE}
+         WHERE c.error_kind IS NULL ORDER BY c.rank_added DESC LIMIT ?`,
+      ).all(HOME_SHELF_SIZE) as HomeRow[];
+      return {
+        continue: continueRows.map(toHomeComic),
+        on_deck: onDeck.map(toHomeComic),
+        recent: recent.map(toHomeComic),
+        generation,
+      };
+    })();
+  }
+
+  // ---- bulk state -----------------------------------------------------------------------------
+
+  /**
+   * The comics a bulk change applies to: their count and distinct fingerprints. Unknown ids, series
+   * or folders are NOT_FOUND (and nothing is written).
+   */
+  targetOf(target: ReadStateTarget): { count: number; fingerprints: string[] } {
+    return this.#db.transaction(() => {
+      let rows: Array<{ fingerprint: string }>;
+      if ('ids' in target) {
+        const ids = [...new Set(target.ids)];
+        const found = this.#stmt('SELECT id, fingerprint FROM comics WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Array<{
+          id: number;
+          fingerprint: string;
+        }>;
+        rows = found;
+        if (found.length !== ids.length) {
+          const known = new Set(found.map((r) => r.id));
+          const missing = ids.find((id) => !known.has(id));
+          throw new LongboxError('NOT_FOUND', `No comic with id ${missing} in this library.`);
+        }
+      } else if ('series' in target) {
+        rows = this.#stmt('SELECT fingerprint FROM comics WHERE series_key = ?').all(target.series) as typeof rows;
+        if (rows.length === 0) throw new LongboxError('NOT_FOUND', 'No such series in this library.');
+      } else {
+        const filter = browseFilterOf({ folder: target.folder, recursive: true });
+        if (!this.folderCounts(target.folder)) throw new LongboxError('NOT_FOUND', 'No such folder in this library.');
+        const where = filter.where.length > 0 ? `WHERE ${filter.where.join(' AND ')}` : '';
+        rows = this.#stmt(`SELECT c.fingerprint FROM comics c ${where}`).all(filter.params) as typeof rows;
+      }
+      return { count: rows.length, fingerprints: [...new Set(rows.map((r) => r.fingerprint))] };
+    })();
+  }
+}

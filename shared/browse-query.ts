@@ -1,0 +1,60 @@
+// Validation of the browse requests (series list, folder listing, bulk read state), shared by the IPC
+// handlers and the HTTP routes like query.ts.
+import { z } from 'zod';
+import { SERIES_SORT_KEYS, type BulkStateRequest, type SeriesQuery } from './types.js';
+import { comicIdSchema, folderPathSchema, MAX_OFFSET, MAX_QUERY_LENGTH, parseWith, seriesIdentitySchema, type ParseResult } from './query.js';
+
+export const MAX_SERIES_PAGE = 500;
+/** A selection larger than this is a series or a folder: send that instead. */
+export const MAX_BULK_IDS = 10_000;
+
+export const seriesQuerySchema = z
+  .object({
+    offset: z.number().int().min(0).max(MAX_OFFSET).default(0),
+    limit: z.number().int().min(1).max(MAX_SERIES_PAGE).default(100),
+    q: z.string().max(MAX_QUERY_LENGTH).optional(),
+    sort: z.enum(SERIES_SORT_KEYS).default('name'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+  })
+  .strict();
+
+export const folderRequestSchema = z.object({ path: folderPathSchema }).strict();
+
+const read = z.boolean();
+export const bulkStateSchema = z.union([
+  z.object({ ids: z.array(comicIdSchema).min(1).max(MAX_BULK_IDS), read }).strict(),
+  z.object({ series: seriesIdentitySchema, read }).strict(),
+  z.object({ folder: folderPathSchema, read }).strict(),
+]) satisfies z.ZodType<BulkStateRequest, unknown>;
+
+/** `?offset=&limit=&q=&sort=name|year|added|issues&order=asc|desc`; unknown parameters are refused. */
+export function parseSeriesQueryParams(params: URLSearchParams): ParseResult<SeriesQuery> {
+  const known = new Set(['offset', 'limit', 'q', 'sort', 'order']);
+  for (const key of params.keys()) {
+    if (!known.has(key)) return { ok: false, message: `${key}: unknown parameter` };
+  }
+  const raw: Record<string, unknown> = {};
+  for (const key of ['offset', 'limit'] as const) {
+    const value = params.get(key);
+    if (value === null) continue;
+    if (!/^\d{1,12}$/.test(value)) return { ok: false, message: `${key}: expected a non-negative integer` };
+    raw[key] = Number(value);
+  }
+  const q = params.get('q');
+  if (q !== null && q !== '') raw.q = q;
+  for (const key of ['sort', 'order'] as const) {
+    const value = params.get(key);
+    if (value !== null) raw[key] = value;
+  }
+  return parseWith(seriesQuerySchema, raw);
+}
+
+export function seriesQueryToParams(query: SeriesQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  params.set('offset', String(query.offset));
+  params.set('limit', String(query.limit));
+  if (query.q) params.set('q', query.q);
+  params.set('sort', query.sort);
+  params.set('order', query.order);
+  return params;
+}
