@@ -194,6 +194,12 @@ describe('IPC router: valid calls reach the library and come back as IpcResult',
     const settings = { mode: 'webtoon', direction: 'ltr', fit: 'width', zoom: 1 } as const;
     expect(await call('reader:set-settings', { seriesKey: 'saga', settings })).toEqual({ ok: true, value: undefined });
     expect(service.setReaderSettings).toHaveBeenCalledWith('saga', settings);
+    expect(await call('library:list-series', { q: 'saga' })).toMatchObject({ ok: true });
+    expect(service.listSeries).toHaveBeenCalledWith({ offset: 0, limit: 100, sort: 'name', order: 'asc', q: 'saga' });
+    expect(await call('library:list-folder', { path: 'Marvel/X' })).toMatchObject({ ok: true, value: { path: 'Marvel/X' } });
+    expect(await call('library:get-home', {})).toMatchObject({ ok: true });
+    expect(await call('library:set-read-state', { ids: [1, 2], read: true })).toEqual({ ok: true, value: { count: 1, read: true } });
+    expect(service.setReadState).toHaveBeenCalledWith({ ids: [1, 2], read: true });
   });
 
   it('fills in the query defaults from the schema', async () => {
@@ -267,6 +273,17 @@ describe('IPC router: argument validation', () => {
     ['reader:set-settings', [{ seriesKey: 's', settings: { mode: 'triple', direction: 'ltr', fit: 'width', zoom: 1 } }]],
     ['reader:set-settings', [{ seriesKey: 's', settings: { mode: 'single', direction: 'ltr', fit: 'width', zoom: 1, extra: 1 } }]],
     ['reader:set-settings', [{ seriesKey: 's', settings: { mode: 'single', direction: 'ltr', fit: 'width', zoom: Number.POSITIVE_INFINITY } }]],
+    ['library:list-series', [{ sort: 'popularity' }]],
+    ['library:list-series', [{ limit: 100_000 }]],
+    ['library:list-folder', [{ path: '../../etc' }]],
+    ['library:list-folder', [{ path: '/etc' }]],
+    ['library:list-folder', [{}]],
+    ['library:get-home', [{ all: true }]],
+    ['library:set-read-state', [{ read: true }]],
+    ['library:set-read-state', [{ ids: [], read: true }]],
+    ['library:set-read-state', [{ series: 'Not A Key!', read: true }]],
+    ['library:set-read-state', [{ folder: 'a/../b', read: false }]],
+    ['library:set-read-state', [{ ids: [1], series: 'saga', read: true }]],
   ];
   // Short labels: the huge strings stay out of the test names.
   const bad = table.map(([channel, args]) => [channel, JSON.stringify(args).slice(0, 60), args] as const);

@@ -60,11 +60,14 @@ describe('preload', () => {
         'chooseLibrary',
         'coverUrl',
         'getComic',
+        'getHome',
         'getLibrary',
         'getReaderSettings',
         'getStatus',
         'listComics',
         'listPages',
+        'listFolder',
+        'listSeries',
         'openComic',
         'openSampleLibrary',
         'pageUrl',
@@ -72,6 +75,7 @@ describe('preload', () => {
         'revealComic',
         'retryComic',
         'setReaderSettings',
+        'setReadState',
         'setUserState',
         'subscribe',
       ].sort(),
@@ -95,6 +99,10 @@ describe('preload', () => {
     await api.listPages(7);
     await api.getReaderSettings('saga|1');
     await api.setReaderSettings('saga|1', { mode: 'double', direction: 'rtl', fit: 'height', zoom: 1.5 });
+    await api.listSeries({ offset: 0, limit: 20, sort: 'name', order: 'asc' });
+    await api.listFolder('Marvel/X');
+    await api.getHome();
+    await api.setReadState({ series: 'saga', read: true });
     expect(fake.invoked).toEqual([
       { channel: 'library:get-status', args: [{}] },
       { channel: 'library:list-comics', args: [{ offset: 0, limit: 10, sort: 'series', order: 'asc' }] },
@@ -110,6 +118,10 @@ describe('preload', () => {
       { channel: 'library:list-pages', args: [{ id: 7 }] },
       { channel: 'reader:get-settings', args: [{ seriesKey: 'saga|1' }] },
       { channel: 'reader:set-settings', args: [{ seriesKey: 'saga|1', settings: { mode: 'double', direction: 'rtl', fit: 'height', zoom: 1.5 } }] },
+      { channel: 'library:list-series', args: [{ offset: 0, limit: 20, sort: 'name', order: 'asc' }] },
+      { channel: 'library:list-folder', args: [{ path: 'Marvel/X' }] },
+      { channel: 'library:get-home', args: [{}] },
+      { channel: 'library:set-read-state', args: [{ series: 'saga', read: true }] },
     ]);
     expect(new Set(fake.invoked.map((call) => call.channel))).toEqual(new Set(INVOKE_CHANNELS));
   });
