@@ -174,9 +174,9 @@ describe('bulk read state', () => {
     expect(reader.targetOf({ folder: 'Folder' }).count).toBe(2);
     writeUserState(db, 'fp1', { read: false, lastPage: 7, favourite: true }, 1);
     writeReadStateBulk(db, ['fp1'], true, 2);
-    expect(new LibraryReader(db).userState('fp1')).toEqual({ read: true, lastPage: 7, favourite: true });
+    expect(new LibraryReader(db).userState('fp1')).toMatchObject({ read: true, lastPage: 7, favourite: true });
     writeReadStateBulk(db, ['fp1'], false, 3);
-    expect(new LibraryReader(db).userState('fp1')).toEqual({ read: false, lastPage: null, favourite: true });
+    expect(new LibraryReader(db).userState('fp1')).toMatchObject({ read: false, lastPage: null, favourite: true });
   });
 });
 
