@@ -6,12 +6,11 @@
 // plain segments resolved under the renderer folder. Everything malformed is 400, unknown is 404.
 // Uses only Node's fs and the web Response (a global in Node 20 and in Electron), so it is unit-tested.
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { messageOf, toSerializedError } from '../shared/errors.js';
 import { statusForCode } from './server/http-util.js';
 import { COVER_PROTOCOL, PAGE_WIDTH_MAX, PAGE_WIDTH_MIN } from '../shared/ipc.js';
 import type { LibraryServiceApi } from './library/service-types.js';
-import { contentTypeForExtension } from '../shared/content-types.js';
+import { buildCsp, bundleContentType, resolveInBundle } from './server/ui-bundle.js';
 
 export const APP_HOST = 'app';
 export const APP_ORIGIN = `${COVER_PROTOCOL}://${APP_HOST}`;
@@ -21,18 +20,12 @@ export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
  * Content-Security-Policy sent with every app document (in addition to any <meta> CSP the renderer
  * declares; the browser enforces both). Covers come from longbox:, nothing from the network.
  */
-export const APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  `img-src 'self' ${COVER_PROTOCOL}: data: blob:`,
-  "font-src 'self' data:",
-  `connect-src 'self' ${COVER_PROTOCOL}:`,
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const APP_CSP = buildCsp({
+  'img-src': [`${COVER_PROTOCOL}:`],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': [`${COVER_PROTOCOL}:`],
+  'form-action': ["'none'"],
+});
 
 export type LongboxRequest =
   | Readonly<{ kind: 'app'; path: string }>
@@ -104,20 +97,15 @@ export function parseLongboxUrl(url: string): LongboxRequest | null {
 }
 
 
+/** Source maps are not shipped in the packaged app (electron-builder excludes them): never serve one. */
 export function contentTypeFor(file: string): string | null {
-  const ext = path.extname(file);
-  // Source maps are not shipped in the packaged app (electron-builder excludes them): never serve one.
-  return ext.toLowerCase() === '.map' ? null : contentTypeForExtension(ext);
+  return bundleContentType(file, { sourceMaps: false });
 }
 
 /** Absolute path of an app file under `rendererDir`, or null if it would leave it or is not servable. */
 export function resolveAppFile(rendererDir: string, relative: string): string | null {
   if (contentTypeFor(relative) === null) return null;
-  const root = path.resolve(rendererDir);
-  const file = path.resolve(root, ...relative.split('/'));
-  const rel = path.relative(root, file);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return null;
-  return file;
+  return resolveInBundle(rendererDir, relative.split('/'));
 }
 
 export interface ProtocolDeps {

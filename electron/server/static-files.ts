@@ -1,22 +1,19 @@
-// Serves the built renderer (out/renderer) with an SPA fallback. Nothing outside staticDir is ever
-// served: the raw path is decoded once, any `..`/`.`/dot-file segment, backslash or NUL is refused,
-// and the resolved real path must still lie under the real staticDir.
+// Serves the built renderer (out/renderer) over HTTP with an SPA fallback. Nothing outside staticDir
+// is ever served: the raw path is decoded once, each segment must pass ui-bundle.ts's guard (shared
+// with longbox://app/), and the resolved real path must still lie under the real staticDir.
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { HttpError } from './http-util.js';
-import { contentTypeForExtension } from '../../shared/content-types.js';
-
+import { buildCsp, bundleContentType, isBundleSegment, resolveInBundle } from './ui-bundle.js';
 
 export function contentTypeFor(file: string): string {
-  return contentTypeForExtension(path.extname(file)) ?? 'application/octet-stream';
+  return bundleContentType(file, { sourceMaps: true }) ?? 'application/octet-stream';
 }
 
 /** Headers every HTML document gets (the renderer needs nothing looser). */
 export const HTML_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy':
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; " +
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  'Content-Security-Policy': buildCsp(),
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
 };
@@ -39,9 +36,7 @@ export function safeSegments(rawPath: string): string[] {
     throw new HttpError(400, 'BAD_REQUEST', 'bad path');
   }
   const segments = decoded.split('/').filter((s) => s !== '');
-  for (const s of segments) {
-    if (s.startsWith('.') || s.includes(':')) throw new HttpError(400, 'BAD_REQUEST', 'bad path');
-  }
+  if (!segments.every(isBundleSegment)) throw new HttpError(400, 'BAD_REQUEST', 'bad path');
   return segments;
 }
 
@@ -90,8 +85,8 @@ export class StaticFiles {
   }
 
   private async find(segments: readonly string[]): Promise<Found | null> {
-    const candidate = path.resolve(this.root, ...segments);
-    if (!candidate.startsWith(this.rootPrefix)) return null;
+    const candidate = resolveInBundle(this.root, segments);
+    if (candidate === null) return null;
     try {
       const real = await fs.promises.realpath(candidate);
       if (!real.startsWith(this.rootPrefix)) return null;
