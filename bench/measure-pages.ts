@@ -30,6 +30,20 @@ async function makePage(index: number): Promise<Buffer> {
   return sharp(noise).resize(2400, 3600, { kernel: 'cubic' }).blur(0.6).jpeg({ quality: 88 }).toBuffer();
 }
 
+/** Two keep-alive clients fetching the given page URLs round-robin until killed; prints once started. */
+const PAGER_SCRIPT = `
+const urls = process.argv.slice(1);
+let started = false;
+async function loop(k) {
+  for (let i = k; ; i++) {
+    const res = await fetch(urls[(i * 7) % urls.length]);
+    await res.arrayBuffer();
+    if (!started) { started = true; process.stdout.write('started\\n'); }
+  }
+}
+loop(0); loop(1);
+`;
+
 interface Host {
   child: ChildProcess;
   url: string;
@@ -144,20 +158,16 @@ export async function measurePages(options: { repoRoot: string; quick: boolean; 
     const listCalls = options.quick ? 40 : 150;
     const listIdle: number[] = [];
     for (let i = 0; i < listCalls; i++) listIdle.push((await timedFetch(listUrl)).ms);
-    let paging = true;
-    const loops = [0, 1].map(async (k) => {
-      let i = 0;
-      while (paging) {
-        const comic = rows[(k * 7 + i) % rows.length]!;
-        await timedFetch(pageUrl(comic, i % pagesPerComic));
-        i++;
-      }
+    // The page clients run in their own process, so this process's event loop times only the list calls.
+    const urls = rows.flatMap((row) => Array.from({ length: pagesPerComic }, (_, i) => pageUrl(row, i)));
+    const pager = spawn(process.execPath, ['-e', PAGER_SCRIPT, ...urls], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      pager.stdout!.once('data', () => resolve());
+      pager.once('exit', (code) => reject(new Error(`the page client exited (${code})`)));
     });
-    await sleep(50);
     const listBusy: number[] = [];
     for (let i = 0; i < listCalls; i++) listBusy.push((await timedFetch(listUrl)).ms);
-    paging = false;
-    await Promise.all(loops);
+    pager.kill('SIGKILL');
     const result: PageBenchResult = {
       pagesPerComic,
       comicsPerFormat,

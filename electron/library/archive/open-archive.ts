@@ -41,6 +41,10 @@ export interface OpenArchive {
    * for sniffing headers only. A per-entry failure is that entry's value.
    */
   readHeads(names: readonly string[], bytes: number): Promise<Map<string, Buffer | ArchiveError>>;
+  /** Bytes of decompressed entries held in memory (solid RAR), 0 elsewhere. */
+  cachedBytes(): number;
+  /** Drops those bytes (the next read decompresses again). */
+  releaseMemory(): void;
   close(): Promise<void>;
 }
 
@@ -155,6 +159,8 @@ function openZip(filePath: string, handle: ReadableFile, size: number, identity:
     readHeads(names, bytes) {
       return headsOneByOne(names, (name) => readZipEntryHead(handle, size, directory, locate(name), bytes));
     },
+    cachedBytes: () => 0,
+    releaseMemory: () => undefined,
     close: () => handle.close(),
   };
 }
@@ -181,6 +187,8 @@ function openTar(handle: ReadableFile, size: number, identity: FileIdentity, ent
         throw mapped(error);
       }),
     readHeads: (names, bytes) => headsOneByOne(names, (name) => read(name, (entry) => Math.min(entry.size, bytes))),
+    cachedBytes: () => 0,
+    releaseMemory: () => undefined,
     close: () => handle.close(),
   };
 }
@@ -197,6 +205,7 @@ function openRar(
   const positions = byName(entries);
   // Solid: the pages of one full pass, kept while the archive stays open (bounded by solidCacheBytes).
   let solidPages: Map<string, Buffer | ArchiveError> | null = null;
+  let solidBytes = 0;
   const files = entries.filter((entry) => !entry.isDirectory);
   const total = files.reduce((sum, entry) => sum + entry.size, 0);
   return {
@@ -214,8 +223,13 @@ function openRar(
         if (solid && total <= solidCacheBytes) {
           if (solidPages === null) {
             const pages = new Map<string, Buffer | ArchiveError>();
-            await readRarEntries(handle, size, files.map((entry) => entry.name), { maxBytes }, (entryName, result) => pages.set(entryName, result));
+            let bytes = 0;
+            await readRarEntries(handle, size, files.map((entry) => entry.name), { maxBytes }, (entryName, result) => {
+              pages.set(entryName, result);
+              if (Buffer.isBuffer(result)) bytes += result.length;
+            });
             solidPages = pages;
+            solidBytes = bytes;
           }
           const page = solidPages.get(name);
           if (page === undefined) throw notFound(name);
@@ -244,7 +258,15 @@ function openRar(
       for (const name of names) if (!heads.has(name)) heads.set(name, notFound(name));
       return heads;
     },
-    close: () => handle.close(),
+    cachedBytes: () => solidBytes,
+    releaseMemory: () => {
+      solidPages = null;
+      solidBytes = 0;
+    },
+    close: async () => {
+      solidPages = null;
+      await handle.close();
+    },
   };
 }
 
@@ -267,6 +289,8 @@ async function openGeneric(filePath: string, identity: FileIdentity, limits: Arc
       for (const [name, value] of heads) if (Buffer.isBuffer(value)) heads.set(name, value.subarray(0, bytes));
       return heads;
     },
+    cachedBytes: () => 0,
+    releaseMemory: () => undefined,
     close: async () => undefined,
   };
 }

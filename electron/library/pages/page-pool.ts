@@ -21,6 +21,8 @@ export interface PageBackendOptions extends PageReaderOptions {
   /** Worker threads (default min(2, cores)); 0 reads in the calling thread. */
   workers?: number;
   logger?: Logger;
+  /** Another worker script (tests of the fallback). */
+  workerScript?: URL;
 }
 
 /** The worker entry next to this module: .js when built, .ts from source (tests, tsx: loaded through tsx). */
@@ -32,6 +34,9 @@ function workerScript(): { script: string | URL; eval: boolean } {
 }
 
 type RequestBody = PageWorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
+/** A request lost because its worker died (not an answer about the comic). */
+class WorkerStopped extends Error {}
 
 interface Pending {
   resolve: (response: PageWorkerResponse) => void;
@@ -46,10 +51,11 @@ class PageWorker {
   constructor(
     private readonly options: PageReaderOptions,
     private readonly onFailure: (error: Error) => void,
+    private readonly scriptOverride?: URL,
   ) {}
 
   #start(): Worker {
-    const { script, eval: isEval } = workerScript();
+    const { script, eval: isEval } = this.scriptOverride ? { script: this.scriptOverride, eval: false } : workerScript();
     const worker = new Worker(script, { eval: isEval, workerData: this.options });
     worker.on('message', (response: PageWorkerResponse) => {
       const pending = this.#pending.get(response.id);
@@ -62,7 +68,7 @@ class PageWorker {
     worker.on('exit', (code) => {
       if (this.#worker === worker) this.#worker = null;
       // Whatever was asked of a worker that died fails (the next request starts a new one).
-      const error = new Error(`the page worker stopped (exit code ${code})`);
+      const error = new WorkerStopped(`the page worker stopped (exit code ${code})`);
       for (const pending of this.#pending.values()) pending.reject(error);
       this.#pending.clear();
     });
@@ -114,28 +120,47 @@ export function createPageBackend(options: PageBackendOptions = {}): PageBackend
     logger.warn(`pages: worker threads failed (${error.message}); reading pages in the main thread`);
     local ??= new PageReader(readerOptions);
   };
-  const workers = Array.from({ length: count }, () => new PageWorker(readerOptions, fallBack));
+  const workers = Array.from({ length: count }, () => new PageWorker(readerOptions, fallBack, options.workerScript));
   const pick = (file: string) => workers[hash(file) % workers.length];
 
   async function viaWorker(file: string, request: RequestBody): Promise<PageWorkerResponse & { ok: true }> {
     return unwrap(await pick(file).request(request));
   }
 
+  /** Through a worker; if the workers could not run at all, again in this thread (the fallback). */
+  async function run<T>(viaThread: () => Promise<T>, viaPool: () => Promise<T>): Promise<T> {
+    if (local) return viaThread();
+    try {
+      return await viaPool();
+    } catch (error) {
+      if (error instanceof WorkerStopped && local) return viaThread();
+      throw error;
+    }
+  }
+
   return {
     get mode() {
       return local !== null ? 'in-thread' : 'workers';
     },
-    async list(file, key) {
-      if (local) return local.list(file, key);
-      const response = await viaWorker(file, { op: 'list', file, key });
-      if (!('pages' in response)) throw new Error('page worker: malformed list answer');
-      return response.pages;
+    list(file, key) {
+      return run(
+        () => local!.list(file, key),
+        async () => {
+          const response = await viaWorker(file, { op: 'list', file, key });
+          if (!('pages' in response)) throw new Error('page worker: malformed list answer');
+          return response.pages;
+        },
+      );
     },
-    async read(file, key, name, maxBytes) {
-      if (local) return local.read(file, key, name, maxBytes);
-      const response = await viaWorker(file, { op: 'read', file, key, name, maxBytes });
-      if (!('data' in response)) throw new Error('page worker: malformed read answer');
-      return Buffer.from(response.data.buffer, response.data.byteOffset, response.data.byteLength);
+    read(file, key, name, maxBytes) {
+      return run(
+        () => local!.read(file, key, name, maxBytes),
+        async () => {
+          const response = await viaWorker(file, { op: 'read', file, key, name, maxBytes });
+          if (!('data' in response)) throw new Error('page worker: malformed read answer');
+          return Buffer.from(response.data.buffer, response.data.byteOffset, response.data.byteLength);
+        },
+      );
     },
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));

@@ -10,6 +10,7 @@ import { buildRar } from '../../../scripts/fixtures/rar-writer.js';
 import { buildZip } from '../../../scripts/fixtures/zip-writer.js';
 import { openArchive } from '../archive/index.js';
 import { PageReader } from './page-reader.js';
+import { createPageBackend } from './page-pool.js';
 import { createPageServer } from './page-server.js';
 
 let tmp: string;
@@ -70,6 +71,10 @@ describe('PageReader.list: sizes from the image headers', () => {
     const archive = await openArchive(file);
     expect(archive.solid).toBe(true);
     for (const image of [...images].reverse()) expect((await archive.readEntry(image.name)).equals(image.data)).toBe(true);
+    expect(archive.cachedBytes()).toBe(images.reduce((sum, image) => sum + image.data.length, 0));
+    archive.releaseMemory();
+    expect(archive.cachedBytes()).toBe(0);
+    expect((await archive.readEntry(images[1].name)).equals(images[1].data)).toBe(true);
     await archive.close();
     const plain = await openArchive(write(buildRar(images, { version: 4 }), 'cbr'));
     expect(plain.solid).toBe(false);
@@ -152,6 +157,21 @@ describe('page server in worker threads', () => {
       await expect(server.listPages({ ...source, id: 3, file: locked, fingerprint: 'locked' })).rejects.toMatchObject({ code: 'ENCRYPTED' });
     } finally {
       await server.close();
+    }
+  });
+
+  it('when worker threads cannot start, pages are read in this thread (the first request too)', async () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
+    const backend = createPageBackend({ workers: 1, logger, workerScript: new URL('./no-such-worker.js', import.meta.url) });
+    try {
+      const file = write(buildZip(images.map(({ name, data }) => ({ name, data }))));
+      expect((await backend.read(file, 'fp', images[0].name, 1 << 26)).equals(images[0].data)).toBe(true);
+      expect(backend.mode).toBe('in-thread');
+      expect(warnings.join('\n')).toMatch(/worker threads failed/);
+      expect(await backend.list(file, 'fp')).toHaveLength(images.length);
+    } finally {
+      await backend.close();
     }
   });
 

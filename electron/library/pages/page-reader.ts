@@ -21,6 +21,8 @@ export interface PageReaderOptions {
   maxOpen?: number;
   /** Per solid archive, pages decompressed in one pass and kept (default 192 MiB). */
   solidCacheBytes?: number;
+  /** Decompressed pages held across all open archives (default 256 MiB): beyond it, the least recently used archive's are dropped. */
+  memoryBudgetBytes?: number;
 }
 
 export interface PageReaderStats {
@@ -46,6 +48,7 @@ function sameFile(a: FileIdentity, b: { size: number; mtimeMs: number; ino: numb
 export class PageReader {
   readonly #maxOpen: number;
   readonly #solidCacheBytes: number | undefined;
+  readonly #memoryBudget: number;
   /** Insertion order = recency. */
   readonly #slots = new Map<string, Slot>();
   #opens = 0;
@@ -53,6 +56,23 @@ export class PageReader {
   constructor(options: PageReaderOptions = {}) {
     this.#maxOpen = Math.max(1, options.maxOpen ?? 4);
     this.#solidCacheBytes = options.solidCacheBytes;
+    this.#memoryBudget = options.memoryBudgetBytes ?? 256 * 1024 * 1024;
+  }
+
+  /** Keeps the decompressed pages of solid archives within the budget, dropping the least recently used first. */
+  async #enforceMemoryBudget(current: OpenArchive): Promise<void> {
+    const open: OpenArchive[] = [];
+    for (const slot of this.#slots.values()) {
+      const archive = await slot.archive.catch(() => null);
+      if (archive) open.push(archive);
+    }
+    let total = open.reduce((sum, archive) => sum + archive.cachedBytes(), 0);
+    for (const archive of open) {
+      if (total <= this.#memoryBudget) break;
+      if (archive === current || archive.cachedBytes() === 0) continue;
+      total -= archive.cachedBytes();
+      archive.releaseMemory();
+    }
   }
 
   stats(): PageReaderStats {
@@ -96,7 +116,10 @@ export class PageReader {
     }
     slot.users++;
     try {
-      return await use(await slot.archive);
+      const archive = await slot.archive;
+      const result = await use(archive);
+      if (archive.cachedBytes() > 0) await this.#enforceMemoryBudget(archive);
+      return result;
     } finally {
       slot.users--;
       if (slot.evicted && slot.users === 0) this.#close(slot);
