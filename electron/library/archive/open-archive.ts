@@ -5,7 +5,7 @@
 // format added there works through this too (only slower: one open per read).
 import { fstat, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
-import type { ComicFormat } from '../../../shared/types.js';
+import type { BookKind, ComicFormat } from '../../../shared/types.js';
 import { detectFormat, DETECT_HEAD_BYTES, rarVersion } from './detect.js';
 import { readArchiveEntry } from './extract.js';
 import { readExactly, type ReadableFile } from './file-io.js';
@@ -32,6 +32,8 @@ export interface OpenArchive {
   readonly comment: string | null;
   /** Reading one entry costs decompressing every entry before it (solid RAR). */
   readonly solid: boolean;
+  /** 'text-book' for an EPUB of flowing text (from the index); absent: a comic. */
+  readonly kind?: BookKind;
   readonly identity: FileIdentity;
   /** One entry's bytes, checked (CRC where the format has one), by its listed name. */
   readEntry(name: string, options?: { maxBytes?: number }): Promise<Buffer>;
@@ -279,6 +281,7 @@ async function openGeneric(filePath: string, identity: FileIdentity, limits: Arc
     entries: index.entries,
     comment: index.comment,
     solid: false,
+    ...(index.kind === undefined ? {} : { kind: index.kind }),
     identity,
     readEntry: (name, options = {}) => read(name, options.maxBytes),
     readHeads: async (names, bytes) => {

@@ -6,11 +6,11 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
 import { silentLogger, type Logger } from '../logger.js';
-import { PageReader, type PageEntry, type PageReaderOptions } from './page-reader.js';
+import { PageReader, type PageEntries, type PageReaderOptions } from './page-reader.js';
 import { deserializeFailure, type PageWorkerRequest, type PageWorkerResponse } from './page-protocol.js';
 
 export interface PageBackend {
-  list(file: string, key: string): Promise<PageEntry[]>;
+  list(file: string, key: string): Promise<PageEntries>;
   read(file: string, key: string, name: string, maxBytes: number): Promise<Buffer>;
   /** 'workers' or 'in-thread' (after a fallback, or when asked for 0 workers). */
   readonly mode: 'workers' | 'in-thread';
@@ -147,8 +147,8 @@ export function createPageBackend(options: PageBackendOptions = {}): PageBackend
         () => local!.list(file, key),
         async () => {
           const response = await viaWorker(file, { op: 'list', file, key });
-          if (!('pages' in response)) throw new Error('page worker: malformed list answer');
-          return response.pages;
+          if (!('list' in response)) throw new Error('page worker: malformed list answer');
+          return response.list;
         },
       );
     },

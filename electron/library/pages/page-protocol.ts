@@ -1,7 +1,7 @@
 // Messages between the page server (host thread) and its page workers (worker_threads).
 import { ArchiveError } from '../archive/index.js';
 import type { ErrorKind } from '../../../shared/types.js';
-import type { PageEntry } from './page-reader.js';
+import type { PageEntries } from './page-reader.js';
 
 export type PageWorkerRequest =
   | { id: number; op: 'list'; file: string; key: string }
@@ -12,7 +12,7 @@ export type SerializedFailure =
   | { type: 'error'; message: string; code?: string };
 
 export type PageWorkerResponse =
-  | { id: number; ok: true; pages: PageEntry[] }
+  | { id: number; ok: true; list: PageEntries }
   | { id: number; ok: true; data: Uint8Array }
   | { id: number; ok: false; failure: SerializedFailure };
 

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRar } from '../../../scripts/fixtures/rar-writer.js';
 import { buildZip } from '../../../scripts/fixtures/zip-writer.js';
+import { buildPdf } from '../sample/pdf-writer.js';
 import { openArchive } from '../archive/index.js';
 import { PageReader } from './page-reader.js';
 import { createPageBackend } from './page-pool.js';
@@ -61,7 +62,7 @@ describe('PageReader.list: sizes from the image headers', () => {
   ])('%s', async (_name, make) => {
     const reader = new PageReader();
     const file = make();
-    expect(await reader.list(file, 'fp')).toEqual(expected());
+    expect(await reader.list(file, 'fp')).toEqual({ pages: expected(), kind: 'comic' });
     for (const image of images) expect((await reader.read(file, 'fp', image.name, 1 << 26)).equals(image.data)).toBe(true);
     await reader.close();
   });
@@ -89,7 +90,7 @@ describe('PageReader.list: sizes from the image headers', () => {
     </Pages></ComicInfo>`;
     const file = write(buildZip([...images.map(({ name, data }) => ({ name, data })), { name: 'ComicInfo.xml', data: Buffer.from(xml) }]));
     const reader = new PageReader();
-    const pages = await reader.list(file, 'fp');
+    const { pages } = await reader.list(file, 'fp');
     expect(pages[0]).toMatchObject({ width: 1000, height: 1500, doublePage: false });
     expect(pages[1]).toMatchObject({ width: 310, height: 460 }); // only a width declared: the header's size
     expect(pages[3]).toMatchObject({ width: 120, height: 200, doublePage: true });
@@ -99,11 +100,38 @@ describe('PageReader.list: sizes from the image headers', () => {
   it('a page whose header cannot be read has no size; the list still answers', async () => {
     const file = write(buildZip([{ name: '01.jpg', data: Buffer.from('not a jpeg at all') }, { name: '02.png', data: images[1].data }]));
     const reader = new PageReader();
-    const pages = await reader.list(file, 'fp');
+    const { pages } = await reader.list(file, 'fp');
     expect(pages.map((p) => [p.width, p.height])).toEqual([
       [null, null],
       [310, 460],
     ]);
+    await reader.close();
+  });
+});
+
+describe('PageReader: formats added to the archive layer come for free', () => {
+  it('CB7 (made by 7z): natural order, sizes, bytes', async () => {
+    const dir = path.join(tmp, `7z${++n}`);
+    mkdirSync(dir);
+    for (const image of images) writeFileSync(path.join(dir, image.name), image.data);
+    const file = path.join(tmp, `c${n}.cb7`);
+    execFileSync('7z', ['a', '-bd', '-mx=1', file, ...images.map((image) => path.join(dir, image.name))], { stdio: 'ignore' });
+    const reader = new PageReader();
+    expect(await reader.list(file, 'fp')).toEqual({ pages: expected(), kind: 'comic' });
+    expect((await reader.read(file, 'fp', images[2].name, 1 << 26)).equals(images[2].data)).toBe(true);
+    await reader.close();
+  });
+
+  it('PDF of JPEG scans: one page per PDF page, sized from the embedded JPEG', async () => {
+    const jpegs = [images[0], { ...images[0], data: await sharp(images[2].data).jpeg().toBuffer() }];
+    const file = write(buildPdf(jpegs.map((image) => ({ jpeg: image.data, width: image.width, height: image.height }))), 'pdf');
+    const reader = new PageReader();
+    const { pages } = await reader.list(file, 'fp');
+    expect(pages.map((p) => [p.width, p.height])).toEqual([
+      [300, 450],
+      [620, 460],
+    ]);
+    expect((await reader.read(file, 'fp', pages[0]!.name, 1 << 26)).equals(images[0].data)).toBe(true);
     await reader.close();
   });
 });
@@ -169,7 +197,7 @@ describe('page server in worker threads', () => {
       expect((await backend.read(file, 'fp', images[0].name, 1 << 26)).equals(images[0].data)).toBe(true);
       expect(backend.mode).toBe('in-thread');
       expect(warnings.join('\n')).toMatch(/worker threads failed/);
-      expect(await backend.list(file, 'fp')).toHaveLength(images.length);
+      expect((await backend.list(file, 'fp')).pages).toHaveLength(images.length);
     } finally {
       await backend.close();
     }

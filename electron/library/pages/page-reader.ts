@@ -3,6 +3,7 @@
 // and page bytes. Runs inside a page worker thread (page-worker.ts), or in the calling thread when
 // workers are unavailable. Format-agnostic: only the archive layer's functions.
 import { stat } from 'node:fs/promises';
+import type { BookKind } from '../../../shared/types.js';
 import { ArchiveError, findComicInfo, listPages, openArchive, type FileIdentity, type OpenArchive } from '../archive/index.js';
 import { parseComicInfoPages } from './comicinfo-pages.js';
 import { IMAGE_HEAD_BYTES, IMAGE_HEAD_MAX_BYTES, readImageSize } from './image-size.js';
@@ -14,6 +15,12 @@ export interface PageEntry {
   height: number | null;
   /** ComicInfo marks the page DoublePage. */
   doublePage: boolean;
+}
+
+/** A comic's pages in reading order, and what kind of book it is. */
+export interface PageEntries {
+  pages: PageEntry[];
+  kind: BookKind;
 }
 
 export interface PageReaderOptions {
@@ -147,7 +154,7 @@ export class PageReader {
   }
 
   /** Pages in reading order with sizes: ComicInfo <Pages> where it gives both, else the image header. */
-  list(file: string, key: string): Promise<PageEntry[]> {
+  list(file: string, key: string): Promise<PageEntries> {
     return this.#with(file, key, async (archive) => {
       const names = listPages(archive.entries);
       const sizes = new Map(archive.entries.filter((entry) => !entry.isDirectory).map((entry) => [entry.name, entry.size]));
@@ -187,7 +194,7 @@ export class PageReader {
         }
         pending = again;
       }
-      return pages;
+      return { pages, kind: archive.kind ?? 'comic' };
     });
   }
 

@@ -95,8 +95,9 @@ export function createPageServer(options: PageServerOptions): PageServer {
     if (running) return running;
     const load = (async () => {
       try {
-        const entries = await backend.list(source.file, source.fingerprint);
-        const value: CachedList = { list: { pages: entries.map(toPageInfo), direction: directionOf(source.manga) }, names: entries.map((entry) => entry.name) };
+        const { pages, kind } = await backend.list(source.file, source.fingerprint);
+        const list: PageList = { pages: pages.map(toPageInfo), direction: directionOf(source.manga), ...(kind === 'comic' ? {} : { kind }) };
+        const value: CachedList = { list, names: pages.map((entry) => entry.name) };
         remember(key, value);
         return value;
       } catch (error) {

@@ -24,7 +24,7 @@ port.on('message', (request: PageWorkerRequest) => {
 
 async function answer(request: PageWorkerRequest): Promise<PageWorkerResponse> {
   try {
-    if (request.op === 'list') return { id: request.id, ok: true, pages: await reader.list(request.file, request.key) };
+    if (request.op === 'list') return { id: request.id, ok: true, list: await reader.list(request.file, request.key) };
     return { id: request.id, ok: true, data: await reader.read(request.file, request.key, request.name, request.maxBytes) };
   } catch (error) {
     return { id: request.id, ok: false, failure: serializeFailure(error) };
