@@ -100,6 +100,14 @@ function fakeService(): LibraryServiceApi & { emit(event: LibraryEvent): void; l
     listFolder: vi.fn(async (path: string) => ({ path, folders: [], comic_count: 0, direct_count: 0, generation: 3, stale: false })),
     getHome: vi.fn(async () => ({ continue: [], on_deck: [], recent: [], generation: 3, stale: false })),
     setReadState: vi.fn(async (request: { read: boolean }) => ({ count: 1, read: request.read })),
+    exportUserState: vi.fn(async () => {
+      throw new Error('not in this double');
+    }),
+    importUserState: vi.fn(async () => {
+      throw new Error('not in this double');
+    }),
+    listOrphans: vi.fn(async () => []),
+    pruneOrphans: vi.fn(async () => 0),
     subscribe: vi.fn((listener: (event: LibraryEvent) => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

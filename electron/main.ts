@@ -17,18 +17,21 @@ import { allowOrigins, createIpcRouter, originOf, type IpcRouter } from './ipc.j
 import { ShellLifecycle, launchRequestFromArgv, libraryRootFor, showWhenReady, userDataPath, type LaunchRequest } from './app-lifecycle.js';
 import { LibraryController } from './library-controller.js';
 import { configureLogging, createLogger, logsFolder } from './log.js';
+import { exportStateToFile, importStateFromFile } from './library/user/state-files.js';
+import { describeImport } from './library/user/state-transfer.js';
 import { MENU_IDS, buildMenuTemplate } from './menu.js';
 import { handleLongboxProtocol, registerLongboxScheme } from './protocol.js';
 import { APP_INDEX_URL, APP_ORIGIN } from './protocol-url.js';
 import { nativeBindingFor } from './native-binding.js';
 import { SettingsStore, restoreBounds } from './settings.js';
 import { launcherForThisRuntime } from './worker-host.js';
-import { WINDOW_BACKGROUND } from '../shared/theme.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PRELOAD = path.join(HERE, 'preload.cjs');
 const RENDERER_DIR = path.join(HERE, '..', 'renderer');
 const WORKER_ENTRY = path.join(HERE, 'library', 'worker-entry.js');
+/** Window background before the page paints; matches the renderer's dark / light surface colour. */
+const BACKGROUND = { dark: '#14161b', light: '#f4f5f7' } as const;
 const SHUTDOWN_TIMEOUT_MS = 8_000;
 
 const isDev = !app.isPackaged;
@@ -163,6 +166,8 @@ function main(): void {
           if (id != null) void router?.openComic(id).catch(reportError('Open with Default App'));
         },
         openLogsFolder: () => void shell.openPath(logsFolder()),
+        exportState: () => void exportReadingState().catch(reportError('Export Reading State')),
+        importState: () => void importReadingState().catch(reportError('Import Reading State')),
       },
     });
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
@@ -174,6 +179,28 @@ function main(): void {
       const item = menu?.getMenuItemById(id);
       if (item) item.enabled = hasSelection;
     }
+  }
+
+  async function exportReadingState(): Promise<void> {
+    const service = controller?.service;
+    if (!service) throw new Error('Open a library first.');
+    const options = { title: 'Export reading state', defaultPath: `longbox-state-${new Date().toISOString().slice(0, 10)}.json`, filters: [{ name: 'JSON', extensions: ['json'] }] };
+    const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+    if (result.canceled || !result.filePath) return;
+    const doc = await exportStateToFile(service, result.filePath);
+    log.info(`exported the state of ${doc.comics.length} comic(s) to ${result.filePath}`);
+  }
+
+  async function importReadingState(): Promise<void> {
+    const service = controller?.service;
+    if (!service) throw new Error('Open a library first.');
+    const options = { title: 'Import reading state', properties: ['openFile' as const], filters: [{ name: 'JSON', extensions: ['json'] }] };
+    const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+    const file = result.canceled ? undefined : result.filePaths[0];
+    if (!file) return;
+    const detail = describeImport(await importStateFromFile(service, file));
+    log.info(`imported ${file}: ${detail}`);
+    if (mainWindow && !mainWindow.isDestroyed()) void dialog.showMessageBox(mainWindow, { type: 'info', message: 'Reading state imported', detail });
   }
 
   function reportError(action: string): (error: unknown) => void {
@@ -192,7 +219,7 @@ function main(): void {
       minHeight: 420,
       title: 'Longbox',
       show: false,
-      backgroundColor: nativeTheme.shouldUseDarkColors ? WINDOW_BACKGROUND.dark : WINDOW_BACKGROUND.light,
+      backgroundColor: nativeTheme.shouldUseDarkColors ? BACKGROUND.dark : BACKGROUND.light,
       webPreferences: {
         preload: PRELOAD,
         contextIsolation: true,
@@ -250,7 +277,8 @@ function main(): void {
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
       settings,
-      serviceOptions: { launcher: launcherForThisRuntime(WORKER_ENTRY, engineLog), logger: engineLog, nativeBinding },
+      // userDataDir: one user.db for every library (keyed by fingerprint), so a moved library keeps its state.
+      serviceOptions: { launcher: launcherForThisRuntime(WORKER_ENTRY, engineLog), logger: engineLog, nativeBinding, userDataDir: userData },
       onChange: (service, info) => {
         router?.setService(service);
         if (mainWindow && !mainWindow.isDestroyed()) mainWindow.setTitle(info ? `Longbox — ${path.basename(info.root)}` : 'Longbox');

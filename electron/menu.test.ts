@@ -15,6 +15,8 @@ function deps(overrides: Partial<MenuDeps> = {}): MenuDeps {
       revealSelected: vi.fn(),
       openSelected: vi.fn(),
       openLogsFolder: vi.fn(),
+      exportState: vi.fn(),
+      importState: vi.fn(),
     },
     ...overrides,
   };
@@ -84,6 +86,16 @@ describe('buildMenuTemplate', () => {
     const d = deps();
     click(flattenMenu(buildMenuTemplate(d)).find((item) => item.label === 'Open Logs Folder'));
     expect(d.actions.openLogsFolder).toHaveBeenCalled();
+  });
+
+  it('File has Export and Import Reading State, which call their actions', () => {
+    const d = deps();
+    const items = flattenMenu(buildMenuTemplate(d));
+    click(items.find((item) => item.id === MENU_IDS.exportState));
+    click(items.find((item) => item.id === MENU_IDS.importState));
+    expect(d.actions.exportState).toHaveBeenCalledTimes(1);
+    expect(d.actions.importState).toHaveBeenCalledTimes(1);
+    expect(items.find((item) => item.id === MENU_IDS.exportState)?.label).toBe('Export Reading State…');
   });
 
   it('macOS gets the app menu first; other platforms start with File and quit from it', () => {

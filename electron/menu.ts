@@ -11,6 +11,10 @@ export interface MenuActions {
   revealSelected(): void;
   openSelected(): void;
   openLogsFolder(): void;
+  /** Save the library's read state as a JSON file (a save dialog). */
+  exportState(): void;
+  /** Merge a JSON file written by Export (an open dialog). */
+  importState(): void;
 }
 
 export interface MenuDeps {
@@ -27,6 +31,8 @@ export const MENU_IDS = {
   refreshF5: 'refresh-f5',
   reveal: 'reveal-comic',
   open: 'open-comic',
+  exportState: 'export-state',
+  importState: 'import-state',
 } as const;
 
 export const REFRESH_ACCELERATORS = ['CmdOrCtrl+R', 'F5'] as const;
@@ -78,6 +84,9 @@ export function buildMenuTemplate(deps: MenuDeps): MenuItemConstructorOptions[] 
         click: () => actions.revealSelected(),
       },
       { id: MENU_IDS.open, label: 'Open with Default App', enabled: deps.hasSelection, click: () => actions.openSelected() },
+      { type: 'separator' },
+      { id: MENU_IDS.exportState, label: 'Export Reading State…', click: () => actions.exportState() },
+      { id: MENU_IDS.importState, label: 'Import Reading State…', click: () => actions.importState() },
       { type: 'separator' },
       isMac ? { role: 'close' } : { role: 'quit' },
     ],

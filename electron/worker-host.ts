@@ -15,6 +15,7 @@ export function createUtilityLauncher(workerEntryPath: string, logger: Logger): 
       stdio: 'pipe',
       env: workerEnv(),
     });
+    child.once('spawn', () => logger.info(`[engine pid=${child.pid ?? '?'}] started`));
     return adaptWorkerChild(child, logger);
   };
 }

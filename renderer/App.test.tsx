@@ -35,6 +35,21 @@ function rebuilding(api: FakeLibraryApi, done: number, total: number) {
   });
 }
 
+describe('user data notice', () => {
+  it('shows what happened to user.db from the status, until dismissed; a newer notice shows again', async () => {
+    const api = createFakeLibraryApi();
+    await renderApp(api);
+    expect(screen.queryByTestId('user-data-notice')).toBeNull();
+    const message = 'Your reading data (user.db) was damaged (malformed). It was restored from the backup of 2026-12-01 08:00 UTC.';
+    act(() => api.setStatus({ user_data_notice: { message, at: 1 } }));
+    expect(screen.getByTestId('user-data-notice').textContent).toContain(message);
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss notice' }));
+    expect(screen.queryByTestId('user-data-notice')).toBeNull();
+    act(() => api.setStatus({ user_data_notice: { message: 'again', at: 2 } }));
+    expect(screen.getByTestId('user-data-notice').textContent).toContain('again');
+  });
+});
+
 describe('library screen', () => {
   it('renders only the visible rows of a 100,000-item library, with skeletons for rows not loaded', async () => {
     const api = createFakeLibraryApi({ comics: makeComics(100_000) });

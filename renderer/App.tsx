@@ -4,6 +4,7 @@ import { ColdStart } from './components/ColdStart.js';
 import { ComicMenu } from './components/ComicMenu.js';
 import { DetailsPanel } from './components/DetailsPanel.js';
 import { ErrorBanner } from './components/ErrorBanner.js';
+import { UserDataNotice } from './components/UserDataNotice.js';
 import { Header, SEARCH_INPUT_ID } from './components/Header.js';
 import { ResultsPane } from './components/ResultsPane.js';
 import { StatusFooter } from './components/StatusFooter.js';
@@ -115,6 +116,7 @@ function LibraryScreen() {
       <Header />
       <SubBar />
       <ErrorBanner />
+      <UserDataNotice />
       <main className={`content${isDetailsOpen ? ' has-details' : ''}`}>
         <section className="results" aria-label="Results">
           <ResultsPane />

@@ -13,11 +13,14 @@ import type {
 import type { Logger } from './logger.js';
 import { BrowseReader } from './store/browse-reader.js';
 import type { Db } from './store/open-database.js';
-import { writeReadStateBulk } from './store/user-state-access.js';
+import type { UserStore } from './user/user-store.js';
 
 export interface BrowseServiceDeps {
   readDb: Db;
-  writeDb: Db;
+  /** user.db: where bulk read state is written. */
+  user: UserStore;
+  /** The library root, recorded with each state row (orphans are per library). */
+  root: string;
   logger: Logger;
   /** Resolves once there is a generation to answer from (waits only on a cold start). */
   whenPopulated(): Promise<void>;
@@ -75,16 +78,13 @@ export class BrowseService {
 
   async setReadState(request: BulkStateRequest): Promise<BulkStateResult> {
     await this.#deps.whenPopulated();
-    const { count, fingerprints } = this.#reader.targetOf(request);
-    // The worker may hold the write lock for a batch: retry briefly instead of blocking this thread.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        writeReadStateBulk(this.#deps.writeDb, fingerprints, request.read, Date.now());
-        return { count, read: request.read };
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= 200) throw err;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
+    const { count, comics } = this.#reader.targetOf(request);
+    // One IMMEDIATE transaction in user.db for the whole selection. Marking unread also forgets the page
+    // (the comic is "not started" again and leaves Continue Reading); favourites are kept either way.
+    this.#deps.user.updateStates(
+      comics.map((c) => ({ ...c, root: this.#deps.root })),
+      request.read ? { read: true } : { read: false, lastPage: null },
+    );
+    return { count, read: request.read };
   }
 }

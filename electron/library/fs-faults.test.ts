@@ -227,7 +227,7 @@ describe('symlinks, long names, case-only renames (service with its worker)', ()
     expect(items.map((c) => c.path)).not.toContain('a.cbz');
     const renamed = items.find((c) => c.path === 'A.cbz')!;
     expect(renamed).toMatchObject({ id: first.id, read: true, fingerprint: first.fingerprint, addedAt: first.addedAt });
-    expect((await service.getComic(renamed.id)).userState).toEqual({ read: true, lastPage: 4, favourite: true });
+    expect((await service.getComic(renamed.id)).userState).toMatchObject({ read: true, lastPage: 4, favourite: true });
   });
 });
 

@@ -35,21 +35,29 @@ import { createPageServer, type PageServer, type PageSource } from './pages/page
 import type { CoverImage, LibraryServiceApi, PageImage, PageRequestOptions } from './service-types.js';
 import type { LibraryServiceOptions } from './service-options.js';
 import { metadataOf, parseSources, toComicSummary } from './store/comic-row.js';
-import { LibraryReader, writeUserState } from './store/library-reader.js';
+import { LibraryReader } from './store/library-reader.js';
 import { isCorruptionError, openDatabase, type Db } from './store/open-database.js';
-import { openUserStore, type UserStore } from './user/user-store.js';
+import { moveLegacyUserState, salvageLegacyUserState } from './user/legacy-import.js';
+import { exportState, importState, parseExport, type ImportReport, type LibraryComic, type UserStateExport } from './user/state-transfer.js';
+import { openUserStore, type ComicIdentity, type UserStore } from './user/user-store.js';
 
 const MAX_DETAIL_PAGES = 2000;
 const MAX_COVER_SOURCE_BYTES = 64 * 1024 * 1024;
 const PREFETCH_COVERS = 120;
 
-/** Opens library.db; a corrupt file is moved aside (kept for inspection) and a new cache is started. */
-function openOrRecover(dbPath: string, options: LibraryServiceOptions, logger: Logger): Db {
+/**
+ * Opens library.db; a corrupt file is moved aside (kept for inspection) and a new cache is started.
+ * library.db holds nothing of the user's (user.db does); only a library.db from before user.db may still
+ * carry read state, which is salvaged into user.db first.
+ */
+function openOrRecover(dbPath: string, options: LibraryServiceOptions, logger: Logger, user: UserStore, root: string): Db {
   const binding = options.nativeBinding ? { nativeBinding: options.nativeBinding } : {};
   try {
     return openDatabase(dbPath, { ...binding, busyTimeoutMs: 0 });
   } catch (err) {
     if (!isCorruptionError(err)) throw err;
+    const salvaged = salvageLegacyUserState(dbPath, user, root, options.nativeBinding);
+    if (salvaged > 0) logger.warn(`${dbPath}: ${salvaged} read state row(s) of an older Longbox salvaged into ${user.file}`);
     const aside = `${dbPath}.corrupt-${Date.now()}`;
     logger.error(`${dbPath} is corrupt (${messageOf(err)}); moved to ${aside}, rebuilding the cache`);
     for (const suffix of ['', '-wal', '-shm']) {
@@ -79,12 +87,13 @@ export class LibraryService implements LibraryServiceApi {
     this.#logger = options.logger ?? silentLogger;
     mkdirSync(options.dataDir, { recursive: true });
     const dbPath = join(options.dataDir, 'library.db');
-    this.#writeDb = openOrRecover(dbPath, options, this.#logger);
+    this.#writeDb = openOrRecover(dbPath, options, this.#logger, user, this.root);
+    this.#moveLegacyState();
     this.#readDb = openDatabase(dbPath, {
       readonly: true,
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     });
-    this.#reader = new LibraryReader(this.#readDb);
+    this.#reader = new LibraryReader(this.#readDb, { userDbFile: user.file });
     this.#covers = createCoverStore({ dir: join(options.dataDir, 'covers'), logger: this.#logger });
     this.#pages = createPageServer({ logger: this.#logger, resizedDir: join(options.dataDir, 'pages') });
     const prefetch = options.prefetchCovers ?? true;
@@ -104,11 +113,24 @@ export class LibraryService implements LibraryServiceApi {
     });
     this.#browse = new BrowseService({
       readDb: this.#readDb,
-      writeDb: this.#writeDb,
+      user: this.#user,
+      root: this.root,
       logger: this.#logger,
       whenPopulated: () => this.#rebuilds.whenPopulated(),
       isStale: () => this.#rebuilds.isRebuilding,
     });
+  }
+
+  /** Read state an older Longbox kept in library.db moves to user.db, once. */
+  #moveLegacyState(): void {
+    try {
+      const moved = moveLegacyUserState(this.#writeDb, this.#user, this.root);
+      if (moved > 0) this.#logger.info(`moved ${moved} read state row(s) from library.db to ${this.#user.file}`);
+    } catch (err) {
+      // Busy (another process's rebuild holds library.db) or a failed write: the rows stay in
+      // library.db's legacy table and the move is tried again at the next start.
+      this.#logger.warn(`moving read state from library.db to user.db failed, will retry at the next start: ${toLogFormat(err)}`);
+    }
   }
 
   /** Starts the watcher and the initial rebuild (separate from the constructor so errors surface). */
@@ -172,7 +194,7 @@ export class LibraryService implements LibraryServiceApi {
       kind,
       duplicates: row.dup_count > 1 ? this.#reader.duplicatesOf(row.fingerprint, row.id) : [],
       lastChangedAt: row.changed_at,
-      userState: this.#reader.userState(row.fingerprint),
+      userState: this.#user.getState(row.fingerprint),
     };
   }
 
@@ -239,19 +261,61 @@ export class LibraryService implements LibraryServiceApi {
     return this.#absolutePath(this.#row(id).path);
   }
 
+  #identity(row: { fingerprint: string; path: string; series: string | null; number: string | null }): ComicIdentity {
+    return { fingerprint: row.fingerprint, root: this.root, path: row.path, series: row.series, number: row.number };
+  }
+
+  /**
+   * Resolves only once the change is committed to user.db (synchronous=FULL: on disk). user.db has no
+   * long writers (rebuilds never touch it), so the write waits at most for another host's few-statement
+   * transaction.
+   */
   async setUserState(id: number, patch: Partial<UserState>): Promise<UserState> {
     const row = this.#row(id);
-    const next: UserState = { ...this.#reader.userState(row.fingerprint), ...patch };
-    // The worker may hold the write lock for a batch: retry briefly instead of blocking this thread.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        writeUserState(this.#writeDb, row.fingerprint, next, Date.now());
-        return next;
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= 200) throw err;
-        await new Promise((r) => setTimeout(r, 25));
-      }
+    const { read, lastPage, favourite } = patch;
+    return this.#user.updateState(this.#identity(row), {
+      ...(read !== undefined ? { read } : {}),
+      ...(lastPage !== undefined ? { lastPage } : {}),
+      ...(favourite !== undefined ? { favourite } : {}),
+    });
+  }
+
+  // ---- the user's data: export, import, orphans -----------------------------------------------
+
+  #libraryComics(): LibraryComic[] {
+    return this.#reader.identities();
+  }
+
+  /** This library's state (and its orphans') as a JSON document. */
+  async exportUserState(): Promise<UserStateExport> {
+    return exportState(this.#user, this.root, this.#libraryComics());
+  }
+
+  /** Validates `doc` (BAD_REQUEST when it is not an export), backs user.db up, merges (newer wins). */
+  async importUserState(doc: unknown): Promise<ImportReport> {
+    let parsed: UserStateExport;
+    try {
+      parsed = parseExport(doc);
+    } catch (err) {
+      throw new LongboxError('BAD_REQUEST', messageOf(err));
     }
+    await this.#user.backupNow('import');
+    return importState(this.#user, this.root, this.#libraryComics(), parsed);
+  }
+
+  /** State kept for comics whose files are gone from this library (they get it back if they return). */
+  async listOrphans(): Promise<Array<{ fingerprint: string; path: string | null; updatedAt: number }>> {
+    const live = new Set(this.#libraryComics().map((c) => c.fingerprint));
+    return this.#user.orphans(this.root, live).map((o) => ({ fingerprint: o.fingerprint, path: o.lastPath, updatedAt: o.updatedAt }));
+  }
+
+  /** Deletes the orphans' state (after a backup). Refuses while the library has no generation yet. */
+  async pruneOrphans(): Promise<number> {
+    if (this.#reader.generationInfo().generation === 0) {
+      throw new LongboxError('NO_LIBRARY', 'The library has not been scanned yet: every comic would look gone. Scan it first.');
+    }
+    const live = new Set(this.#libraryComics().map((c) => c.fingerprint));
+    return this.#user.pruneOrphans(this.root, live);
   }
 
   async getReaderSettings(seriesKey: string): Promise<ReaderSettings | null> {
@@ -316,6 +380,7 @@ export async function openLibraryService(options: LibraryServiceOptions): Promis
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     ...(options.userBackupKeep ? { keep: options.userBackupKeep } : {}),
+    ...(options.userDbMaxPages !== undefined ? { maxPageCount: options.userDbMaxPages } : {}),
   });
   let service: LibraryService;
   try {

@@ -13,6 +13,8 @@ export interface LibraryServiceOptions {
    * (a new dataDir) keeps its read marks.
    */
   userDataDir?: string;
+  /** user.db size cap in pages (SQLite max_page_count); tests use it to stand in for a full disk. */
+  userDbMaxPages?: number;
   /** user.db backups kept per kind (tests). */
   userBackupKeep?: Partial<Record<BackupKind, number>>;
   /** How to start the rebuild worker; default: child_process.fork of worker-entry (plain Node). */

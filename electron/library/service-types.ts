@@ -15,6 +15,7 @@ import type {
   SeriesQuery,
   UserState,
 } from '../../shared/types.js';
+import type { ImportReport, UserStateExport } from './user/state-transfer.js';
 
 export interface CoverImage {
   data: Buffer;
@@ -70,6 +71,14 @@ export interface LibraryServiceApi {
   getHome(): Promise<HomeShelves>;
   /** Marks a selection, a series or a folder read/unread in one transaction. Rejects NOT_FOUND for unknown targets. */
   setReadState(request: BulkStateRequest): Promise<BulkStateResult>;
+  /** This library's read state (and its orphans') as a JSON export (user/state-transfer.ts). */
+  exportUserState(): Promise<UserStateExport>;
+  /** Merges an export (newer wins) after a backup; rejects BAD_REQUEST for a document that is not one. */
+  importUserState(doc: unknown): Promise<ImportReport>;
+  /** State kept for comics whose files are gone from this library. */
+  listOrphans(): Promise<Array<{ fingerprint: string; path: string | null; updatedAt: number }>>;
+  /** Deletes that state (after a backup); returns how many comics' state was removed. */
+  pruneOrphans(): Promise<number>;
   /** Returns the unsubscribe function. */
   subscribe(listener: (event: LibraryEvent) => void): () => void;
   /** Resolves when no rebuild is running or queued (tests, `longbox scan`). */

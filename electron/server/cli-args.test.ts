@@ -121,3 +121,40 @@ describe('the command table', () => {
     expect(usageError(['nope'])).toContain(`commands: ${Object.keys(COMMANDS).join(', ')}`);
   });
 });
+
+describe('parseCliArgs: the state commands', () => {
+  it('export-state <folder> [--data-dir DIR] [--out FILE]', () => {
+    expect(parseCliArgs(['export-state', '/comics'])).toEqual({ kind: 'export-state', folder: '/comics', dataDir: null, out: null });
+    expect(parseCliArgs(['export-state', '/comics', '--data-dir', '/d', '--out=/tmp/s.json'])).toEqual({
+      kind: 'export-state',
+      folder: '/comics',
+      dataDir: '/d',
+      out: '/tmp/s.json',
+    });
+    expect(usageError(['export-state'])).toMatch(/needs a folder/);
+    expect(usageError(['export-state', '/a', '/b'])).toMatch(/exactly one folder/);
+  });
+
+  it('import-state <folder> <file> [--data-dir DIR]', () => {
+    expect(parseCliArgs(['import-state', '/comics', 's.json', '--data-dir', '/d'])).toEqual({
+      kind: 'import-state',
+      folder: '/comics',
+      file: 's.json',
+      dataDir: '/d',
+    });
+    expect(usageError(['import-state', '/comics'])).toMatch(/needs a folder and a file/);
+    expect(usageError(['import-state', '/comics', 's.json', '--out', 'x'])).toMatch(/unknown option '--out'/);
+  });
+
+  it('prune-state <folder> [--dry-run]', () => {
+    expect(parseCliArgs(['prune-state', '/comics', '--dry-run'])).toEqual({ kind: 'prune-state', folder: '/comics', dataDir: null, dryRun: true });
+    expect(parseCliArgs(['prune-state', '/comics'])).toMatchObject({ dryRun: false });
+  });
+
+  it('are listed in the main help, each with its own help', () => {
+    for (const name of ['export-state', 'import-state', 'prune-state'] as const) {
+      expect(MAIN_HELP).toContain(name);
+      expect(commandHelp(name)).toMatch(new RegExp(`^Usage: longbox ${name}`));
+    }
+  });
+});

@@ -27,6 +27,29 @@ export interface ScanCommand {
   json: boolean;
 }
 
+export interface ExportStateCommand {
+  kind: 'export-state';
+  folder: string;
+  dataDir: string | null;
+  /** null: JSON to stdout. */
+  out: string | null;
+}
+
+export interface ImportStateCommand {
+  kind: 'import-state';
+  folder: string;
+  file: string;
+  dataDir: string | null;
+}
+
+export interface PruneStateCommand {
+  kind: 'prune-state';
+  folder: string;
+  dataDir: string | null;
+  /** List the orphans, delete nothing. */
+  dryRun: boolean;
+}
+
 export interface HelpCommand {
   kind: 'help';
   text: string;
@@ -134,8 +157,48 @@ const scan: CommandDef<ScanCommand> = {
   },
 };
 
+function oneFolder(command: string, words: ParsedWords): string {
+  if (words.positionals.length === 0) throw new UsageError(`${command} needs a folder (see longbox ${command} --help)`);
+  if (words.positionals.length > 1) throw new UsageError(`${command} takes exactly one folder`);
+  return words.positionals[0]!;
+}
+
+const exportState: CommandDef<ExportStateCommand> = {
+  usage: 'export-state <folder>',
+  summary: "Write a library's read state (read, page, favourite, reader settings) as JSON",
+  description:
+    'Writes the read state of a library folder as JSON: each comic by fingerprint, path and series/number,\nso it can be imported on another machine. JSON goes to stdout unless --out is given.',
+  options: { 'data-dir': DATA_DIR, out: { type: 'string', value: 'FILE', help: 'Write to FILE instead of stdout' } },
+  build(words) {
+    return { kind: 'export-state', folder: oneFolder('export-state', words), dataDir: words.string('data-dir'), out: words.string('out') };
+  },
+};
+
+const importState: CommandDef<ImportStateCommand> = {
+  usage: 'import-state <folder> <file>',
+  summary: 'Merge an export into a library (newer state wins); prints what matched',
+  description:
+    'Merges a file written by export-state into the library folder: comics are matched by fingerprint,\nthen by path or series/number; state newer than the file is kept. Prints how many matched.\nThe library is scanned first, and user.db is backed up before anything is written.',
+  options: { 'data-dir': DATA_DIR },
+  build(words) {
+    if (words.positionals.length !== 2) throw new UsageError('import-state needs a folder and a file (see longbox import-state --help)');
+    return { kind: 'import-state', folder: words.positionals[0]!, file: words.positionals[1]!, dataDir: words.string('data-dir') };
+  },
+};
+
+const pruneState: CommandDef<PruneStateCommand> = {
+  usage: 'prune-state <folder>',
+  summary: 'Delete the kept state of comics whose files are gone from a library',
+  description:
+    "State of a comic whose file is gone is kept (it comes back with the file). This deletes it for\nthe library folder's missing comics, after scanning the folder and backing user.db up.",
+  options: { 'data-dir': DATA_DIR, 'dry-run': { type: 'boolean', help: 'List what would be deleted, delete nothing' } },
+  build(words) {
+    return { kind: 'prune-state', folder: oneFolder('prune-state', words), dataDir: words.string('data-dir'), dryRun: words.flag('dry-run') };
+  },
+};
+
 /** Every command: the name is what the user types, the entry is all there is to know about it. */
-export const COMMANDS = { serve, scan } satisfies Record<string, CommandDef<{ kind: string }>>;
+export const COMMANDS = { serve, scan, 'export-state': exportState, 'import-state': importState, 'prune-state': pruneState } satisfies Record<string, CommandDef<{ kind: string }>>;
 
 export type CommandName = keyof typeof COMMANDS;
 export type CliCommand = ReturnType<(typeof COMMANDS)[CommandName]['build']> | HelpCommand;

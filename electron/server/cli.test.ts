@@ -130,6 +130,18 @@ class ScriptedLibraryService implements LibraryServiceApi {
   setReaderSettings(): never {
     throw new LongboxError('UNSUPPORTED', 'not in this double');
   }
+  exportUserState(): never {
+    throw new LongboxError('UNSUPPORTED', 'not in this double');
+  }
+  importUserState(): never {
+    throw new LongboxError('UNSUPPORTED', 'not in this double');
+  }
+  listOrphans(): never {
+    throw new LongboxError('UNSUPPORTED', 'not in this double');
+  }
+  pruneOrphans(): never {
+    throw new LongboxError('UNSUPPORTED', 'not in this double');
+  }
   subscribe(listener: (event: LibraryEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

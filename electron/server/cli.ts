@@ -1,16 +1,30 @@
-// `longbox serve` and `longbox scan`: the engine without a display. Run through bin/longbox.js.
-// stdout carries results only (the "serving" line, the scan summary or JSON); logs go to stderr.
+// `longbox serve`, `scan`, `export-state`, `import-state`, `prune-state`: the engine without a display.
+// Run through bin/longbox.js. stdout carries results only (the "serving" line, the scan summary, JSON,
+// the import's counts); logs go to stderr. The user's state (user.db) lives in the data home, shared by
+// every library of that home; each library's cache lives in its own data dir under it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LongboxError } from '../../shared/errors.js';
+import { LongboxError, messageOf } from '../../shared/errors.js';
 import type { CacheStatus, LibraryInfo } from '../../shared/types.js';
 import { defaultDataHome, libraryDataDir, sampleLibraryDir } from '../library/data-dir.js';
 import { consoleLogger, toLogFormat, type Logger } from '../library/logger.js';
 import type { LibraryServiceOptions } from '../library/service-options.js';
 import type { LibraryServiceApi } from '../library/service-types.js';
 import { ensureSampleLibrary, SAMPLE_LIBRARY } from '../library/sample/ensure-sample.js';
-import { parseCliArgs, UsageError, type CliCommand, type CommandName, type ScanCommand, type ServeCommand } from './cli-args.js';
+import {
+  parseCliArgs,
+  UsageError,
+  type CliCommand,
+  type CommandName,
+  type ExportStateCommand,
+  type ImportStateCommand,
+  type PruneStateCommand,
+  type ScanCommand,
+  type ServeCommand,
+} from './cli-args.js';
+import { exportStateToFile, readStateFile } from '../library/user/state-files.js';
+import { describeImport } from '../library/user/state-transfer.js';
 import { createHttpHost } from './http-server.js';
 import { formatScanSummary, ProgressReporter, type ProgressSink } from './progress.js';
 
@@ -102,7 +116,7 @@ async function serve(cmd: ServeCommand, deps: CliDeps): Promise<number> {
   fs.mkdirSync(dataDir, { recursive: true });
 
   const stop = deps.waitForStop();
-  const service = await deps.openService({ root, dataDir, watch: cmd.watch, logger: deps.logger });
+  const service = await deps.openService({ root, dataDir, userDataDir: home, watch: cmd.watch, logger: deps.logger });
   if (!fs.existsSync(path.join(deps.staticDir, 'index.html'))) {
     deps.logger.warn(`no built renderer in ${deps.staticDir}: serving the API only (run \`npm run build\`)`);
   }
@@ -140,12 +154,13 @@ async function serve(cmd: ServeCommand, deps: CliDeps): Promise<number> {
 
 async function scan(cmd: ScanCommand, deps: CliDeps): Promise<number> {
   const root = existingFolder(cmd.folder);
-  const dataDir = libraryDataDir(dataHome(cmd.dataDir, deps), root);
+  const home = dataHome(cmd.dataDir, deps);
+  const dataDir = libraryDataDir(home, root);
   fs.mkdirSync(dataDir, { recursive: true });
 
   const stop = deps.waitForStop();
   const startedAt = Date.now();
-  const service = await deps.openService({ root, dataDir, watch: false, rebuildOnOpen: false, logger: deps.logger });
+  const service = await deps.openService({ root, dataDir, userDataDir: home, watch: false, rebuildOnOpen: false, logger: deps.logger });
   const progress = new ProgressReporter(deps.stderr);
   const unsubscribe = service.subscribe((event) => {
     if (event.type === 'status') progress.update(event.status);
@@ -171,8 +186,74 @@ async function scan(cmd: ScanCommand, deps: CliDeps): Promise<number> {
   }
 }
 
+/** Opens a library for a one-shot command (no watcher), with a generation (scanned first when `rescan`). */
+async function withLibrary<T>(folder: string, dataDirOption: string | null, rescan: boolean, deps: CliDeps, run: (service: LibraryServiceApi) => Promise<T>): Promise<T> {
+  const root = existingFolder(folder);
+  const home = dataHome(dataDirOption, deps);
+  const dataDir = libraryDataDir(home, root);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const service = await deps.openService({ root, dataDir, userDataDir: home, watch: false, rebuildOnOpen: false, logger: deps.logger });
+  try {
+    // A library never scanned is scanned now (its first listing waits for the cold start).
+    await service.listComics({ offset: 0, limit: 1, sort: 'file', order: 'asc' });
+    if (rescan) {
+      service.refresh('longbox state command');
+      await service.whenIdle();
+    }
+    return await run(service);
+  } finally {
+    await service.close();
+  }
+}
+
+async function exportStateCommand(cmd: ExportStateCommand, deps: CliDeps): Promise<number> {
+  if (cmd.out === null) {
+    const doc = await withLibrary(cmd.folder, cmd.dataDir, false, deps, (service) => service.exportUserState());
+    deps.stdout(`${JSON.stringify(doc, null, 2)}\n`);
+    return 0;
+  }
+  const out = path.resolve(cmd.out);
+  const doc = await withLibrary(cmd.folder, cmd.dataDir, false, deps, (service) => exportStateToFile(service, out));
+  const gone = doc.comics.filter((c) => !c.present).length;
+  deps.stdout(`Exported the state of ${doc.comics.length} comic(s) (${gone} not in the library now) and ${doc.seriesSettings.length} series setting(s) to ${out}\n`);
+  return 0;
+}
+
+async function importStateCommand(cmd: ImportStateCommand, deps: CliDeps): Promise<number> {
+  let doc: unknown;
+  try {
+    doc = readStateFile(path.resolve(cmd.file));
+  } catch (err) {
+    deps.stderr.write(`longbox: ${messageOf(err)}\n`);
+    return 1;
+  }
+  const report = await withLibrary(cmd.folder, cmd.dataDir, true, deps, (service) => service.importUserState(doc));
+  deps.stdout(`${describeImport(report)}\n`);
+  return 0;
+}
+
+async function pruneStateCommand(cmd: PruneStateCommand, deps: CliDeps): Promise<number> {
+  return withLibrary(cmd.folder, cmd.dataDir, true, deps, async (service) => {
+    const orphans = await service.listOrphans();
+    if (cmd.dryRun) {
+      for (const o of orphans) deps.stdout(`${o.path ?? o.fingerprint}\n`);
+      deps.stdout(`${orphans.length} comic(s) whose files are gone have kept state; nothing deleted (--dry-run)\n`);
+      return 0;
+    }
+    const pruned = await service.pruneOrphans();
+    deps.stdout(`Deleted the kept state of ${pruned} comic(s) whose files are gone (a backup was taken first)\n`);
+    return 0;
+  });
+}
+
 /** One runner per command of cli-args.ts COMMANDS; resolves with the exit code. */
-const RUNNERS: { [K in CommandName]: (cmd: Extract<CliCommand, { kind: K }>, deps: CliDeps) => Promise<number> } = { serve, scan };
+const RUNNERS: { [K in CommandName]: (cmd: Extract<CliCommand, { kind: K }>, deps: CliDeps) => Promise<number> } = {
+  serve,
+  scan,
+  'export-state': exportStateCommand,
+  'import-state': importStateCommand,
+  'prune-state': pruneStateCommand,
+};
 
 /** Runs one command; resolves with the process exit code. */
 export async function main(argv: readonly string[], deps: CliDeps = defaultDeps()): Promise<number> {

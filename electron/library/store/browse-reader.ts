@@ -7,9 +7,17 @@ import type { FolderEntry, HomeComic, ReadStateTarget, SeriesQuery, SeriesSortKe
 import { SUMMARY_COLUMNS, toComicSummary, type SummaryRow } from './comic-row.js';
 import { toFtsMatch } from './library-reader.js';
 import type { Db } from './open-database.js';
-import { JOIN_USER_STATE, READ_AT_COLUMN, USER_STATE_TABLE } from './user-state-access.js';
+import { joinUserState, READ_AT_COLUMN, userStateTable } from './user-state-access.js';
 
 type Statement = Database.Statement<unknown[]>;
+
+/** A comic a bulk read-state change applies to, with where it is (user.db keeps its last place). */
+export interface TargetComic {
+  fingerprint: string;
+  path: string;
+  series: string | null;
+  number: string | null;
+}
 
 const SERIES_RANK: Record<SeriesSortKey, string> = {
   name: 'id',
@@ -86,8 +94,11 @@ export class BrowseReader {
   readonly #db: Db;
   readonly #statements = new Map<string, Statement>();
 
+  readonly #stateTable: string;
+
   constructor(db: Db) {
     this.#db = db;
+    this.#stateTable = userStateTable(db);
   }
 
   #stmt(sql: string): Statement {
@@ -135,7 +146,7 @@ export class BrowseReader {
   #withUnread(rows: readonly SeriesRowOut[]): SeriesSummary[] {
     if (rows.length === 0) return [];
     const counts = this.#stmt(
-      `SELECT c.series_key AS key, count(*) AS n FROM comics c JOIN ${USER_STATE_TABLE} u ON u.fingerprint = c.fingerprint
+      `SELECT c.series_key AS key, count(*) AS n FROM comics c JOIN ${this.#stateTable} u ON u.fingerprint = c.fingerprint
        WHERE c.series_key IN (SELECT value FROM json_each(?)) AND u.read = 1 GROUP BY c.series_key`,
     ).all(JSON.stringify(rows.map((r) => r.key))) as Array<{ key: string; n: number }>;
     const read = new Map(counts.map((c) => [c.key, c.n]));
@@ -176,7 +187,7 @@ export class BrowseReader {
       const generation = this.#generation();
       // One row per fingerprint: duplicates of a comic share its state.
       const continueRows = this.#stmt(
-        `SELECT ${SUMMARY_COLUMNS} FROM ${USER_STATE_TABLE} u JOIN comics c ON c.fingerprint = u.fingerprint
+        `SELECT ${SUMMARY_COLUMNS} FROM ${this.#stateTable} u JOIN comics c ON c.fingerprint = u.fingerprint
          WHERE u.read = 0 AND u.last_page IS NOT NULL AND c.error_kind IS NULL
          GROUP BY u.fingerprint ORDER BY u.${READ_AT_COLUMN} DESC, c.id LIMIT ?`,
       ).all(HOME_SHELF_SIZE) as HomeRow[];
@@ -184,11 +195,11 @@ export class BrowseReader {
       // The series read most recently, then in each the first unread issue after the last read one.
       const reading = this.#stmt(
         `SELECT c.series_key AS key, max(c.rank_series) AS last_rank, max(u.${READ_AT_COLUMN}) AS at
-         FROM ${USER_STATE_TABLE} u JOIN comics c ON c.fingerprint = u.fingerprint
+         FROM ${this.#stateTable} u JOIN comics c ON c.fingerprint = u.fingerprint
          WHERE u.read = 1 GROUP BY c.series_key ORDER BY at DESC LIMIT ?`,
       ).all(ON_DECK_SERIES) as Array<{ key: string; last_rank: number }>;
       const nextUnread = this.#stmt(
-        `SELECT ${SUMMARY_COLUMNS} FROM comics c ${JOIN_USER_STATE}
+        `SELECT ${SUMMARY_COLUMNS} FROM comics c ${joinUserState(this.#stateTable)}
          WHERE c.series_key = ? AND c.rank_series > ? AND coalesce(u.read, 0) = 0 AND c.error_kind IS NULL
          ORDER BY c.rank_series LIMIT 1`,
       );
@@ -200,7 +211,7 @@ export class BrowseReader {
         if (next) onDeck.push(next);
       }
       const recent = this.#stmt(
-        `SELECT ${SUMMARY_COLUMNS} FROM comics c ${JOIN_USER_STATE}
+        `SELECT ${SUMMARY_COLUMNS} FROM comics c ${joinUserState(this.#stateTable)}
          WHERE c.error_kind IS NULL ORDER BY c.rank_added DESC LIMIT ?`,
       ).all(HOME_SHELF_SIZE) as HomeRow[];
       return {
@@ -218,15 +229,14 @@ export class BrowseReader {
    * The comics a bulk change applies to: their count and distinct fingerprints. Unknown ids, series
    * or folders are NOT_FOUND (and nothing is written).
    */
-  targetOf(target: ReadStateTarget): { count: number; fingerprints: string[] } {
+  targetOf(target: ReadStateTarget): { count: number; comics: TargetComic[] } {
     return this.#db.transaction(() => {
-      let rows: Array<{ fingerprint: string }>;
+      let rows: TargetComic[];
       if ('ids' in target) {
         const ids = [...new Set(target.ids)];
-        const found = this.#stmt('SELECT id, fingerprint FROM comics WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Array<{
-          id: number;
-          fingerprint: string;
-        }>;
+        const found = this.#stmt('SELECT id, fingerprint, path, series, number FROM comics WHERE id IN (SELECT value FROM json_each(?))').all(
+          JSON.stringify(ids),
+        ) as Array<TargetComic & { id: number }>;
         rows = found;
         if (found.length !== ids.length) {
           const known = new Set(found.map((r) => r.id));
@@ -234,15 +244,18 @@ export class BrowseReader {
           throw new LongboxError('NOT_FOUND', `No comic with id ${missing} in this library.`);
         }
       } else if ('series' in target) {
-        rows = this.#stmt('SELECT fingerprint FROM comics WHERE series_key = ?').all(target.series) as typeof rows;
+        rows = this.#stmt('SELECT fingerprint, path, series, number FROM comics WHERE series_key = ?').all(target.series) as typeof rows;
         if (rows.length === 0) throw new LongboxError('NOT_FOUND', 'No such series in this library.');
       } else {
         const filter = browseFilterOf({ folder: target.folder, recursive: true });
         if (!this.folderCounts(target.folder)) throw new LongboxError('NOT_FOUND', 'No such folder in this library.');
         const where = filter.where.length > 0 ? `WHERE ${filter.where.join(' AND ')}` : '';
-        rows = this.#stmt(`SELECT c.fingerprint FROM comics c ${where}`).all(filter.params) as typeof rows;
+        rows = this.#stmt(`SELECT c.fingerprint, c.path, c.series, c.number FROM comics c ${where}`).all(filter.params) as typeof rows;
       }
-      return { count: rows.length, fingerprints: [...new Set(rows.map((r) => r.fingerprint))] };
+      // Duplicates share one state: one entry per fingerprint.
+      const unique = new Map<string, TargetComic>();
+      for (const r of rows) if (!unique.has(r.fingerprint)) unique.set(r.fingerprint, { fingerprint: r.fingerprint, path: r.path, series: r.series, number: r.number });
+      return { count: rows.length, comics: [...unique.values()] };
     })();
   }
 }

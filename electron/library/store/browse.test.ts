@@ -4,12 +4,35 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from './open-database.js';
 import { readLiveRows, readMetaNumber, swapInNextGeneration, writeNextGeneration, DERIVED_VERSION } from './generation-writer.js';
-import { LibraryReader, writeUserState } from './library-reader.js';
+import { LibraryReader } from './library-reader.js';
 import { BrowseReader } from './browse-reader.js';
-import { writeReadStateBulk } from './user-state-access.js';
+import { userStateTable } from './user-state-access.js';
 import { seriesIdentity } from './series-key.js';
 import { testRow as row } from '../testing/store-rows.js';
 import type { EnrichedRow } from './comic-row.js';
+
+
+/**
+ * Stand-ins for the UserStore's writes on the reader's temp table (the service attaches user.db; its
+ * read-modify-write and bulk transactions are tested in user/user-store.test.ts and user-data.test.ts).
+ */
+function writeUserState(db: Db, fingerprint: string, state: { read: boolean; lastPage: number | null; favourite: boolean }, at: number): void {
+  db.prepare(`INSERT OR REPLACE INTO ${userStateTable(db)} (fingerprint, read, last_page, favourite, last_read_at) VALUES (?, ?, ?, ?, ?)`).run(
+    fingerprint,
+    state.read ? 1 : 0,
+    state.lastPage,
+    state.favourite ? 1 : 0,
+    at,
+  );
+}
+function writeReadStateBulk(db: Db, fingerprints: readonly string[], read: boolean, at: number): void {
+  const upsert = db.prepare(
+    `INSERT INTO ${userStateTable(db)} (fingerprint, read, last_read_at) VALUES (?, ?, ?)
+     ON CONFLICT(fingerprint) DO UPDATE SET read = excluded.read, last_page = CASE WHEN excluded.read = 1 THEN last_page ELSE NULL END,
+       last_read_at = excluded.last_read_at`,
+  );
+  for (const fingerprint of fingerprints) upsert.run(fingerprint, read ? 1 : 0, at);
+}
 
 let dir: string;
 let db: Db;
@@ -149,34 +172,26 @@ describe('the series table', () => {
   });
 });
 
-describe('bulk read state', () => {
-  it('marks a series of 500 in one transaction: a failure part-way writes nothing', () => {
+describe('bulk read state targets', () => {
+  it('a series of 500 is one target of 500 comics (the write is one user.db transaction: user-store.test.ts)', () => {
     const rows = Array.from({ length: 500 }, (_, i) => row(i + 1, { series: 'Long Run', number: String(i + 1), number_sort: i + 1 }));
     publish(rows, 1);
     const reader = new BrowseReader(db);
     const target = reader.targetOf({ series: 'long-run' });
     expect(target.count).toBe(500);
-    db.exec(`CREATE TEMP TRIGGER fail_at_300 BEFORE INSERT ON main.user_state WHEN NEW.fingerprint = 'fp300' BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
-    expect(() => writeReadStateBulk(db, target.fingerprints, true, 5)).toThrow(/disk says no/);
-    expect(db.prepare('SELECT count(*) AS n FROM user_state').get()).toEqual({ n: 0 });
-    db.exec('DROP TRIGGER fail_at_300');
-    writeReadStateBulk(db, target.fingerprints, true, 5);
-    expect(db.prepare('SELECT count(*) AS n FROM user_state WHERE read = 1').get()).toEqual({ n: 500 });
+    expect(target.comics).toHaveLength(500);
+    expect(target.comics[0]).toMatchObject({ fingerprint: 'fp1', series: 'Long Run', number: '1' });
+    writeReadStateBulk(db, target.comics.map((c) => c.fingerprint), true, 5);
     expect(reader.getSeries('long-run')!.unread_count).toBe(0);
   });
 
-  it('unknown ids, series and folders are NOT_FOUND; mark unread forgets the page but keeps the favourite', () => {
+  it('unknown ids, series and folders are NOT_FOUND', () => {
     publish([row(1, { series: 'A' }), row(2, { series: 'A' })], 1);
     const reader = new BrowseReader(db);
     expect(() => reader.targetOf({ ids: [1, 99] })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(() => reader.targetOf({ series: 'b' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(() => reader.targetOf({ folder: 'Nope' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(reader.targetOf({ folder: 'Folder' }).count).toBe(2);
-    writeUserState(db, 'fp1', { read: false, lastPage: 7, favourite: true }, 1);
-    writeReadStateBulk(db, ['fp1'], true, 2);
-    expect(new LibraryReader(db).userState('fp1')).toMatchObject({ read: true, lastPage: 7, favourite: true });
-    writeReadStateBulk(db, ['fp1'], false, 3);
-    expect(new LibraryReader(db).userState('fp1')).toMatchObject({ read: false, lastPage: null, favourite: true });
   });
 });
 

@@ -1,8 +1,9 @@
 // Read side of the cache: paged, indexed queries on the live generation. Runs in the main process
 // (or the headless host), so every query must stay in the millisecond range at 100,000 rows.
-import type { ComicFilter, ComicQuery, SortKey, UserState } from '../../../shared/types.js';
+import type { ComicFilter, ComicQuery, SortKey } from '../../../shared/types.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './open-database.js';
+import { attachUserDb, userStateTable } from './user-state-access.js';
 import { SUMMARY_COLUMNS, type StoredRow, type SummaryRow } from './comic-row.js';
 import { browseFilterOf } from './browse-reader.js';
 
@@ -47,12 +48,28 @@ function hasFilter(filter: ComicFilter | undefined): boolean {
   );
 }
 
+export interface LibraryReaderOptions {
+  /**
+   * user.db, attached so that list queries join the user's state (read, last page) by fingerprint.
+   * Without it (store tests), an empty per-connection temp table stands in (user-state-access.ts).
+   */
+  userDbFile?: string;
+}
+
 export class LibraryReader {
   readonly #db: Db;
   readonly #statements = new Map<string, Statement>();
+  readonly #stateTable: string;
 
-  constructor(db: Db) {
+  constructor(db: Db, options: LibraryReaderOptions = {}) {
     this.#db = db;
+    if (options.userDbFile !== undefined) attachUserDb(db, options.userDbFile);
+    this.#stateTable = userStateTable(db);
+  }
+
+  /** The user-state table the joins use (`userdb.comic_state`), for queries written elsewhere. */
+  get stateTable(): string {
+    return this.#stateTable;
   }
 
   #stmt(sql: string): Statement {
@@ -94,8 +111,8 @@ export class LibraryReader {
       const total = info.fileCount;
       const sql =
         direction === 'ASC'
-          ? `SELECT ${SUMMARY_COLUMNS} FROM comics c LEFT JOIN user_state u ON u.fingerprint = c.fingerprint WHERE c.${rank} >= ? ORDER BY c.${rank} ASC LIMIT ?`
-          : `SELECT ${SUMMARY_COLUMNS} FROM comics c LEFT JOIN user_state u ON u.fingerprint = c.fingerprint WHERE c.${rank} <= ? ORDER BY c.${rank} DESC LIMIT ?`;
+          ? `SELECT ${SUMMARY_COLUMNS} FROM comics c LEFT JOIN ${this.#stateTable} u ON u.fingerprint = c.fingerprint WHERE c.${rank} >= ? ORDER BY c.${rank} ASC LIMIT ?`
+          : `SELECT ${SUMMARY_COLUMNS} FROM comics c LEFT JOIN ${this.#stateTable} u ON u.fingerprint = c.fingerprint WHERE c.${rank} <= ? ORDER BY c.${rank} DESC LIMIT ?`;
       const start = direction === 'ASC' ? query.offset : total - 1 - query.offset;
       const rows = this.#stmt(sql).all(start, query.limit) as SummaryRow[];
       return { rows, total, generation: info.generation };
@@ -120,7 +137,7 @@ export class LibraryReader {
       where.push(`c.format IN (${filter.formats.map((_, i) => `@format${i}`).join(', ')})`);
       filter.formats.forEach((format, i) => (params[`format${i}`] = format));
     }
-    const from = `FROM comics c LEFT JOIN user_state u ON u.fingerprint = c.fingerprint WHERE ${where.join(' AND ')}`;
+    const from = `FROM comics c LEFT JOIN ${this.#stateTable} u ON u.fingerprint = c.fingerprint WHERE ${where.join(' AND ')}`;
     // Every comic has exactly one FTS row, so a search alone is counted by the FTS index.
     const total =
       matches !== null && where.length === 1
@@ -152,8 +169,19 @@ export class LibraryReader {
 
   getRow(id: number): (StoredRow & { read: number; last_page: number | null }) | undefined {
     return this.#stmt(
-      'SELECT c.*, coalesce(u.read, 0) AS read, u.last_page AS last_page FROM comics c LEFT JOIN user_state u ON u.fingerprint = c.fingerprint WHERE c.id = ?',
+      `SELECT c.*, coalesce(u.read, 0) AS read, u.last_page AS last_page FROM comics c LEFT JOIN ${this.#stateTable} u ON u.fingerprint = c.fingerprint WHERE c.id = ?`,
     ).get(id) as (StoredRow & { read: number; last_page: number | null }) | undefined;
+  }
+
+  /** Every file of the live generation as export/import and orphan detection see it. */
+  identities(): Array<{ id: number; fingerprint: string; path: string; series: string | null; number: string | null }> {
+    return this.#stmt('SELECT id, fingerprint, path, series, number FROM comics ORDER BY path').all() as Array<{
+      id: number;
+      fingerprint: string;
+      path: string;
+      series: string | null;
+      number: string | null;
+    }>;
   }
 
   duplicatesOf(fingerprint: string, exceptId: number): Array<{ id: number; path: string }> {
@@ -162,19 +190,4 @@ export class LibraryReader {
       exceptId,
     ) as Array<{ id: number; path: string }>;
   }
-
-  userState(fingerprint: string): UserState {
-    const row = this.#stmt('SELECT read, last_page, favourite FROM user_state WHERE fingerprint = ?').get(fingerprint) as
-      | { read: number; last_page: number | null; favourite: number }
-      | undefined;
-    return { read: row?.read === 1, lastPage: row?.last_page ?? null, favourite: row?.favourite === 1, lastReadAt: null };
-  }
-}
-
-/** User state writes (main process, tiny). Keyed by fingerprint, never touched by a rebuild. */
-export function writeUserState(db: Db, fingerprint: string, state: Pick<UserState, 'read' | 'lastPage' | 'favourite'>, now: number): void {
-  db.prepare(
-    `INSERT INTO user_state (fingerprint, read, last_page, favourite, updated_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT(fingerprint) DO UPDATE SET read = excluded.read, last_page = excluded.last_page, favourite = excluded.favourite, updated_at = excluded.updated_at`,
-  ).run(fingerprint, state.read ? 1 : 0, state.lastPage, state.favourite ? 1 : 0, now);
 }

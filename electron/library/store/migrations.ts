@@ -1,5 +1,6 @@
-// Forward-only, numbered migrations. The cache tables are disposable (a rebuild recreates them);
-// user_state is the table that must migrate carefully.
+// Forward-only, numbered migrations. library.db is a cache: everything in it can be rebuilt from the
+// folder. The user's state lives in user.db (electron/library/user/); version 11 set aside the
+// user_state table older versions kept here, for the one-time move into user.db (legacy-import.ts).
 import type Database from 'better-sqlite3';
 import { createComicsIndexesSql, createComicsTableSql, createFtsTableSql } from './schema.js';
 import { upgradeDerivedTables } from './generation-writer.js';
@@ -47,6 +48,14 @@ const MIGRATIONS: readonly Migration[] = [
            departed_at INTEGER NOT NULL
          ) STRICT`,
       );
+    },
+  },
+  {
+    version: 12,
+    up(db) {
+      // Renamed, not dropped: whichever process migrates first, the rows wait here until a service has
+      // copied them into user.db (durably); only then is the table dropped (legacy-import.ts).
+      db.exec('ALTER TABLE user_state RENAME TO legacy_user_state');
     },
   },
 ];

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from './open-database.js';
 import { LATEST_SCHEMA_VERSION } from './migrations.js';
 import { readLiveRows, swapInNextGeneration, writeNextGeneration } from './generation-writer.js';
-import { LibraryReader, toFtsMatch, writeUserState } from './library-reader.js';
+import { LibraryReader, toFtsMatch } from './library-reader.js';
 import { naturalKey } from './ranks.js';
 import type { EnrichedRow } from './comic-row.js';
 import { testRow as row } from '../testing/store-rows.js';
@@ -159,19 +159,23 @@ describe('list queries', () => {
     expect(reader.list(query({ q: '"; DROP TABLE comics; --' })).total).toBe(0);
   });
 
+  /** The reader's stand-in for user.db's comic_state (the service attaches the real one). */
+  function markState(reader: LibraryReader, fingerprint: string, read: boolean, lastPage: number | null): void {
+    db.prepare(`INSERT OR REPLACE INTO ${reader.stateTable} (fingerprint, read, last_page) VALUES (?, ?, ?)`).run(fingerprint, read ? 1 : 0, lastPage);
+  }
+
   it('filters unread using user state keyed by fingerprint', () => {
-    writeUserState(db, 'fp1', { read: true, lastPage: 3, favourite: false }, 1);
     const reader = new LibraryReader(db);
+    markState(reader, 'fp1', true, 3);
     const unread = reader.list(query({ filter: { unread: true }, limit: 500 }));
     expect(unread.total).toBe(249);
     expect(unread.rows.some((r) => r.id === 1)).toBe(false);
-    expect(reader.userState('fp1')).toEqual({ read: true, lastPage: 3, favourite: false });
     expect(reader.list(query({ sort: 'file', limit: 1 })).rows[0]!.read).toBe(1);
   });
 
   it('list rows and getRow carry the last page read (the grid shows progress)', () => {
-    writeUserState(db, 'fp2', { read: false, lastPage: 7, favourite: false }, 1);
     const reader = new LibraryReader(db);
+    markState(reader, 'fp2', false, 7);
     const rows = reader.list(query({ limit: 500 })).rows;
     expect(rows.find((r) => r.fingerprint === 'fp2')!.last_page).toBe(7);
     expect(rows.find((r) => r.fingerprint === 'fp3')!.last_page).toBeNull();

@@ -1,26 +1,33 @@
-// Where user state lives, as the browse queries see it: the one module that names its table and
-// columns, so moving user state to its own database (user.db) changes this file, not the queries.
+// Where user state lives, as the cache's read queries see it: the one module that names its table and
+// columns. The state itself is in user.db (electron/library/user/), attached to the service's read
+// connection as `userdb`; queries join it by fingerprint. Writes go through the UserStore only.
 import type { Db } from './open-database.js';
 
-export const USER_STATE_TABLE = 'user_state';
-/** When the user last read or marked the comic (epoch ms): orders Continue Reading and On deck. */
-export const READ_AT_COLUMN = 'updated_at';
+/** The schema name user.db is attached under on the read connection. */
+export const USER_SCHEMA = 'userdb';
+/** When the user last read the comic (page moved, or marked read; epoch ms): orders Continue Reading and On deck. */
+export const READ_AT_COLUMN = 'last_read_at';
 
-/** `LEFT JOIN <user state> u ON …` for a comics alias `c`. */
-export const JOIN_USER_STATE = `LEFT JOIN ${USER_STATE_TABLE} u ON u.fingerprint = c.fingerprint`;
+/** Attaches user.db (read-only on a read-only connection). */
+export function attachUserDb(db: Db, file: string): void {
+  db.prepare(`ATTACH DATABASE ? AS ${USER_SCHEMA}`).run(file);
+}
 
 /**
- * Marks every fingerprint read or unread in one transaction. Marking unread also forgets the page
- * (the comic is "not started" again, so it leaves Continue Reading); marking read keeps it.
- * Favourites are kept either way. Never touched by a rebuild: keyed by fingerprint only.
+ * The user-state table on this connection: `userdb.comic_state` when user.db is attached; otherwise
+ * (store tests) an empty per-connection temp table of the same shape, which tests may fill.
  */
-export function writeReadStateBulk(db: Db, fingerprints: readonly string[], read: boolean, now: number): void {
-  const upsert = db.prepare(
-    `INSERT INTO ${USER_STATE_TABLE} (fingerprint, read, last_page, favourite, ${READ_AT_COLUMN}) VALUES (?, ?, NULL, 0, ?)
-     ON CONFLICT(fingerprint) DO UPDATE SET read = excluded.read,
-       last_page = CASE WHEN excluded.read = 1 THEN last_page ELSE NULL END, ${READ_AT_COLUMN} = excluded.${READ_AT_COLUMN}`,
+export function userStateTable(db: Db): string {
+  const attached = (db.pragma('database_list') as Array<{ name: string }>).some((d) => d.name === USER_SCHEMA);
+  if (attached) return `${USER_SCHEMA}.comic_state`;
+  db.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS comic_state (fingerprint TEXT PRIMARY KEY, read INTEGER NOT NULL DEFAULT 0,
+       last_page INTEGER, favourite INTEGER NOT NULL DEFAULT 0, last_read_at INTEGER)`,
   );
-  db.transaction(() => {
-    for (const fingerprint of fingerprints) upsert.run(fingerprint, read ? 1 : 0, now);
-  }).immediate();
+  return 'temp.comic_state';
+}
+
+/** `LEFT JOIN <user state> u ON …` for a comics alias `c`. */
+export function joinUserState(table: string): string {
+  return `LEFT JOIN ${table} u ON u.fingerprint = c.fingerprint`;
 }

@@ -3,16 +3,18 @@
 // (quick_check, a schema), switched to a single self-contained file (journal_mode=DELETE), fsynced and
 // only then renamed into place, so a half-written or damaged copy is never taken for a good one.
 //
-//   <dir>/user-20261201T083000123Z-daily.db      kinds: daily, migration, import, prune, restore
+//   <dir>/user-20261201T083000123Z-daily.db
+// Kinds: daily (the first open of a day, and hourly checks), session (at close, when something was
+// written), migration (before a schema change), import and prune (before those rewrite many rows).
 import fs from 'node:fs';
 import path from 'node:path';
 import { openUserConnection, quickCheck, userVersion, type UserDb } from './user-db.js';
 
-export const BACKUP_KINDS = ['daily', 'migration', 'import', 'prune', 'restore'] as const;
+export const BACKUP_KINDS = ['daily', 'session', 'migration', 'import', 'prune'] as const;
 export type BackupKind = (typeof BACKUP_KINDS)[number];
 
 /** How many of each kind are kept (the newest ones). */
-export const DEFAULT_KEEP: Readonly<Record<BackupKind, number>> = { daily: 7, migration: 3, import: 3, prune: 3, restore: 3 };
+export const DEFAULT_KEEP: Readonly<Record<BackupKind, number>> = { daily: 7, session: 5, migration: 3, import: 3, prune: 3 };
 
 export interface BackupInfo {
   file: string;

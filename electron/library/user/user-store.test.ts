@@ -106,6 +106,17 @@ describe('user.db: comic state', () => {
     expect(store.allStates().map((s) => s.fingerprint)).toEqual(['fp1', 'fp2', 'fp3']);
   });
 
+  it('a bulk update of 500 is one transaction: a failure part-way writes nothing', async () => {
+    const store = await open();
+    const many = Array.from({ length: 500 }, (_, i) => comic(i + 1));
+    store.db.exec(`CREATE TEMP TRIGGER fail_at_300 BEFORE INSERT ON main.comic_state WHEN NEW.fingerprint = 'fp300' BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+    expect(() => store.updateStates(many, { read: true })).toThrow(/disk says no/);
+    expect(store.allStates()).toEqual([]);
+    store.db.exec('DROP TRIGGER fail_at_300');
+    store.updateStates(many, { read: true });
+    expect(store.allStates().filter((s) => s.read)).toHaveLength(500);
+  });
+
   it('two connections (two hosts) writing different fields of one comic keep both (read-modify-write in one transaction)', async () => {
     const a = await open();
     const b = await open({ dir });
@@ -169,5 +180,72 @@ describe('user.db: backups rotate', () => {
     expect((newest.prepare('SELECT count(*) AS n FROM comic_state').get() as { n: number }).n).toBe(6);
     newest.close();
     expect(fs.readdirSync(store.backupsDir).filter((n) => n.includes('.partial'))).toEqual([]);
+  });
+});
+
+describe('user.db: damaged, truncated or missing at open', () => {
+  async function withBackup(): Promise<void> {
+    const store = await open();
+    for (let i = 1; i <= 200; i++) store.updateState(comic(i), { read: true, lastPage: i });
+    store.setReaderSettings('saga', SETTINGS);
+    await close(store); // writes → a 'session' backup
+  }
+  const userDb = () => path.join(dir, 'user.db');
+  function checkpoint(): void {
+    const db = new Database(userDb());
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+  }
+
+  it('truncated to half its size → restored from the newest backup, the damaged file kept, a notice', async () => {
+    await withBackup();
+    checkpoint();
+    const size = fs.statSync(userDb()).size;
+    fs.truncateSync(userDb(), Math.floor(size / 2));
+    const store = await open();
+    expect(store.notice?.message).toMatch(/was damaged .* restored from the backup of .* kept as user\.db\.corrupt-\d+/);
+    expect(store.getState('fp200')).toMatchObject({ read: true, lastPage: 200 });
+    expect(store.getReaderSettings('saga')).toEqual(SETTINGS);
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('user.db.corrupt-'))).toHaveLength(1);
+  });
+
+  it('missing (deleted) while backups exist → restored, and the notice says it was missing', async () => {
+    await withBackup();
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(userDb() + suffix, { force: true });
+    const store = await open();
+    expect(store.notice?.message).toMatch(/was missing\. It was restored from the backup of/);
+    expect(store.getState('fp1')).toMatchObject({ read: true, lastPage: 1 });
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('user.db.corrupt-'))).toEqual([]);
+  });
+
+  it('changes after the backup that the damaged file still holds are merged back', async () => {
+    await withBackup();
+    const later = await open({ now: () => Date.now() + 60_000 });
+    later.updateState(comic(1), { lastPage: 999 });
+    // Close without the session backup: the newest backup lacks this change.
+    later.db.pragma('wal_checkpoint(TRUNCATE)');
+    later.db.close();
+    stores.splice(stores.indexOf(later), 1);
+    // Damage a page that is not comic_state's: the state rows stay readable.
+    const db = new Database(userDb());
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const settingsPage = (db.prepare(`SELECT pageno FROM dbstat WHERE name = 'series_settings'`).get() as { pageno: number }).pageno;
+    db.close();
+    const fd = fs.openSync(userDb(), 'r+');
+    fs.writeSync(fd, Buffer.alloc(pageSize, 0xee), 0, pageSize, (settingsPage - 1) * pageSize);
+    fs.closeSync(fd);
+    const store = await open();
+    expect(store.notice?.message).toMatch(/restored from the backup of .* 1 newer change\(s\) were recovered from the damaged file/);
+    expect(store.getState('fp1').lastPage).toBe(999);
+    expect(store.getState('fp2').lastPage).toBe(2);
+  });
+
+  it('garbage and no backup → an empty user.db and a notice that nothing could be recovered', async () => {
+    fs.writeFileSync(userDb(), Buffer.alloc(8192, 0x33));
+    const store = await open();
+    expect(store.notice?.message).toMatch(/No backup was available and nothing could be recovered/);
+    expect(store.allStates()).toEqual([]);
+    store.updateState(comic(1), { read: true });
+    expect(store.getState('fp1').read).toBe(true);
   });
 });

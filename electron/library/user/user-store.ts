@@ -31,6 +31,8 @@ export interface UserStoreOptions {
   backupTimer?: boolean;
   /** ms a write waits for another process's lock (default 5000). */
   busyTimeoutMs?: number;
+  /** SQLite's max_page_count for user.db: a hard size cap (tests use it to stand in for a full disk). */
+  maxPageCount?: number;
   /** Tests only: another migration list. */
   migrations?: readonly UserMigration[];
   now?: () => number;
@@ -117,6 +119,9 @@ export class UserStore {
   #notice: UserDataNotice | null;
   #timer: NodeJS.Timeout | null = null;
   #backingUp: Promise<BackupInfo | null> | null = null;
+  /** Something was written since this store opened: close takes a 'session' backup. */
+  #dirty = false;
+  #closing: Promise<void> | null = null;
   #closed = false;
 
   constructor(db: UserDb, notice: UserDataNotice | null, options: UserStoreOptions) {
@@ -340,7 +345,7 @@ export class UserStore {
 
   /** Takes the daily backup when the newest daily one is older than a day. Never throws. */
   backupIfDue(): Promise<BackupInfo | null> {
-    if (this.#closed) return Promise.resolve(null);
+    if (this.#closed || this.#closing) return Promise.resolve(null);
     if (this.#backingUp) return this.#backingUp;
     const every = this.#options.backupEveryMs ?? DAY_MS;
     const newest = this.backups().find((b) => b.kind === 'daily');
@@ -360,7 +365,9 @@ export class UserStore {
   #write<T>(what: string, run: () => T): T {
     if (this.#closed) throw new LongboxError('INTERNAL', 'The user data store is closed.');
     try {
-      return run();
+      const result = run();
+      this.#dirty = true;
+      return result;
     } catch (err) {
       if (isDiskFull(err)) {
         throw new LongboxError('DISK_FULL', `The disk holding ${path.dirname(this.file)} is full: could not ${what}. Nothing was changed; free some space and try again.`);
@@ -376,11 +383,20 @@ export class UserStore {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  /** Takes a 'session' backup when something was written, then closes the connection. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     await this.#backingUp?.catch(() => null);
+    if (this.#dirty) {
+      // Whatever this session wrote is in a backup as the session ends, not only at the next daily one.
+      await this.backupNow('session').catch((err: unknown) => this.#logger.warn(`user.db backup at close failed: ${toLogFormat(err)}`));
+    }
+    this.#closed = true;
     this.#db.close();
   }
 }
@@ -398,6 +414,7 @@ export async function openUserStore(options: UserStoreOptions): Promise<UserStor
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
   });
+  if (options.maxPageCount !== undefined) opened.db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxPageCount))}`);
   const store = new UserStore(opened.db, opened.notice, options);
   await store.backupIfDue();
   return store;
