@@ -25,13 +25,12 @@ import { APP_INDEX_URL, APP_ORIGIN } from './protocol-url.js';
 import { nativeBindingFor } from './native-binding.js';
 import { SettingsStore, restoreBounds } from './settings.js';
 import { launcherForThisRuntime } from './worker-host.js';
+import { WINDOW_BACKGROUND } from '../shared/theme.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PRELOAD = path.join(HERE, 'preload.cjs');
 const RENDERER_DIR = path.join(HERE, '..', 'renderer');
 const WORKER_ENTRY = path.join(HERE, 'library', 'worker-entry.js');
-/** Window background before the page paints; matches the renderer's dark / light surface colour. */
-const BACKGROUND = { dark: '#14161b', light: '#f4f5f7' } as const;
 const SHUTDOWN_TIMEOUT_MS = 8_000;
 
 const isDev = !app.isPackaged;
@@ -219,7 +218,7 @@ function main(): void {
       minHeight: 420,
       title: 'Longbox',
       show: false,
-      backgroundColor: nativeTheme.shouldUseDarkColors ? BACKGROUND.dark : BACKGROUND.light,
+      backgroundColor: nativeTheme.shouldUseDarkColors ? WINDOW_BACKGROUND.dark : WINDOW_BACKGROUND.light,
       webPreferences: {
         preload: PRELOAD,
         contextIsolation: true,

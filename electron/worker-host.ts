@@ -15,7 +15,6 @@ export function createUtilityLauncher(workerEntryPath: string, logger: Logger): 
       stdio: 'pipe',
       env: workerEnv(),
     });
-    child.once('spawn', () => logger.info(`[engine pid=${child.pid ?? '?'}] started`));
     return adaptWorkerChild(child, logger);
   };
 }

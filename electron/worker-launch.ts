@@ -4,6 +4,7 @@
 // it is unit-tested in plain Node.
 import type { Logger } from './library/logger.js';
 import { adaptWorkerProcess, type ReadableLike } from './library/worker-handle.js';
+import { lowerWorkerPriority } from './library/worker-priority.js';
 import type { WorkerHandle } from './library/worker-protocol.js';
 
 export type LauncherKind = 'utility-process' | 'child-process';
@@ -33,11 +34,17 @@ export interface UtilityChildLike {
   postMessage(message: unknown): void;
   on(event: 'message', listener: (message: unknown) => void): unknown;
   on(event: 'exit', listener: (code: number) => void): unknown;
+  once(event: 'spawn', listener: () => void): unknown;
   kill(): boolean;
 }
 
 /** A utilityProcess child as a WorkerHandle (see adaptWorkerProcess for what the handle guarantees). */
 export function adaptWorkerChild(child: UtilityChildLike, logger: Logger): WorkerHandle {
+  // utilityProcess has a pid only from 'spawn' on: lower the worker below the main process there.
+  child.once('spawn', () => {
+    logger.info(`[engine pid=${child.pid ?? '?'}] started`);
+    lowerWorkerPriority(child.pid, logger);
+  });
   return adaptWorkerProcess(
     {
       get pid() {

@@ -3,7 +3,8 @@
 //
 // docs/architecture.md §4 and §8: thumbnails never block the list; one sharp job per core (libvips threads do
 // not help), so sharp.concurrency(1) and at most `concurrency` jobs at once; the covers the user is
-// looking at come first. Plain Node: never imports electron.
+// looking at come first. Plain Node: never imports electron. Over 400 lines: one store whose queue,
+// in-flight map, disk cache and prefetch share their state (the queue is the part to split out next).
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';

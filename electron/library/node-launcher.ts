@@ -5,6 +5,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from './logger.js';
 import { adaptWorkerProcess, workerEnv } from './worker-handle.js';
+import { lowerWorkerPriority } from './worker-priority.js';
 import type { WorkerLauncher } from './worker-protocol.js';
 
 /** The worker entry next to this module: .js when built, .ts when run from source (tests, tsx). */
@@ -26,6 +27,8 @@ export function createNodeLauncher(options: { execArgv?: string[]; env?: NodeJS.
     });
     // A spawn failure or a send to a process that just died surfaces here; 'exit' does the cleanup.
     child.on('error', () => {});
+    // Below the host from its first instruction on (worker-priority.ts); the pid exists once fork returns.
+    lowerWorkerPriority(child.pid, options.logger ?? silentLogger, options.env ?? process.env);
     return adaptWorkerProcess(
       {
         get pid() {

@@ -1,5 +1,7 @@
 // The library watcher: tells the LibraryService which paths under the library root changed, debounced,
-// after files being copied have stopped growing.
+// after files being copied have stopped growing. Over 400 lines: nearly all of it is one DirectoryWatcher
+// whose two strategies (below) share the debounce, the stability check and the root-loss check;
+// splitting the strategies into their own modules is a follow-up.
 //
 // Why not chokidar: chokidar 5 in "directory-only" mode (an `ignored` function that ignores every
 // non-directory by its stats) does get down to one inotify watch per directory, and the files created or

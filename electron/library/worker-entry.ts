@@ -4,6 +4,7 @@
 import { dirname } from 'node:path';
 import { LongboxError, toSerializedError } from '../../shared/errors.js';
 import { runRebuild } from './rebuild-job.js';
+import { lowerThreadsOf, ownTargetPriority } from './worker-priority.js';
 import { isWorkerRequest, type WorkerMessage, type WorkerRequest } from './worker-protocol.js';
 
 interface ParentPort {
@@ -92,5 +93,11 @@ if (parentPort) {
 } else {
   console.error('worker-entry must be started by the LibraryService (utilityProcess or child_process.fork).');
   process.exit(64);
+}
+// Every thread below the host (the host lowered the main thread; on Linux the others keep theirs).
+const priority = ownTargetPriority();
+if (priority !== null) {
+  const problems = lowerThreadsOf(process.pid, priority);
+  if (problems.length > 0) log('warn', `could not lower the priority of every worker thread: ${problems.join('; ')}`);
 }
 post({ type: 'ready', pid: process.pid });

@@ -4,6 +4,7 @@
 import type { Logger } from './logger.js';
 import { isWorkerMessage, type WorkerHandle, type WorkerMessage, type WorkerRequest } from './worker-protocol.js';
 import { messageOf } from '../../shared/errors.js';
+import { WORKER_THREAD_PRIORITY_ENV, workerPriorityFor } from './worker-priority.js';
 
 /** Variables the worker may inherit. Everything else (NODE_OPTIONS, ELECTRON_RUN_AS_NODE, tokens…) is dropped. */
 const COMMON_KEYS = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'LC_CTYPE'] as const;
@@ -39,7 +40,11 @@ export function minimalEnv(source: Readonly<Record<string, string | undefined>>,
 /** The worker's whole environment, whichever transport starts it. */
 export function workerEnv(source: Readonly<Record<string, string | undefined>> = process.env, platform: NodeJS.Platform = process.platform): Record<string, string> {
   // 16 reads in flight (docs/architecture.md §8) need more than libuv's default 4 threads on a cold disk.
-  return { ...minimalEnv(source, platform), UV_THREADPOOL_SIZE: '16' };
+  const env: Record<string, string> = { ...minimalEnv(source, platform), UV_THREADPOOL_SIZE: '16' };
+  // The worker lowers its own threads to this (worker-priority.ts); the host lowers the process too.
+  const priority = workerPriorityFor(source);
+  if (priority !== null) env[WORKER_THREAD_PRIORITY_ENV] = String(priority);
+  return env;
 }
 
 export interface ReadableLike {

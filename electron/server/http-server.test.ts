@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES, LongboxError } from '../../shared/errors.js';
 import type {
   BulkStateRequest,
@@ -355,8 +355,8 @@ describe('GET /api/comics', () => {
     let release!: () => void;
     service.coldStart = new Promise((resolve) => (release = resolve));
     const pending = Promise.all([1, 2, 3].map(() => rawRequest(port, { path: '/api/comics' })));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(service.queries).toHaveLength(3);
+    // All three reach the service and wait there (polled: a fixed sleep was too short on a busy machine).
+    await vi.waitFor(() => expect(service.queries).toHaveLength(3), { timeout: 5_000 });
     service.coldStart = null;
     release();
     const results = await pending;

@@ -178,6 +178,7 @@ function DetailBody({ detail }: { detail: ComicDetail }) {
             <dd>
               {FORMAT_LABELS[detail.format]}
               <span className="list-subtle">.{detail.ext.replace(/^\./, '')}</span>
+              {detail.kind === 'text-book' && <span className="source-tag">text book: open it in your e-book reader</span>}
             </dd>
           </div>
           <div className="fact">

@@ -30,7 +30,7 @@ export function ResultsPane() {
     return (
       <Empty
         title="This library is empty"
-        text={isRebuilding ? 'Looking for comics…' : 'Add .cbz, .cbr, .cb7 or .pdf files to the folder; they show up here by themselves.'}
+        text={isRebuilding ? 'Looking for comics…' : 'Add .cbz, .cbr, .cb7, .pdf or .epub files to the folder; they show up here by themselves.'}
       />
     );
   }

@@ -9,7 +9,7 @@ const FLAG_CHIPS: Array<{ flag: FilterFlag; label: string }> = [
   { flag: 'duplicates', label: 'Duplicates' },
   { flag: 'hasError', label: 'Has errors' },
 ];
-const FORMAT_CHIPS: ComicFormat[] = ['zip', 'rar', '7z', 'tar', 'pdf'];
+const FORMAT_CHIPS: ComicFormat[] = ['zip', 'rar', '7z', 'tar', 'pdf', 'epub'];
 
 export function SubBar() {
   const { query } = useStores();

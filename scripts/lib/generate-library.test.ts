@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { BROKEN_KINDS, brokenKindOf, COVER_HEIGHT, COVER_WIDTH, generateLibrary, type GenerateLibraryResult } from './dev-library.js';
 import { planLibrary, PUBLISHERS } from '../../electron/library/sample/library-plan.js';
+import { enrichFile } from '../../electron/library/enrich.js';
+import { readArchiveEntry } from '../../electron/library/archive/index.js';
 
 // --- a few lines of ZIP reading, independent of the code under test ---------------------------------
 
@@ -145,7 +147,7 @@ describe('generateLibrary', () => {
     expect(progress.at(-1)).toEqual([66, 66]);
     const sizes = walk(dirA).reduce((sum, rel) => sum + statSync(path.join(dirA, rel)).size, 0);
     expect(result.bytes).toBe(sizes);
-    for (const rel of result.files) expect(rel).toMatch(/\.cb[zr]$/);
+    for (const rel of result.files) expect(rel).toMatch(/\.(cb[zr7]|pdf)$/);
   });
 
   it('nests comics as Publisher/Series (Year)/Series NNN (Year).cbz', () => {
@@ -231,6 +233,23 @@ describe('generateLibrary', () => {
       covers.add(createHash('sha1').update(entryData(buf, largest)).digest('hex'));
     }
     expect(covers.size).toBeGreaterThan(40);
+  });
+
+  it('writes CB7 (7z-wasm) and PDF (one JPEG per page) samples the engine reads with their pages and metadata', async () => {
+    const others = result.files.filter((rel) => rel.endsWith('.cb7') || rel.endsWith('.pdf'));
+    expect(result.cb7).toBeGreaterThanOrEqual(1); // about every 25th
+    expect(result.pdf).toBeGreaterThanOrEqual(1); // about every 30th
+    expect(others).toHaveLength(result.cb7 + result.pdf);
+    for (const rel of others) {
+      const buf = readFileSync(path.join(dirA, rel));
+      const row = await enrichFile(dirA, { path: rel, ext: path.extname(rel), size: buf.length, mtimeMs: 0, ino: 1 });
+      expect(row.error_kind, rel).toBeNull();
+      expect(row.format).toBe(rel.endsWith('.pdf') ? 'pdf' : '7z');
+      expect(row.page_count).toBeGreaterThanOrEqual(4);
+      expect(row.series).toBeTruthy();
+      const cover = await sharp(await readArchiveEntry(path.join(dirA, rel), row.format, row.cover_entry!)).metadata();
+      expect([cover.width, cover.height]).toEqual([COVER_WIDTH, COVER_HEIGHT]);
+    }
   });
 
   it('writes CBR files through the RAR writer when it exists', async () => {

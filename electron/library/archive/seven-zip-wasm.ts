@@ -140,6 +140,40 @@ export async function sevenZipExtract(filePath: string, names: string[]): Promis
   });
 }
 
+/** Writes a solid 7z archive of `entries` (paths with '/' folders) at compression `level` (0–9), in memory. */
+export async function sevenZipCreate(entries: Array<{ name: string; data: Uint8Array }>, level: number): Promise<SevenZipRunResult & { archive: Uint8Array }> {
+  const inst = await load();
+  inst.out.length = 0;
+  inst.err.length = 0;
+  const { FS } = inst.module;
+  const source = `${OUT}/src`;
+  const target = `${OUT}/new.7z`;
+  try {
+    FS.mkdir(source);
+    for (const entry of entries) {
+      const parts = entry.name.split('/').filter((part) => part !== '' && part !== '.' && part !== '..');
+      let dir = source;
+      for (const part of parts.slice(0, -1)) {
+        dir = `${dir}/${part}`;
+        try {
+          FS.mkdir(dir);
+        } catch {
+          // Already there.
+        }
+      }
+      if (parts.length > 0 && !entry.name.endsWith('/')) FS.writeFile(`${dir}/${parts[parts.length - 1]}`, entry.data);
+    }
+    FS.chdir(source);
+    const rc = inst.module.callMain(['a', '-t7z', `-mx=${Math.max(0, Math.min(9, Math.round(level)))}`, '-ms=on', '-mtm-', '-bd', '-sccUTF-8', '-scsUTF-8', target, '.']) as unknown as number;
+    FS.chdir('/');
+    const archive = new Uint8Array(FS.readFile(target));
+    return { rc: typeof rc === 'number' ? rc : 0, out: [...inst.out], err: [...inst.err], archive };
+  } finally {
+    FS.chdir('/');
+    removeTree(inst, OUT);
+  }
+}
+
 export function sevenZipHeapBytes(): number {
   // 7z-wasm does not expose its memory. Its heap holds dictionaries and buffers, not the archive or the
   // output (MEMFS keeps files in JS arrays, freed after each call); per-entry size caps bound the rest.

@@ -43,12 +43,14 @@ export interface PdfPageResult {
 export type WasmRequest =
   | { op: '7z-list'; path: string }
   | { op: '7z-extract'; path: string; names: string[] }
+  | { op: '7z-create'; entries: Array<{ name: string; data: Uint8Array }>; level: number }
   | { op: 'pdf-index'; path: string; maxPages: number }
   | { op: 'pdf-page'; path: string; page: number; mode: 'embedded' | 'render'; maxPixels: number };
 
 export interface WasmResults {
   '7z-list': SevenZipRunResult;
   '7z-extract': SevenZipExtractResult;
+  '7z-create': SevenZipRunResult & { archive: Uint8Array };
   'pdf-index': PdfIndexResult;
   'pdf-page': PdfPageResult;
 }

@@ -1,7 +1,7 @@
 // The WASM format worker thread: answers one request at a time from wasm-worker.ts (see wasm-protocol.ts).
 import { parentPort } from 'node:worker_threads';
 import type { WasmReply, WasmRequest, WasmResults } from './wasm-protocol.js';
-import { sevenZipExtract, sevenZipHeapBytes, sevenZipList } from './seven-zip-wasm.js';
+import { sevenZipCreate, sevenZipExtract, sevenZipHeapBytes, sevenZipList } from './seven-zip-wasm.js';
 import { pdfHeapBytes, pdfIndex, pdfPage } from './pdf-wasm.js';
 import { messageOf } from '../../../shared/errors.js';
 
@@ -11,6 +11,8 @@ async function handle(request: WasmRequest): Promise<WasmResults[WasmRequest['op
       return sevenZipList(request.path);
     case '7z-extract':
       return sevenZipExtract(request.path, request.names);
+    case '7z-create':
+      return sevenZipCreate(request.entries, request.level);
     case 'pdf-index':
       return pdfIndex(request.path, request.maxPages);
     case 'pdf-page':
@@ -25,6 +27,7 @@ function transferables(result: unknown): ArrayBuffer[] {
   };
   if (result && typeof result === 'object') {
     if ('data' in result) add(result.data);
+    if ('archive' in result) add(result.archive);
     if ('files' in result && Array.isArray(result.files)) for (const file of result.files as Array<{ data: unknown }>) add(file.data);
   }
   return out;

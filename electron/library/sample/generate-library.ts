@@ -6,7 +6,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { ErrorKind } from '../../../shared/types.js';
+import { buildCb7 } from './cb7-writer.js';
 import { buildCbz as buildZip, type CbzEntry as ZipEntryInput } from './cbz-writer.js';
+import { buildPdf } from './pdf-writer.js';
 import {
   COVER_HEIGHT,
   COVER_WIDTH,
@@ -34,6 +36,10 @@ export interface GenerateLibraryOptions {
   cbrEvery?: number;
   /** Writes a stored RAR (the test writer, scripts/fixtures/rar-writer.ts); without it every comic is a CBZ. */
   rarWriter?: BuildRar;
+  /** Every cb7Every-th comic is a solid 7z written with 7z-wasm (default 25, 0 = never). */
+  cb7Every?: number;
+  /** Every pdfEvery-th comic is a PDF, one JPEG per page (default 30, 0 = never). */
+  pdfEvery?: number;
   /** Comics built and written at once (default 16). */
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
@@ -48,6 +54,9 @@ export interface GenerateLibraryResult {
   bytes: number;
   /** How many of `files` are RAR (.cbr). */
   cbr: number;
+  /** How many of `files` are 7z (.cb7) and PDF. */
+  cb7: number;
+  pdf: number;
   /** Whether the RAR writer was found (false: every comic is a CBZ). */
   rarWriter: boolean;
 }
@@ -204,13 +213,16 @@ class Generator {
     const s = comic.series;
     const label = s.publisher.language === 'ja' ? `VOL ${comic.issue}` : `#${comic.issue}`;
     const cover = await encodeIssueCover(await this.seriesArt(s), label, scratch);
-    const format = comic.format === 'rar' && this.buildRar ? 'rar' : 'zip';
-    const metadata = format === 'rar' && comic.metadata === 'comicbookinfo' ? 'none' : comic.metadata;
+    const format = comic.format === 'rar' && !this.buildRar ? 'zip' : comic.format;
+    // ComicBookInfo lives in a ZIP comment: other containers carry none.
+    const metadata = format !== 'zip' && comic.metadata === 'comicbookinfo' ? 'none' : comic.metadata;
 
     const pictures: Array<Omit<ImageEntry, 'name'> & { ext: string }> = [];
     const innerCoverFirst = metadata === 'comicinfo' && rng.chance(0.03);
+    // A PDF embeds its pages as JPEGs (DCTDecode): take only JPEG pages from the pool.
+    const pool = format === 'pdf' && this.pool.some((p) => p.ext === 'jpg') ? this.pool.filter((p) => p.ext === 'jpg') : this.pool;
     const poolPage = (): Omit<ImageEntry, 'name'> & { ext: string } => {
-      const p = this.pool[rng.int(0, this.pool.length - 1)];
+      const p = pool[rng.int(0, pool.length - 1)];
       return { data: p.data, crc32: p.crc32, width: p.width, height: p.height, ext: p.ext, type: null };
     };
     if (innerCoverFirst) pictures.push({ ...poolPage(), type: 'InnerCover' });
@@ -231,7 +243,16 @@ class Generator {
       if (rng.chance(0.2)) entries.unshift({ name: 'ComicInfo.xml', data: xml });
       else entries.push({ name: 'ComicInfo.xml', data: xml });
     }
+    if (format === 'pdf') {
+      // comicbox stores ComicInfo-style data in the PDF's metadata: the Keywords hold the ComicInfo document.
+      const xml = metadata === 'comicinfo' ? comicInfoXml(comic, images) : undefined;
+      return buildPdf(
+        images.filter((img) => img.name.endsWith('.jpg')).map((img) => ({ jpeg: img.data, width: img.width, height: img.height })),
+        { Title: comic.title ?? undefined, Author: s.writer, Keywords: xml },
+      );
+    }
     if (rng.chance(0.05)) shuffle(rng, entries);
+    if (format === '7z') return buildCb7(entries.map((e) => ({ name: e.name, data: e.data })));
     if (format === 'rar' && this.buildRar) {
       return this.buildRar(entries.map((e) => ({ name: e.name, data: e.data })), { version: comic.rarVersion, date: ZIP_DATE });
     }
@@ -300,7 +321,7 @@ export async function generateLibrary(options: GenerateLibraryOptions): Promise<
   const seed = options.seed ?? 1;
   const concurrency = Math.max(1, options.concurrency ?? 16);
   const buildRar = options.rarWriter ?? null;
-  const plan = planLibrary({ files, seed, cbrEvery: buildRar ? (options.cbrEvery ?? 20) : 0 });
+  const plan = planLibrary({ files, seed, cbrEvery: buildRar ? (options.cbrEvery ?? 20) : 0, cb7Every: options.cb7Every ?? 25, pdfEvery: options.pdfEvery ?? 30 });
   const brokenPaths = Array.from({ length: brokenCount }, (_, i) => `Broken/${BROKEN_KINDS[i % BROKEN_KINDS.length].kind}-${pad(Math.floor(i / BROKEN_KINDS.length) + 1, 3)}.cbz`);
   const total = plan.length + brokenPaths.length;
 
@@ -336,6 +357,8 @@ export async function generateLibrary(options: GenerateLibraryOptions): Promise<
       broken: brokenPaths,
       bytes,
       cbr: plan.filter((c) => c.path.endsWith('.cbr')).length,
+      cb7: plan.filter((c) => c.path.endsWith('.cb7')).length,
+      pdf: plan.filter((c) => c.path.endsWith('.pdf')).length,
       rarWriter: buildRar !== null,
     };
   } finally {

@@ -105,7 +105,7 @@ export interface ComicPlan {
   /** Interior pages (3–24), not counting the cover and a scanner page. */
   interiorPages: number;
   metadata: MetadataKind;
-  format: 'zip' | 'rar';
+  format: 'zip' | 'rar' | '7z' | 'pdf';
   rarVersion: 4 | 5;
   seed: number;
   /** For duplicates: the index of the comic whose bytes this file repeats. */
@@ -117,6 +117,9 @@ export interface PlanOptions {
   seed: number;
   /** Every cbrEvery-th comic becomes a RAR (0 = none). */
   cbrEvery: number;
+  /** Every cb7Every-th comic becomes a 7z (.cb7), every pdfEvery-th a PDF (0 or absent = none; RAR wins a tie). */
+  cb7Every?: number;
+  pdfEvery?: number;
 }
 
 function pad(n: number, width: number): string {
@@ -212,9 +215,10 @@ export function planLibrary(options: PlanOptions): ComicPlan[] {
     const month = (monthIndex % 12) + 1;
     const base = fileBase(series, issue, year);
     const index = comics.length;
-    const format = options.cbrEvery > 0 && (index + 1) % options.cbrEvery === 0 ? 'rar' : 'zip';
+    const every = (n: number | undefined) => n !== undefined && n > 0 && (index + 1) % n === 0;
+    const format = every(options.cbrEvery) ? 'rar' : every(options.cb7Every) ? '7z' : every(options.pdfEvery) ? 'pdf' : 'zip';
     const dir = series.folder === '' ? '' : `${series.folder}/`;
-    const ext = format === 'rar' ? 'cbr' : 'cbz';
+    const ext = { rar: 'cbr', '7z': 'cb7', pdf: 'pdf', zip: 'cbz' }[format];
     let path = `${dir}${base}.${ext}`;
     for (let n = 2; usedPaths.has(path); n++) path = `${dir}${base} [${n}].${ext}`;
     usedPaths.add(path);
