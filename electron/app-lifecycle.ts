@@ -7,7 +7,7 @@
 // - showing the window only when its first paint is ready, maximised if it was;
 // - quitting: a clean library shutdown on a normal quit, never blocking a logout or system shutdown.
 import path from 'node:path';
-import { COMIC_EXTENSIONS, extensionOf } from './library/scan/walk.js';
+import { isComicFileName } from './library/scan/library-files.js';
 import { silentLogger, toLogFormat, type Logger } from './library/logger.js';
 
 // ---- userData ----------------------------------------------------------------------------------
@@ -28,7 +28,7 @@ export function userDataPath(options: { appData: string; isPackaged: boolean; ov
 export type LaunchRequest = { kind: 'folder'; path: string } | { kind: 'comic'; path: string };
 
 export function isComicFile(file: string): boolean {
-  return COMIC_EXTENSIONS.has(extensionOf(path.basename(file)));
+  return isComicFileName(path.basename(file));
 }
 
 export function launchRequestForPath(file: string, cwd: string): LaunchRequest {

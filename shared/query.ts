@@ -1,18 +1,16 @@
 // Validation of everything a client may send. Used by the IPC handlers and the HTTP routes, so both
 // refuse the same bad input with the same messages.
 import { z } from 'zod';
-import { SORT_KEYS, type ComicQuery, type ComicFilter, type ReaderSettings } from './types.js';
+import { COMIC_FORMATS, SORT_KEYS, type ComicQuery, type ComicFilter, type ReaderSettings } from './types.js';
 
 export const MAX_PAGE_SIZE = 500;
 export const MAX_QUERY_LENGTH = 200;
 /** Far beyond any real library; keeps offsets inside SQLite's integer range and out of silly work. */
 export const MAX_OFFSET = 10_000_000;
 
-const FORMATS = ['zip', 'rar', '7z', 'tar', 'pdf', 'epub', 'unknown'] as const;
-
 export const comicFilterSchema = z
   .object({
-    formats: z.array(z.enum(FORMATS)).max(FORMATS.length).optional(),
+    formats: z.array(z.enum(COMIC_FORMATS)).max(COMIC_FORMATS.length).optional(),
     hasError: z.boolean().optional(),
     duplicates: z.boolean().optional(),
     unread: z.boolean().optional(),

@@ -2,7 +2,8 @@
 import type { ErrorCode } from './errors.js';
 
 /** Container format detected from the file's magic bytes (never from its extension). */
-export type ComicFormat = 'zip' | 'rar' | '7z' | 'tar' | 'pdf' | 'epub' | 'unknown';
+export const COMIC_FORMATS = ['zip', 'rar', '7z', 'tar', 'pdf', 'epub', 'unknown'] as const;
+export type ComicFormat = (typeof COMIC_FORMATS)[number];
 
 /** Why a file could not be read. One bad file is one row with an error, never a failed rebuild. */
 export type ErrorKind =

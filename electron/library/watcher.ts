@@ -30,8 +30,10 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { silentLogger, toLogFormat, type Logger } from './logger.js';
 import { messageOf } from '../../shared/errors.js';
+import { COMIC_EXTENSIONS, isComicFileName, isIgnoredName } from './scan/library-files.js';
 
-export const WATCHED_EXTENSIONS: ReadonlySet<string> = new Set(['.cbz', '.cbr', '.cb7', '.cbt', '.zip', '.rar', '.7z', '.pdf', '.epub']);
+/** The walk's extensions (scan/library-files.ts): a change to any other file wakes no rebuild. */
+export const WATCHED_EXTENSIONS: ReadonlySet<string> = COMIC_EXTENSIONS;
 
 export type WatchStrategy = 'per-directory' | 'recursive';
 
@@ -62,12 +64,10 @@ export function createLibraryWatcher(options: LibraryWatcherOptions): LibraryWat
 }
 
 /** Directory and file names that are never watched nor reported. */
-export function isIgnoredName(name: string): boolean {
-  return name.startsWith('.') || name === '__MACOSX';
-}
+export { isIgnoredName };
 
 export function hasComicExtension(name: string): boolean {
-  return WATCHED_EXTENSIONS.has(path.extname(name).toLowerCase());
+  return isComicFileName(name);
 }
 
 interface DirState {

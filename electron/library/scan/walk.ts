@@ -2,9 +2,10 @@
 // ≈ find's speed; recursive opendir is 15–20× slower). It runs in the rebuild worker only.
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
+import { COMIC_EXTENSIONS, extensionOf, isIgnoredName } from './library-files.js';
 
-/** Extensions that become rows. PDF and EPUB are recorded as unsupported, not skipped. */
-export const COMIC_EXTENSIONS = new Set(['.cbz', '.cbr', '.cb7', '.cbt', '.zip', '.rar', '.7z', '.pdf', '.epub']);
+export { COMIC_EXTENSIONS, extensionOf } from './library-files.js';
+
 
 export interface WalkedFile {
   /** Relative to the root, forward slashes. */
@@ -21,14 +22,6 @@ export interface WalkResult {
   skipped: Array<{ path: string; reason: string }>;
 }
 
-export function extensionOf(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot <= 0 ? '' : name.slice(dot).toLowerCase();
-}
-
-function isHidden(name: string): boolean {
-  return name.startsWith('.') || name === '__MACOSX' || name === '$RECYCLE.BIN' || name === 'System Volume Information';
-}
 
 /** Walks `root` depth-first in name order (insertion in walk order keeps SQLite's B-tree writes local). */
 export function walkLibrary(root: string, onProgress?: (found: number) => void): WalkResult {
@@ -58,7 +51,7 @@ export function walkLibrary(root: string, onProgress?: (found: number) => void):
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: string[] = [];
     for (const entry of entries) {
-      if (isHidden(entry.name)) continue;
+      if (isIgnoredName(entry.name)) continue;
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
