@@ -372,7 +372,10 @@ describe('library screen', () => {
       await flush();
     });
     const details = screen.getByRole('complementary', { name: 'Comic details' });
-    expect(within(details).getByRole('heading', { level: 2 }).textContent).toBe(selected[0].getAttribute('aria-label'));
+    // The details heading is the comic's name; the option's name starts with its caption (Black Science · #7 …).
+    const heading = within(details).getByRole('heading', { level: 2 }).textContent ?? '';
+    expect(heading).toBe('Black Science #7');
+    expect(selected[0].getAttribute('aria-label')).toBe('Black Science #7 · Chapter 7, unread');
     expect(within(details).getAllByText('ComicInfo').length).toBeGreaterThan(0);
     fireEvent.keyDown(grid, { key: 'Escape' });
     expect(screen.queryByRole('complementary', { name: 'Comic details' })).toBeNull();

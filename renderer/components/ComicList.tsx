@@ -4,7 +4,7 @@
 import { useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ComicSummary, SortKey, SortOrder } from '../../shared/types.js';
-import { FORMAT_LABELS, displayTitle, formatBytes, formatCount, formatDate, seriesAndNumber, titleSortText } from '../lib/format.js';
+import { FORMAT_LABELS, formatBytes, formatCount, formatDate, seriesAndNumber, titleSortText } from '../lib/format.js';
 import { problemLabel, problemSentence } from '../lib/problem-text.js';
 import { useElementSize } from '../lib/use-element-size.js';
 import { useQuery, useResults, useSelection, useStores } from '../store/context.js';
@@ -225,11 +225,6 @@ export function ComicList({ label, isProblems = false }: { label: string; isProb
                 aria-selected={isSelected}
                 aria-posinset={row.index + 1}
                 aria-setsize={total}
-                aria-label={
-                  isProblems && comic.errorKind
-                    ? `${comic.fileName}: ${problemLabel(comic.errorKind)}. ${problemSentence(comic.errorKind)}`
-                    : displayTitle(comic)
-                }
                 data-comic-id={comic.id}
                 className={`list-row${row.index % 2 ? ' is-odd' : ''}${isSelected ? ' is-selected' : ''}${row.index === cursor ? ' is-cursor' : ''}`}
                 style={style}

@@ -4,6 +4,7 @@ import type { ComicSummary } from '../../shared/types.js';
 import { displayTitle } from '../lib/format.js';
 import { useStores } from '../store/context.js';
 import { WarningIcon } from './icons.js';
+import '../styles/cover-badges.css';
 
 /** A calm hue per series, so placeholders of one series look alike. */
 export function hueOf(text: string): number {
@@ -23,9 +24,12 @@ function CoverImage({ comic, src, className }: { comic: ComicSummary; src: strin
   const title = displayTitle(comic);
   return (
     <div className={`cover ${className}`} data-state={state} style={{ ['--hue' as string]: hueOf(comic.series ?? comic.folder ?? comic.fileName) }}>
-      <div className="cover-fallback" aria-hidden={state !== 'failed'}>
+      {/* The title on a placeholder is drawn from an attribute, not text: the caption under the cover
+          already names the comic, and a second copy in the text would break the option's accessible
+          name (WCAG 2.5.3, label in name). */}
+      <div className="cover-fallback" aria-hidden="true">
         {comic.errorKind && <WarningIcon size={18} />}
-        <span>{title}</span>
+        <span className="cover-fallback-title" data-title={title} />
       </div>
       {src && state !== 'failed' && (
         <img

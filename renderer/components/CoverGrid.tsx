@@ -4,7 +4,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { MouseEvent } from 'react';
 import type { ComicSummary, SortKey } from '../../shared/types.js';
-import { displayTitle, gridCaption } from '../lib/format.js';
+import { gridCaption } from '../lib/format.js';
 import { problemLabel } from '../lib/problem-text.js';
 import { useElementSize } from '../lib/use-element-size.js';
 import { useQuery, useResults, useSelection, useView } from '../store/context.js';
@@ -160,7 +160,6 @@ function GridCell(props: {
   onContextMenu: (comic: ComicSummary, index: number, e: MouseEvent) => void;
 }) {
   const { comic, index, total, isSelected, isCursor } = props;
-  const title = displayTitle(comic);
   const caption = gridCaption(comic, props.sort);
   return (
     <div
@@ -169,7 +168,15 @@ function GridCell(props: {
       aria-selected={isSelected}
       aria-posinset={index + 1}
       aria-setsize={total}
-      aria-label={comic.errorKind ? `${title} (${problemLabel(comic.errorKind)})` : title}
+      // Starts with the caption as shown (WCAG 2.5.3: the visible words are part of the name), then
+      // what only the marks on the cover say.
+      aria-label={[
+        [caption.title, caption.subtitle].filter(Boolean).join(' '),
+        comic.errorKind ? problemLabel(comic.errorKind) : comic.read ? null : 'unread',
+        comic.duplicateCount > 1 ? `${comic.duplicateCount} copies` : null,
+      ]
+        .filter(Boolean)
+        .join(', ')}
       className={`cell${isSelected ? ' is-selected' : ''}${isCursor ? ' is-cursor' : ''}`}
       data-comic-id={comic.id}
       onClick={() => props.onClick(comic, index)}
@@ -190,7 +197,7 @@ function GridCell(props: {
             title={`One of ${comic.duplicateCount} identical copies; this one is in ${comic.folder || 'the library folder'}`}
           >
             <CopiesIcon size={11} />
-            {comic.duplicateCount}
+            <span aria-hidden="true">{comic.duplicateCount}</span>
           </span>
         )}
         <ReadingProgress comic={comic} />

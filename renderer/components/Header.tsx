@@ -1,12 +1,14 @@
 // The toolbar: app name, search, sort, layout, refresh + rebuild badge, theme.
-import { useId } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
+import { COMPACT_HEADER_QUERY, useMediaQuery } from '../lib/use-media-query.js';
 import { SORT_KEYS, type SortKey } from '../../shared/types.js';
 import { useQuery, useStatus, useStores, useView } from '../store/context.js';
 import { isRebuilding } from '../store/status.js';
 import { COVER_SIZE_MAX, COVER_SIZE_MIN, type ThemeSetting } from '../store/view.js';
-import { AscIcon, BookIcon, DescIcon, GridIcon, ListIcon, RefreshIcon, SearchIcon, CloseIcon } from './icons.js';
+import { AscIcon, BookIcon, DescIcon, GridIcon, KeyboardIcon, ListIcon, MoreIcon, RefreshIcon, SearchIcon, CloseIcon } from './icons.js';
 import { RebuildBadge } from './RebuildBadge.js';
 import '../styles/header-extra.css';
+import '../styles/responsive.css';
 
 export const SORT_LABELS: Record<SortKey, string> = {
   series: 'Series & number',
@@ -19,26 +21,29 @@ export const SORT_LABELS: Record<SortKey, string> = {
 export const SEARCH_INPUT_ID = 'library-search';
 
 export function Header() {
+  // Narrow windows (and large zoom): the search shrinks, the cover size and theme move into "More".
+  const isCompact = useMediaQuery(COMPACT_HEADER_QUERY);
   return (
-    <header className="toolbar">
+    <header className={`toolbar${isCompact ? ' is-compact' : ''}`}>
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">
           <BookIcon size={15} />
         </span>
         <span className="brand-name">Longbox</span>
       </div>
-      <SearchBox />
+      <SearchBox isCompact={isCompact} />
       <SortControl />
-      <LayoutControl />
+      <LayoutControl showSize={!isCompact} />
       <div className="toolbar-spacer" />
       <RebuildBadge />
       <RefreshButton />
-      <ThemeSelect />
+      {!isCompact && <ThemeSelect />}
+      <MoreMenu isCompact={isCompact} />
     </header>
   );
 }
 
-function SearchBox() {
+function SearchBox({ isCompact }: { isCompact: boolean }) {
   const { query } = useStores();
   const text = useQuery((s) => s.text);
   return (
@@ -48,7 +53,8 @@ function SearchBox() {
         id={SEARCH_INPUT_ID}
         type="search"
         aria-label="Search comics"
-        placeholder="Search series, title, writer, file…"
+        placeholder={isCompact ? 'Search…' : 'Search series, title, writer, file…'}
+        title="Search series, title, writer, file name, publisher or folder"
         autoComplete="off"
         spellCheck={false}
         value={text}
@@ -111,10 +117,9 @@ function SortControl() {
   );
 }
 
-function LayoutControl() {
+function LayoutControl({ showSize }: { showSize: boolean }) {
   const { view } = useStores();
   const layout = useView((s) => s.layout);
-  const coverSize = useView((s) => s.coverSize);
   const isProblems = useQuery((s) => s.view === 'problems');
   return (
     <div className="layout-control">
@@ -126,6 +131,17 @@ function LayoutControl() {
           <ListIcon />
         </button>
       </div>
+      {showSize && <CoverSizeControl />}
+    </div>
+  );
+}
+
+function CoverSizeControl() {
+  const { view } = useStores();
+  const layout = useView((s) => s.layout);
+  const coverSize = useView((s) => s.coverSize);
+  const isProblems = useQuery((s) => s.view === 'problems');
+  return (
       <label className="size-control" title="Cover size">
         <span className="size-label">Size</span>
         <input
@@ -140,7 +156,6 @@ function LayoutControl() {
         onChange={(e) => view.getState().setCoverSize(Number(e.target.value))}
         />
       </label>
-    </div>
   );
 }
 
@@ -159,7 +174,7 @@ function RefreshButton() {
       <span className={isBusy ? 'spin' : undefined}>
         <RefreshIcon />
       </span>
-      <span>Refresh</span>
+      <span className="refresh-label">Refresh</span>
     </button>
   );
 }
@@ -179,5 +194,73 @@ function ThemeSelect() {
         <option value="dark">Dark</option>
       </select>
     </>
+  );
+}
+
+/**
+ * "More": the keyboard-shortcut help always, and in a compact header the cover size and the theme.
+ * A disclosure (button + panel), not a menu: it holds form controls. Escape or a click outside closes.
+ */
+function MoreMenu({ isCompact }: { isCompact: boolean }) {
+  const { view } = useStores();
+  const [isOpen, setOpen] = useState(false);
+  const rootRef = useRef<HTMLDivElement | null>(null);
+  const buttonRef = useRef<HTMLButtonElement | null>(null);
+  const panelId = useId();
+  useEffect(() => {
+    if (!isOpen) return;
+    const onPointer = (e: MouseEvent) => {
+      if (rootRef.current && e.target instanceof Node && !rootRef.current.contains(e.target)) setOpen(false);
+    };
+    window.addEventListener('mousedown', onPointer, true);
+    return () => window.removeEventListener('mousedown', onPointer, true);
+  }, [isOpen]);
+  return (
+    <div
+      className="more"
+      ref={rootRef}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && isOpen) {
+          e.stopPropagation();
+          setOpen(false);
+          buttonRef.current?.focus();
+        }
+      }}
+    >
+      <button
+        ref={buttonRef}
+        type="button"
+        className="icon-button"
+        aria-label="More options"
+        title="More options"
+        aria-expanded={isOpen}
+        aria-controls={panelId}
+        onClick={() => setOpen(!isOpen)}
+      >
+        <MoreIcon />
+      </button>
+      {isOpen && (
+        <div className="more-panel" id={panelId} role="group" aria-label="More options">
+          {isCompact && (
+            <>
+              <CoverSizeControl />
+              <div className="more-row">
+                <ThemeSelect />
+              </div>
+            </>
+          )}
+          <button
+            type="button"
+            className="button more-item"
+            onClick={() => {
+              setOpen(false);
+              view.getState().setShortcutHelpOpen(true);
+            }}
+          >
+            <KeyboardIcon /> Keyboard shortcuts <kbd>?</kbd>
+          </button>
+        </div>
+      )}
+    </div>
   );
 }
