@@ -86,7 +86,24 @@ function overlaps(a: Box, b: Box): boolean {
   return a.x + a.width - eps > b.x && b.x + b.width - eps > a.x && a.y + a.height - eps > b.y && b.y + b.height - eps > a.y;
 }
 
+/** Every filter chip and the count are really shown: not squeezed to nothing or clipped by the bar. */
+async function expectNothingClipped(page: Page): Promise<void> {
+  const clipped = await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown; querySelectorAll(s: string): ArrayLike<unknown> } }).document;
+    type El = { getBoundingClientRect(): { x: number; y: number; width: number; height: number; bottom: number; right: number }; textContent: string | null };
+    const bar = (doc.querySelector('.subbar') as El).getBoundingClientRect();
+    const bad: string[] = [];
+    for (const el of Array.from(doc.querySelectorAll('.subbar .chip, .subbar .tab, .subbar .result-count')) as El[]) {
+      const r = el.getBoundingClientRect();
+      if (r.width < 8 || r.height < 8 || r.bottom > bar.bottom + 0.5 || r.y < bar.y - 0.5 || r.right > bar.right + 0.5) bad.push((el.textContent ?? '').trim());
+    }
+    return bad;
+  });
+  expect(clipped, 'filter bar items squeezed or clipped').toEqual([]);
+}
+
 async function expectTidyBars(page: Page, width: number, height: number): Promise<void> {
+  await expectNothingClipped(page);
   const boxes = await barBoxes(page);
   expect(boxes.length).toBeGreaterThan(10);
   for (const box of boxes) {
