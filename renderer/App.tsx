@@ -6,13 +6,16 @@ import { DetailsPanel } from './components/DetailsPanel.js';
 import { ErrorBanner } from './components/ErrorBanner.js';
 import { UserDataNotice } from './components/UserDataNotice.js';
 import { Header, SEARCH_INPUT_ID } from './components/Header.js';
-import { ResultsPane } from './components/ResultsPane.js';
 import { StatusFooter } from './components/StatusFooter.js';
 import { ShortcutHelp } from './components/ShortcutHelp.js';
 import { SubBar } from './components/SubBar.js';
 import { Toast } from './components/Toast.js';
 import { Welcome } from './components/Welcome.js';
 import { ReaderHost } from './reader/ReaderHost.js';
+import { BrowseContent } from './browse/BrowseContent.js';
+import { BrowseProvider } from './browse/BrowseProvider.js';
+import { Sidebar } from './browse/Sidebar.js';
+import './browse/browse.css';
 import { isRefreshShortcut, isTypingTarget } from './lib/keyboard.js';
 import { StoresProvider, useSelection, useStatus, useStores, useView } from './store/context.js';
 import { isColdStart } from './store/status.js';
@@ -112,21 +115,24 @@ function Shell() {
 function LibraryScreen() {
   const isDetailsOpen = useSelection((s) => s.isDetailsOpen && s.selectedId !== null);
   return (
-    <div className="app">
-      <Header />
-      <SubBar />
-      <ErrorBanner />
-      <UserDataNotice />
-      <main className={`content${isDetailsOpen ? ' has-details' : ''}`}>
-        <section className="results" aria-label="Results">
-          <ResultsPane />
-        </section>
-        {isDetailsOpen && <DetailsPanel />}
-      </main>
-      <StatusFooter />
-      <ComicMenu />
-      <ShortcutHelp />
-      <Toast />
-    </div>
+    <BrowseProvider>
+      <div className="app">
+        <Header />
+        <SubBar />
+        <ErrorBanner />
+        <UserDataNotice />
+        <main className={`content with-sidebar${isDetailsOpen ? ' has-details' : ''}`}>
+          <Sidebar />
+          <section className="results" aria-label="Results">
+            <BrowseContent />
+          </section>
+          {isDetailsOpen && <DetailsPanel />}
+        </main>
+        <StatusFooter />
+        <ComicMenu />
+        <ShortcutHelp />
+        <Toast />
+      </div>
+    </BrowseProvider>
   );
 }

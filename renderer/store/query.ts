@@ -14,6 +14,9 @@ export interface QueryState {
   order: SortOrder;
   filter: ComicFilter;
   view: ResultsView;
+  /** The browse view narrows the results to one series or one folder (renderer/browse). */
+  scope: BrowseScope;
+  setScope(scope: BrowseScope): void;
   setText(text: string): void;
   /** Applies the pending search text at once (Enter in the search box). */
   flushText(): void;
@@ -27,10 +30,15 @@ export interface QueryState {
   setView(view: ResultsView): void;
 }
 
+export interface BrowseScope {
+  series?: string;
+  folder?: string;
+}
+
 /** The query without its window: what identifies a result set. */
 export type BaseQuery = Omit<ComicQuery, 'offset' | 'limit'>;
 
-export function baseQuery(state: Pick<QueryState, 'q' | 'sort' | 'order' | 'filter' | 'view'>): BaseQuery {
+export function baseQuery(state: Pick<QueryState, 'q' | 'sort' | 'order' | 'filter' | 'view'> & { scope?: BrowseScope }): BaseQuery {
   const filter: ComicFilter = { ...state.filter };
   if (state.view === 'problems') filter.hasError = true;
   if (filter.formats && filter.formats.length === 0) delete filter.formats;
@@ -38,12 +46,24 @@ export function baseQuery(state: Pick<QueryState, 'q' | 'sort' | 'order' | 'filt
   const query: BaseQuery = { sort: state.sort, order: state.order };
   if (state.q) query.q = state.q;
   if (Object.keys(filter).length > 0) query.filter = filter;
+  if (state.scope?.series !== undefined) query.series = state.scope.series;
+  if (state.scope?.folder !== undefined) query.folder = state.scope.folder;
   return query;
 }
 
 export function queryKey(query: BaseQuery): string {
   const f = query.filter ?? {};
-  return JSON.stringify([query.q ?? '', query.sort, query.order, f.hasError ?? null, !!f.duplicates, !!f.unread, [...(f.formats ?? [])].sort()]);
+  return JSON.stringify([
+    query.q ?? '',
+    query.sort,
+    query.order,
+    f.hasError ?? null,
+    !!f.duplicates,
+    !!f.unread,
+    [...(f.formats ?? [])].sort(),
+    query.series ?? null,
+    query.folder ?? null,
+  ]);
 }
 
 /** True when the results are a subset of the library (search, filters or Problems). */
@@ -65,6 +85,11 @@ export function createQueryStore(options: { debounceMs?: number; sort?: SortKey;
     order: options.order ?? 'asc',
     filter: {},
     view: 'library',
+    scope: {},
+    setScope(scope) {
+      const now = get().scope;
+      if (now.series !== scope.series || now.folder !== scope.folder) set({ scope });
+    },
     setText(text) {
       set({ text });
       cancel();

@@ -63,7 +63,7 @@ export function createStores(api: LibraryApi, options: StoreOptions = {}): Store
     // Query → results.
     offs.push(
       query.subscribe((s, prev) => {
-        if (s.q !== prev.q || s.sort !== prev.sort || s.order !== prev.order || s.filter !== prev.filter || s.view !== prev.view) {
+        if (s.q !== prev.q || s.sort !== prev.sort || s.order !== prev.order || s.filter !== prev.filter || s.view !== prev.view || s.scope !== prev.scope) {
           results.getState().setQuery(baseQuery(s));
           if (s.sort !== prev.sort || s.order !== prev.order) view.getState().setSortPreference(s.sort, s.order);
           // The keyboard cursor starts over in the new result set; the selection (by id) stays.
