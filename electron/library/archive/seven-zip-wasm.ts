@@ -1,6 +1,7 @@
 // 7-Zip (7z-wasm, the real 7zz compiled to WebAssembly) inside the format worker. The archive is never
 // copied into memory: its folder is mounted with Emscripten's NODEFS, which reads the real file with
 // positioned reads. Extracted entries land in the in-memory file system, are read once and deleted.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { SevenZipModule, SevenZipModuleFactory } from '7z-wasm';
@@ -16,24 +17,91 @@ interface Instance {
   module: SevenZipModule;
   out: string[];
   err: string[];
+  /** Runs 7-Zip's main with `args`, giving back the stack it used (see below). */
+  main(args: string[]): number;
 }
 
+/** The WebAssembly exports used to keep the stack balanced across calls. */
+interface StackExports {
+  emscripten_stack_get_current(): number;
+  _emscripten_stack_restore(pointer: number): void;
+}
+
+/**
+ * 7z-wasm's callMain puts argv on the WebAssembly stack and never pops it (main "exits" by throwing),
+ * so about 300 calls overflow the 64 KiB stack and the module dies ("memory access out of bounds").
+ * Each call restores the stack pointer it started with; as a second guard the module is replaced every
+ * CALLS_PER_INSTANCE calls and after any WebAssembly trap.
+ */
+const CALLS_PER_INSTANCE = 2000;
+let calls = 0;
+
 let instance: Promise<Instance> | null = null;
+/** The WebAssembly API used here (the project's type libraries declare no WebAssembly values). */
+interface WasmInstance {
+  exports: unknown;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  instantiate(module: object, imports: object): Promise<WasmInstance>;
+  RuntimeError: new (message?: string) => Error;
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: object | null = null;
+
+/** 7zz.wasm compiled once per thread; each new instance reuses it. */
+function wasmModule(): object {
+  compiled ??= new Wasm.Module(readFileSync(createRequire(import.meta.url).resolve('7z-wasm/7zz.wasm')));
+  return compiled;
+}
+
+/** Runs `work` once more on a fresh module when the first attempt trapped (a dead module, not a bad file). */
+async function retryOnTrap<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof Wasm.RuntimeError)) throw error;
+    instance = null;
+    return await work();
+  }
+}
 
 function load(): Promise<Instance> {
   instance ??= (async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const module = await SevenZip({
+    let exports: StackExports | null = null;
+    const options = {
       print: (line: string) => out.push(line),
       printErr: (line: string) => err.push(line),
       // 7-Zip must never wait for a password on stdin: every call passes -p, and stdin is at its end.
       stdin: () => null as unknown as number,
-    });
+      // Instantiated here to keep hold of the exports (the module object does not expose them).
+      instantiateWasm(imports: object, done: (instance: WasmInstance) => void) {
+        void Wasm.instantiate(wasmModule(), imports).then((instance) => {
+          exports = instance.exports as unknown as StackExports;
+          done(instance);
+        });
+        return {};
+      },
+    };
+    const module = await SevenZip(options as unknown as Parameters<typeof SevenZip>[0]);
     refuseNodefsWrites(module);
     module.FS.mkdir(MOUNT);
     module.FS.mkdir(OUT);
-    return { module, out, err };
+    calls = 0;
+    const main = (args: string[]): number => {
+      const stack = exports?.emscripten_stack_get_current();
+      try {
+        const rc = module.callMain(args) as unknown as number;
+        return typeof rc === 'number' ? rc : 0;
+      } finally {
+        if (stack !== undefined) exports?._emscripten_stack_restore(stack);
+        if (++calls >= CALLS_PER_INSTANCE) instance = null;
+      }
+    };
+    return { module, out, err, main };
   })();
   instance.catch(() => {
     instance = null;
@@ -100,10 +168,10 @@ async function withArchive<T>(filePath: string, work: (inst: Instance, archive: 
 }
 
 export async function sevenZipList(filePath: string): Promise<SevenZipRunResult> {
-  return withArchive(filePath, (inst, archive) => {
-    const rc = inst.module.callMain(['l', '-slt', ...SWITCHES, archive]) as unknown as number;
-    return { rc: typeof rc === 'number' ? rc : 0, out: [...inst.out], err: [...inst.err] };
-  });
+  return retryOnTrap(() => withArchive(filePath, (inst, archive) => {
+    const rc = inst.main(['l', '-slt', ...SWITCHES, archive]);
+    return { rc, out: [...inst.out], err: [...inst.err] };
+  }));
 }
 
 function removeTree(inst: Instance, dir: string): void {
@@ -119,10 +187,10 @@ function removeTree(inst: Instance, dir: string): void {
 }
 
 export async function sevenZipExtract(filePath: string, names: string[]): Promise<SevenZipExtractResult> {
-  return withArchive(filePath, (inst, archive) => {
+  return retryOnTrap(() => withArchive(filePath, (inst, archive) => {
     const { FS } = inst.module;
     try {
-      const rc = inst.module.callMain(['x', ...SWITCHES, '-y', `-o${OUT}`, archive, '--', ...names]) as unknown as number;
+      const rc = inst.main(['x', ...SWITCHES, '-y', `-o${OUT}`, archive, '--', ...names]);
       const files: SevenZipExtractResult['files'] = [];
       for (const name of names) {
         try {
@@ -133,15 +201,19 @@ export async function sevenZipExtract(filePath: string, names: string[]): Promis
           // Not extracted (damaged data, or a name 7-Zip rewrote): the caller reports it.
         }
       }
-      return { rc: typeof rc === 'number' ? rc : 0, out: [...inst.out], err: [...inst.err], files };
+      return { rc, out: [...inst.out], err: [...inst.err], files };
     } finally {
       removeTree(inst, OUT);
     }
-  });
+  }));
 }
 
 /** Writes a solid 7z archive of `entries` (paths with '/' folders) at compression `level` (0–9), in memory. */
 export async function sevenZipCreate(entries: Array<{ name: string; data: Uint8Array }>, level: number): Promise<SevenZipRunResult & { archive: Uint8Array }> {
+  return retryOnTrap(() => createOnce(entries, level));
+}
+
+async function createOnce(entries: Array<{ name: string; data: Uint8Array }>, level: number): Promise<SevenZipRunResult & { archive: Uint8Array }> {
   const inst = await load();
   inst.out.length = 0;
   inst.err.length = 0;
@@ -164,10 +236,10 @@ export async function sevenZipCreate(entries: Array<{ name: string; data: Uint8A
       if (parts.length > 0 && !entry.name.endsWith('/')) FS.writeFile(`${dir}/${parts[parts.length - 1]}`, entry.data);
     }
     FS.chdir(source);
-    const rc = inst.module.callMain(['a', '-t7z', `-mx=${Math.max(0, Math.min(9, Math.round(level)))}`, '-ms=on', '-mtm-', '-bd', '-sccUTF-8', '-scsUTF-8', target, '.']) as unknown as number;
+    const rc = inst.main(['a', '-t7z', `-mx=${Math.max(0, Math.min(9, Math.round(level)))}`, '-ms=on', '-mtm-', '-bd', '-sccUTF-8', '-scsUTF-8', target, '.']);
     FS.chdir('/');
     const archive = new Uint8Array(FS.readFile(target));
-    return { rc: typeof rc === 'number' ? rc : 0, out: [...inst.out], err: [...inst.err], archive };
+    return { rc, out: [...inst.out], err: [...inst.err], archive };
   } finally {
     FS.chdir('/');
     removeTree(inst, OUT);

@@ -11,6 +11,7 @@ import { fingerprintFromIndex } from './fingerprint.js';
 import { listPages } from './pages.js';
 import { readArchiveIndex } from './read-index.js';
 import { parseSevenZipListing, sevenZipFailure } from './seven-zip-listing.js';
+import { sevenZipCreate, sevenZipExtract, sevenZipList } from './seven-zip-wasm.js';
 import { ArchiveError } from './types.js';
 
 function has7z(): boolean {
@@ -147,6 +148,19 @@ describe.skipIf(!available)('7z archives (7z-wasm)', () => {
     const path = join(dir, 'odd.cb7');
     execFileSync('7z', ['a', path, '--', '-p[1]*.png', '-p[2]?.png'], { cwd: odd, stdio: 'ignore' });
     expect((await readArchiveEntry(path, '7z', '-p[2]?.png')).toString()).toBe('two');
+  });
+});
+
+describe('7z-wasm over many calls', () => {
+  it('lists, extracts and writes 1,000 times in one module (its callMain used to overflow the stack after ~300)', async () => {
+    const made = await sevenZipCreate([{ name: 'a/p1.png', data: new Uint8Array([1, 2, 3]) }], 1);
+    const path = join(dir, 'many.cb7');
+    writeFileSync(path, made.archive);
+    for (let i = 0; i < 1000; i++) {
+      if (i % 3 === 0) expect((await sevenZipCreate([{ name: 'x.png', data: new Uint8Array([i & 255]) }], 0)).rc).toBe(0);
+      else if (i % 3 === 1) expect(parseSevenZipListing((await sevenZipList(path)).out, 10).map((e) => e.name)).toContain('a/p1.png');
+      else expect([...(await sevenZipExtract(path, ['a/p1.png'])).files[0]!.data]).toEqual([1, 2, 3]);
+    }
   });
 });
 
