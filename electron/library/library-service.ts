@@ -108,6 +108,7 @@ export class LibraryService implements LibraryServiceApi {
       watch: options.watch,
       rebuildOnOpen: options.rebuildOnOpen,
       concurrency: options.concurrency,
+      enrichThreads: options.enrichThreads,
       nativeBinding: options.nativeBinding,
       userDataNotice: () => this.#user.notice,
     });

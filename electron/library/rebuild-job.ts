@@ -5,6 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { LongboxError } from '../../shared/errors.js';
 import type { RebuildPhase } from '../../shared/types.js';
 import { enrichFile, errorRow, type EnrichedFile } from './enrich.js';
+import { defaultEnrichThreads, EnrichPool, type EnrichPoolOptions } from './enrich-pool.js';
 import { goneFolders, readDeparted, updateDeparted, type DepartedIdentity } from './departed.js';
 import { planRebuild, isNoChange } from './rebuild-plan.js';
 import { walkLibrary } from './scan/walk.js';
@@ -24,7 +25,13 @@ export interface RebuildInput {
   /** Test hook: called with each file the job opens (counts "unchanged files are never re-read"). */
   onOpen?: (path: string) => void;
   now?: () => number;
+  /** Test hooks: the pool's fault injection, and the size from which the pool is used. */
+  enrichFaults?: EnrichPoolOptions['faults'];
+  poolMinFiles?: number;
 }
+
+/** Below this many files to open, starting threads costs more than it saves (a watcher's few changes). */
+export const POOL_MIN_FILES = 256;
 
 export interface RebuildResult {
   generation: number;
@@ -76,6 +83,7 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
   const progress = input.onProgress ?? (() => {});
   checkRoot(root);
 
+  let pool: EnrichPool | null = null;
   const db: Db = openDatabase(input.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
     progress('scanning', 0, 0);
@@ -140,15 +148,25 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     let done = stats.reused + stats.moved;
     progress('enriching', done, total);
     let lastReport = 0;
+    const threads = options.enrichThreads ?? defaultEnrichThreads();
+    if (threads > 0 && toRead.length >= (input.poolMinFiles ?? POOL_MIN_FILES)) {
+      // The same reads in flight as without the pool, spread over the threads.
+      const perThread = Math.max(1, Math.ceil(options.concurrency / threads));
+      pool = new EnrichPool({ root, size: threads, perThread, maxFileMs: options.maxFileMs, ...(input.enrichFaults ? { faults: input.enrichFaults } : {}) });
+    }
+    const enrichOne = (file: (typeof toRead)[number]['file']): Promise<EnrichedFile> =>
+      pool
+        ? pool.enrich(file)
+        : withTimeout(enrichFile(root, file), options.maxFileMs, () =>
+            errorRow(file, 'timeout', `Reading this file took longer than ${Math.round(options.maxFileMs / 1000)} s.`),
+          );
     await forEachLimited(
       toRead,
-      options.concurrency,
+      pool ? threads * Math.max(1, Math.ceil(options.concurrency / threads)) : options.concurrency,
       async ({ file, index, previous }) => {
         input.onOpen?.(file.path);
         stats.opened++;
-        const enriched: EnrichedFile = await withTimeout(enrichFile(root, file), options.maxFileMs, () =>
-          errorRow(file, 'timeout', `Reading this file took longer than ${Math.round(options.maxFileMs / 1000)} s.`),
-        );
+        const enriched: EnrichedFile = await enrichOne(file);
         const back = previous || enriched.error_kind !== null ? undefined : departed.get(enriched.fingerprint);
         if (back) {
           departed.delete(enriched.fingerprint);
@@ -170,6 +188,10 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       signal,
     );
     progress('enriching', total, total);
+    if (pool) {
+      await pool.close();
+      pool = null;
+    }
     throwIfAborted(signal);
 
     const finalRows = [...(rows as EnrichedRow[]), ...carried.map((key) => full.get(key.id)!)];
@@ -196,6 +218,8 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     if (returned.length > 0) stats.returned = returned.length;
     return { generation, fileCount: finalRows.length, durationMs, stats };
   } finally {
+    // Cancelled or failed mid-way: the threads go with the job.
+    if (pool) await pool.close();
     db.close();
   }
 }

@@ -12,6 +12,7 @@ import { fromSerializedError, messageOf, type ErrorCode } from '../../shared/err
 import type { CacheError, CacheStatus, LibraryChange, LibraryEvent, RebuildPhase, RebuildProgress, UserDataNotice } from '../../shared/types.js';
 import { toLogFormat, type Logger } from './logger.js';
 import { createNodeLauncher } from './node-launcher.js';
+import { defaultEnrichThreads } from './enrich-pool.js';
 import { acquireRebuildLock, isStale, readLock, type RebuildLock } from './rebuild-lock.js';
 import type { GenerationInfo } from './store/library-reader.js';
 import { createLibraryWatcher } from './watcher.js';
@@ -37,6 +38,8 @@ export interface RebuildSchedulerOptions {
   watch?: boolean;
   rebuildOnOpen?: boolean;
   concurrency?: number;
+  /** Enrichment threads in the worker (default: defaultEnrichThreads of this process's environment). */
+  enrichThreads?: number | undefined;
   nativeBinding?: string;
   /** What the user must be told about their own data (user.db restored…), carried in every status. */
   userDataNotice?: () => UserDataNotice | null;
@@ -275,6 +278,8 @@ export class RebuildScheduler {
         dbPath: this.#o.dbPath,
         options: {
           concurrency: this.#o.concurrency ?? 16,
+          // Chosen here: the worker's environment is an allow-list (worker-handle.ts).
+          enrichThreads: this.#o.enrichThreads ?? defaultEnrichThreads(),
           maxFileMs: 30_000,
           force: false,
           reread: this.#takeRereads(),

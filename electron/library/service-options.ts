@@ -30,4 +30,6 @@ export interface LibraryServiceOptions {
   prefetchCovers?: boolean;
   /** Archive reads in flight in the worker (default 16). */
   concurrency?: number;
+  /** Enrichment threads in the worker (default one per core, see enrich-pool.ts; 0 = none). */
+  enrichThreads?: number;
 }

@@ -9,6 +9,11 @@ export interface RebuildOptions {
   concurrency: number;
   /** Per-file time limit for the index pass; a file over it becomes a 'timeout' row. */
   maxFileMs: number;
+  /**
+   * Enrichment threads (enrich-pool.ts): 0 = every file on the worker's main thread; undefined = one per
+   * core (defaultEnrichThreads). Used only when the rebuild opens at least POOL_MIN_FILES files.
+   */
+  enrichThreads?: number;
   /** Re-read every file even when size and mtime are unchanged. */
   force: boolean;
   /** Paths (relative, as stored) to read again even when unchanged: "Retry this file". */
