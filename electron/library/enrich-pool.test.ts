@@ -38,12 +38,14 @@ afterEach(async () => {
 });
 
 describe('defaultEnrichThreads', () => {
-  it('one per core (at most 16), or what the environment says (0 = no pool)', () => {
-    expect(defaultEnrichThreads({})).toBeGreaterThanOrEqual(1);
-    expect(defaultEnrichThreads({})).toBeLessThanOrEqual(16);
-    expect(defaultEnrichThreads({ [ENRICH_THREADS_ENV]: '0' })).toBe(0);
-    expect(defaultEnrichThreads({ [ENRICH_THREADS_ENV]: '3' })).toBe(3);
-    expect(defaultEnrichThreads({ [ENRICH_THREADS_ENV]: 'many' })).toBe(defaultEnrichThreads({}));
+  it('none on 2 cores, one per core but one from 4 on (at most 16), or what the environment says (0 = no pool)', () => {
+    expect(defaultEnrichThreads({}, 2)).toBe(0);
+    expect(defaultEnrichThreads({}, 4)).toBe(3);
+    expect(defaultEnrichThreads({}, 12)).toBe(11);
+    expect(defaultEnrichThreads({}, 64)).toBe(16);
+    expect(defaultEnrichThreads({ [ENRICH_THREADS_ENV]: '0' }, 12)).toBe(0);
+    expect(defaultEnrichThreads({ [ENRICH_THREADS_ENV]: '2' }, 2)).toBe(2);
+    expect(defaultEnrichThreads({ [ENRICH_THREADS_ENV]: 'many' }, 8)).toBe(7);
   });
 });
 

@@ -21,14 +21,18 @@ const PING_MS = 2_000;
 /** Environment override of the pool size (0 = enrich on the worker's main thread, as before the pool). */
 export const ENRICH_THREADS_ENV = 'LONGBOX_ENRICH_THREADS';
 
+/** Below this many cores the pool is off by default: on 2 cores it did not pay (bench/README.md, issue 16). */
+export const POOL_MIN_CORES = 4;
+
 /**
- * The pool size for this machine: one thread per core the process may use, at most 16. `0` means no
- * pool. The environment variable wins (measuring, or a user who wants the rebuild on fewer cores).
+ * The pool size for a machine with `cores` cores: none below POOL_MIN_CORES, else one thread per core
+ * but one (left to the host/UI and the worker's writer), at most 16. The environment variable wins
+ * (measuring, or a user who wants the rebuild on more or fewer cores); `0` means no pool.
  */
-export function defaultEnrichThreads(env: Readonly<Record<string, string | undefined>> = process.env): number {
+export function defaultEnrichThreads(env: Readonly<Record<string, string | undefined>> = process.env, cores: number = os.availableParallelism()): number {
   const named = Number(env[ENRICH_THREADS_ENV]);
   if (env[ENRICH_THREADS_ENV] !== undefined && Number.isInteger(named) && named >= 0) return Math.min(named, 64);
-  return Math.min(16, Math.max(1, os.availableParallelism()));
+  return cores < POOL_MIN_CORES ? 0 : Math.min(16, cores - 1);
 }
 
 export interface EnrichPoolOptions {

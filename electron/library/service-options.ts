@@ -30,6 +30,6 @@ export interface LibraryServiceOptions {
   prefetchCovers?: boolean;
   /** Archive reads in flight in the worker (default 16). */
   concurrency?: number;
-  /** Enrichment threads in the worker (default one per core, see enrich-pool.ts; 0 = none). */
+  /** Enrichment threads in the worker (default: none below 4 cores, else cores − 1, see enrich-pool.ts; 0 = none). */
   enrichThreads?: number;
 }

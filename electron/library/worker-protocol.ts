@@ -10,8 +10,8 @@ export interface RebuildOptions {
   /** Per-file time limit for the index pass; a file over it becomes a 'timeout' row. */
   maxFileMs: number;
   /**
-   * Enrichment threads (enrich-pool.ts): 0 = every file on the worker's main thread; undefined = one per
-   * core (defaultEnrichThreads). Used only when the rebuild opens at least POOL_MIN_FILES files.
+   * Enrichment threads (enrich-pool.ts): 0 = every file on the worker's main thread; undefined = sized to
+   * the machine (defaultEnrichThreads: none below 4 cores). Used only when the rebuild opens at least POOL_MIN_FILES files.
    */
   enrichThreads?: number;
   /** Re-read every file even when size and mtime are unchanged. */
