@@ -15,6 +15,7 @@ import { BENCH_SEED, ensureLibrary } from './libraries.js';
 import { measureCovers } from './measure-covers.js';
 import { hostIsBuilt, measureHttp } from './measure-http.js';
 import { measurePages } from './measure-pages.js';
+import { measureBrowse } from './measure-browse.js';
 import { measureIndexOnly, measureInProcess } from './measure-service.js';
 import { startControlProbe } from './proc.js';
 import { pickSearchTerms, type LoopBudget } from './queries.js';
@@ -178,6 +179,12 @@ async function measureSize(files: number, cli: CliOptions, notes: string[], drop
       http = await measureHttp({ repoRoot: REPO_ROOT, library, dataHome, terms, budget, startupRuns: cli.quick ? 2 : 3, control, log });
     } else if (cli.http && !notes.some((n) => n.startsWith('HTTP'))) {
       notes.push('HTTP figures skipped: out/electron/server/cli.js is missing (run `npm run build` first)');
+    }
+    // Series, folders, Home and bulk state (issue 13): figures as notes, see bench/README.md.
+    try {
+      notes.push(...(await measureBrowse({ library, dataDir, iterations: cli.quick ? 30 : 200, log })));
+    } catch (err) {
+      notes.push(`browse ${files}: not measured (${err instanceof Error ? err.message : String(err)})`);
     }
     let coldCache: SizeResult['coldCache'] = null;
     if (dropCaches) {

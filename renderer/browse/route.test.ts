@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { browseHash, parseBrowseHash, type BrowseRoute } from './route.js';
+
+describe('browse routes in the hash', () => {
+  it('round-trip every view, with keys and folder paths encoded', () => {
+    const routes: BrowseRoute[] = [
+      { view: 'home' },
+      { view: 'series' },
+      { view: 'series-page', key: 'cyclone-rebirth~2' },
+      { view: 'series-page', key: 'ōkami-大神' },
+      { view: 'folders', path: '' },
+      { view: 'folders', path: 'Marvel/X 2/Annuals #1 & more' },
+      { view: 'all' },
+      { view: 'problems' },
+    ];
+    for (const route of routes) expect(parseBrowseHash(browseHash(route))).toEqual(route);
+    expect(browseHash({ view: 'folders', path: 'A b/C' })).toBe('#/folders/A%20b/C');
+  });
+
+  it('an empty hash is All comics; the reader’s hash and nonsense are not browse routes', () => {
+    expect(parseBrowseHash('')).toEqual({ view: 'all' });
+    expect(parseBrowseHash('#/read/12/3')).toBeNull();
+    expect(parseBrowseHash('#/folders/a/../b')).toBeNull();
+    expect(parseBrowseHash('#/folders/a//b')).toBeNull();
+    expect(parseBrowseHash('#/series/%E0%A4%A')).toBeNull();
+    expect(parseBrowseHash('#/nowhere')).toBeNull();
+  });
+});
