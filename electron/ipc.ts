@@ -15,9 +15,10 @@ import {
   type InvokeResult,
   type IpcResult,
 } from '../shared/ipc.js';
-import type { CacheStatus, LibraryEvent, LibraryInfo } from '../shared/types.js';
+import type { LibraryEvent, LibraryInfo } from '../shared/types.js';
 import { silentLogger, toLogFormat, type Logger } from './library/logger.js';
 import type { LibraryServiceApi } from './library/service-types.js';
+import { emptyCacheStatus } from '../shared/status.js';
 
 // ---------------------------------------------------------------------------------------------------
 // The slices of Electron's types the router uses (structurally compatible with the real ones).
@@ -120,23 +121,7 @@ export interface IpcRouter {
 }
 
 /** Status reported when no library is open (first run: the renderer shows its welcome screen). */
-export function emptyStatus(): CacheStatus {
-  return {
-    file_count: 0,
-    age_seconds: null,
-    is_populated: false,
-    rebuild_in_progress: false,
-    generation: 0,
-    phase: 'idle',
-    progress: null,
-    last_error: null,
-    last_duration_ms: null,
-    library_root: null,
-    error_count: 0,
-    rebuild_owner: null,
-    user_data_notice: null,
-  };
-}
+export const emptyStatus = emptyCacheStatus;
 
 const MAX_QUEUED_EVENTS = 100;
 const MAX_ERROR_MESSAGE = 500;

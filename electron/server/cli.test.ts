@@ -10,24 +10,10 @@ import type { LibraryServiceApi } from '../library/service-types.js';
 import { main, type CliDeps, type SampleLibraryOptions } from './cli.js';
 import { formatDuration, formatProgress, ProgressReporter } from './progress.js';
 import { rawRequest } from './test-support.js';
+import { emptyCacheStatus } from '../../shared/status.js';
 
 function status(over: Partial<CacheStatus> = {}): CacheStatus {
-  return {
-    file_count: 0,
-    age_seconds: null,
-    is_populated: false,
-    rebuild_in_progress: false,
-    generation: 0,
-    phase: 'idle',
-    progress: null,
-    last_error: null,
-    last_duration_ms: null,
-    library_root: '/lib',
-    error_count: 0,
-    rebuild_owner: null,
-    user_data_notice: null,
-    ...over,
-  };
+  return { ...emptyCacheStatus(), library_root: '/lib', ...over };
 }
 
 /** Test double of LibraryServiceApi for the CLI: a scripted rebuild that emits progress. */
