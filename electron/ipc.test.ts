@@ -91,6 +91,7 @@ function fakeService(): LibraryServiceApi & { emit(event: LibraryEvent): void; l
       return { pages: [{ index: 0, name: '01.jpg', size: 3, width: 10, height: 20, spread: false }], direction: 'ltr' as const };
     }),
     getPage: vi.fn(async () => ({ data: Buffer.from('x'), contentType: 'image/jpeg', fingerprint: 'fp' })),
+    getFingerprint: vi.fn(async () => 'fp'),
     refresh: vi.fn(),
     retryComic: vi.fn(async () => {}),
     setUserState: vi.fn(async () => ({ read: true, lastPage: null, favourite: false, lastReadAt: null })),

@@ -258,6 +258,10 @@ export class LibraryService implements LibraryServiceApi {
     return this.#pages.getPage(this.#pageSource(id), index, options);
   }
 
+  async getFingerprint(id: number): Promise<string> {
+    return this.#row(id).fingerprint;
+  }
+
   async getComicPath(id: number): Promise<string> {
     return this.#absolutePath(this.#row(id).path);
   }

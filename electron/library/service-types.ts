@@ -52,6 +52,8 @@ export interface LibraryServiceApi {
    * and like listPages for an unreadable file; never resolves with a partial image.
    */
   getPage(id: number, index: number, options?: PageRequestOptions): Promise<PageImage>;
+  /** The comic's fingerprint (a page's ETag) from its row, without opening the file: answers If-None-Match. Rejects NOT_FOUND. */
+  getFingerprint(id: number): Promise<string>;
   /** Absolute path of a library file, for "open" and "reveal"; only ids map to paths. */
   getComicPath(id: number): Promise<string>;
   /** Starts a rebuild now, or sets "run once more" if one is running. Returns at once, with the status it was accepted with. */

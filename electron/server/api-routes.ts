@@ -137,21 +137,26 @@ const getPage: Handler = async ({ service }, { req, res, params, id, sub }) => {
   const comicId = parseComicId(id);
   const index = parsePageIndex(sub);
   const width = parsePageWidth(params.get('w'));
-  const page = await service.getPage(comicId, index, width === undefined ? undefined : { width });
-  if (res.destroyed) return;
-  const etag = pageEtag(page.fingerprint, width);
   // Immutable only when the URL names the bytes it gets: an old `v` must not pin today's page forever.
   const v = params.get('v');
-  const headers: Record<string, string> = {
-    ETag: etag,
-    'Cache-Control': v === page.fingerprint ? IMMUTABLE : 'no-cache',
+  const headersFor = (fingerprint: string): Record<string, string> => ({
+    ETag: pageEtag(fingerprint, width),
+    'Cache-Control': v === fingerprint ? IMMUTABLE : 'no-cache',
     'X-Content-Type-Options': 'nosniff',
-  };
-  if (matchesEtag(req.headers['if-none-match'], etag)) {
-    res.writeHead(304, headers);
-    res.end();
-    return;
+  });
+  // A revalidation costs a row lookup, not a page read: the bytes change only with the fingerprint.
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    const fingerprint = await service.getFingerprint(comicId);
+    if (matchesEtag(ifNoneMatch, pageEtag(fingerprint, width))) {
+      res.writeHead(304, headersFor(fingerprint));
+      res.end();
+      return;
+    }
   }
+  const page = await service.getPage(comicId, index, width === undefined ? undefined : { width });
+  if (res.destroyed) return;
+  const headers = headersFor(page.fingerprint);
   res.writeHead(200, { ...headers, 'Content-Type': page.contentType, 'Content-Length': String(page.data.length) });
   res.end(req.method === 'HEAD' ? undefined : page.data);
 };

@@ -107,6 +107,9 @@ class ScriptedLibraryService implements LibraryServiceApi {
   getPage(): never {
     throw new LongboxError('UNSUPPORTED', 'not in this double');
   }
+  getFingerprint(): never {
+    throw new LongboxError('UNSUPPORTED', 'not in this double');
+  }
   setUserState(): never {
     throw new LongboxError('UNSUPPORTED', 'not in this double');
   }

@@ -176,6 +176,10 @@ class FakeLibraryService implements LibraryServiceApi {
       direction: 'rtl',
     };
   }
+  async getFingerprint(id: number): Promise<string> {
+    if (!this.comics.has(id)) throw new LongboxError('NOT_FOUND', `no comic ${id}`);
+    return `fp${id}`;
+  }
   async getPage(id: number, index: number, options?: PageRequestOptions): Promise<PageImage> {
     this.pageCalls.push({ id, index, ...(options?.width === undefined ? {} : { width: options.width }) });
     const failure = this.#pageFailure(id);
@@ -453,10 +457,11 @@ describe('GET /api/comics/:id/pages/:index', () => {
   });
 
   it('answers 304 without a body for a matching If-None-Match (plain, weak or in a list)', async () => {
-    const { port } = await start();
+    const { port, service } = await start();
     for (const tag of ['"fp1"', 'W/"fp1"', '"other", "fp1"', '*']) {
       const res = await rawRequest(port, { path: '/api/comics/1/pages/0?v=fp1', headers: { 'If-None-Match': tag } });
       expect(res.status).toBe(304);
+      expect(service.pageCalls).toHaveLength(0); // a revalidation never reads the page
       expect(res.body.length).toBe(0);
       expect(res.headers.etag).toBe('"fp1"');
     }
