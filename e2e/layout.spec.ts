@@ -91,7 +91,9 @@ async function expectNothingClipped(page: Page): Promise<void> {
   const clipped = await page.evaluate(() => {
     const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown; querySelectorAll(s: string): ArrayLike<unknown> } }).document;
     type El = { getBoundingClientRect(): { x: number; y: number; width: number; height: number; bottom: number; right: number }; textContent: string | null };
-    const bar = (doc.querySelector('.subbar') as El).getBoundingClientRect();
+    const subbar = doc.querySelector('.subbar') as El | null;
+    if (!subbar) return [];
+    const bar = subbar.getBoundingClientRect();
     const bad: string[] = [];
     for (const el of Array.from(doc.querySelectorAll('.subbar .chip, .subbar .tab, .subbar .result-count')) as El[]) {
       const r = el.getBoundingClientRect();
@@ -139,6 +141,15 @@ async function expectListCellsFit(page: Page): Promise<void> {
   expect(cut, 'list cells cut without an ellipsis').toEqual([]);
 }
 
+const BROWSE_VIEWS = ['home', 'series', 'folders'] as const;
+
+/** Opens a section of the sidebar (Home, Series, Folders, All comics). */
+async function showSection(page: Page, view: string): Promise<void> {
+  await page.locator(`nav[aria-label="Library sections"] button[data-view="${view}"]`).click();
+  await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+  await page.waitForTimeout(200);
+}
+
 for (const size of SIZES) {
   test(`layout at ${size.name}: bars tidy in every view, screenshots`, async ({ page }) => {
     await open(page, size.width, size.height);
@@ -173,6 +184,14 @@ for (const size of SIZES) {
     expect(box.x + box.width).toBeLessThanOrEqual(size.width);
     await screenshot(page, `${size.name}-more`);
     await page.keyboard.press('Escape');
+
+    // The browse views of the sidebar.
+    for (const view of BROWSE_VIEWS) {
+      await showSection(page, view);
+      await expectTidyBars(page, size.width, size.height);
+      await screenshot(page, `${size.name}-${view}`);
+    }
+    await showSection(page, 'all');
 
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByRole('button', { name: 'Grid view' }).click();
@@ -220,5 +239,10 @@ test('axe: no serious or critical violations in any main view, light and dark', 
     await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
     await expectNoSeriousViolations(page, `shortcut help (${scheme})`);
     await page.keyboard.press('Escape');
+    for (const view of BROWSE_VIEWS) {
+      await showSection(page, view);
+      await expectNoSeriousViolations(page, `${view} (${scheme})`);
+    }
+    await showSection(page, 'all');
   }
 });

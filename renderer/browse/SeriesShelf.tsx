@@ -38,12 +38,14 @@ function SeriesCard({ series }: { series: SeriesSummary }) {
   const done = series.unread_count === 0;
   return (
     <li className="series-card" data-testid="series-card" data-series-key={series.key}>
-      <button type="button" onClick={() => navigate(store, { view: 'series-page', key: series.key })} aria-label={`${seriesTitle(series)}, ${plural(series.issue_count, 'issue', 'issues')}, ${done ? 'all read' : `${series.unread_count} unread`}`}>
+      {/* Named by its content (badge, title, counts), so the visible words are the name (WCAG 2.5.3). */}
+      <button type="button" onClick={() => navigate(store, { view: 'series-page', key: series.key })}>
         <span className="shelf-cover">
           <SeriesCover series={series} />
           <span className={`series-badge${done ? ' is-done' : ''}`} data-testid="unread-badge">
             {done ? '✓' : formatCount(series.unread_count)}
           </span>
+          <span className="visually-hidden">{done ? ', all read, ' : ' unread, '}</span>
           {read > 0 && !done && (
             <span className="shelf-progress" aria-hidden="true">
               <span style={{ width: `${(read / series.issue_count) * 100}%` }} />
