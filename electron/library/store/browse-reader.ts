@@ -185,9 +185,10 @@ export class BrowseReader {
   home(): HomeRows {
     return this.#db.transaction(() => {
       const generation = this.#generation();
-      // One row per fingerprint: duplicates of a comic share its state.
+      // One row per fingerprint: duplicates of a comic share its state. CROSS JOIN keeps the user's
+      // state the outer loop (SQLite never reorders it): what was read is small, the library is not.
       const continueRows = this.#stmt(
-        `SELECT ${SUMMARY_COLUMNS} FROM ${this.#stateTable} u JOIN comics c ON c.fingerprint = u.fingerprint
+        `SELECT ${SUMMARY_COLUMNS} FROM ${this.#stateTable} u CROSS JOIN comics c ON c.fingerprint = u.fingerprint
          WHERE u.read = 0 AND u.last_page IS NOT NULL AND c.error_kind IS NULL
          GROUP BY u.fingerprint ORDER BY u.${READ_AT_COLUMN} DESC, c.id LIMIT ?`,
       ).all(HOME_SHELF_SIZE) as HomeRow[];
@@ -195,7 +196,7 @@ export class BrowseReader {
       // The series read most recently, then in each the first unread issue after the last read one.
       const reading = this.#stmt(
         `SELECT c.series_key AS key, max(c.rank_series) AS last_rank, max(u.${READ_AT_COLUMN}) AS at
-         FROM ${this.#stateTable} u JOIN comics c ON c.fingerprint = u.fingerprint
+         FROM ${this.#stateTable} u CROSS JOIN comics c ON c.fingerprint = u.fingerprint
          WHERE u.read = 1 GROUP BY c.series_key ORDER BY at DESC LIMIT ?`,
       ).all(ON_DECK_SERIES) as Array<{ key: string; last_rank: number }>;
       const nextUnread = this.#stmt(
