@@ -2,6 +2,7 @@
 // system font), a wide spread, right-to-left manga, long webtoon strips, and big noisy scans for the
 // timing figures. Nothing is committed: everything is generated into temp dirs.
 import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import sharp from 'sharp';
 import { buildZip, type ZipEntryInput } from '../../scripts/fixtures/zip-writer.js';
@@ -40,8 +41,7 @@ export async function renderPage(spec: PageSpec): Promise<Buffer> {
     `</svg>`;
   let image = sharp(Buffer.from(svg));
   if (spec.noise) {
-    const noise = Buffer.alloc(width * height * 3);
-    for (let i = 0; i < noise.length; i++) noise[i] = (Math.random() * 255) | 0;
+    const noise = randomBytes(width * height * 3);
     const grain = await sharp(noise, { raw: { width, height, channels: 3 } }).png().toBuffer();
     image = sharp(await image.png().toBuffer()).composite([{ input: grain, blend: 'soft-light' }]);
   }
@@ -57,10 +57,15 @@ function comicInfo(spec: ComicSpec): Buffer {
   );
 }
 
-export async function writeComic(root: string, spec: ComicSpec): Promise<string> {
+/**
+ * Writes a CBZ. With `pool`, the page images are rendered once and repeated (for the big bench
+ * comics: the browser still fetches and decodes every page, since every page has its own URL).
+ */
+export async function writeComic(root: string, spec: ComicSpec, pool?: Buffer[]): Promise<string> {
   const entries: ZipEntryInput[] = [{ name: 'ComicInfo.xml', data: comicInfo(spec) }];
   for (let i = 0; i < spec.pages.length; i++) {
-    entries.push({ name: `page${String(i + 1).padStart(3, '0')}.jpg`, data: await renderPage(spec.pages[i]!) });
+    const data = pool && pool.length > 0 ? pool[i % pool.length]! : await renderPage(spec.pages[i]!);
+    entries.push({ name: `page${String(i + 1).padStart(3, '0')}.jpg`, data });
   }
   const file = path.join(root, spec.file);
   await mkdir(path.dirname(file), { recursive: true });
