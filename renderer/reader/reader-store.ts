@@ -1,6 +1,7 @@
 // The reader's state: which comic is open, its pages, where the reader is, and how it shows them.
 // A vanilla zustand store (tested without React); the components only render it and send actions.
 import { createStore } from 'zustand/vanilla';
+import { messageOf } from '../../shared/errors.js';
 import type { ComicSummary, UserState } from '../../shared/types.js';
 import { buildViews, viewOfPage, type Direction, type ReaderMode, type View } from './layout.js';
 import { findNextIssue } from './next-issue.js';
@@ -75,10 +76,6 @@ const CLOSED = {
   nextIssue: null,
   shifted: false,
 };
-
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 export function createReaderStore(deps: ReaderDeps) {
   /** Prefetched URL → page index, so a decoded image can tell its size (see learnSize). */
