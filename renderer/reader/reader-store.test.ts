@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeLibraryApi, makeComic } from '../test/fake-api.js';
+import { createFakeLibraryApi, makeComic, makePageList } from '../test/fake-api.js';
 import { flush } from '../test/setup-dom.js';
 import { createReaderStore, currentView, isAtEnd } from './reader-store.js';
 import { apiSettingsSource } from './settings.js';
@@ -129,5 +129,13 @@ describe('reader store', () => {
     await store.getState().close();
     expect(store.getState().status).toBe('closed');
     expect(cancelled.sort()).toEqual(started.filter((u) => u.includes('#page-1-')).sort());
+  });
+
+  it('a text book (an EPUB of prose) says it is a book, not a comic', async () => {
+    const { api, store } = setup();
+    api.pageLists.set(3, { pages: makePageList(1).pages, direction: 'ltr', kind: 'text-book' });
+    await store.getState().open(3, null);
+    expect(store.getState().status).toBe('error');
+    expect(store.getState().error).toContain('text book');
   });
 });

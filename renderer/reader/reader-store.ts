@@ -2,7 +2,7 @@
 // A vanilla zustand store (tested without React); the components only render it and send actions.
 import { createStore } from 'zustand/vanilla';
 import { messageOf } from '../../shared/errors.js';
-import type { ComicSummary, UserState } from '../../shared/types.js';
+import type { ComicSummary, PageList, UserState } from '../../shared/types.js';
 import { buildViews, viewOfPage, type Direction, type ReaderMode, type View } from './layout.js';
 import { findNextIssue } from './next-issue.js';
 import { Prefetcher, prefetchPages, type PrefetchLoader } from './prefetch.js';
@@ -154,9 +154,10 @@ export function createReaderStore(deps: ReaderDeps) {
           const views = buildViews(list.pages, { mode: settings.mode });
           const start = page ?? startPageOf(comic) ?? 0;
           const resumedFrom = page === null && start > 0 ? start : null;
+          const problem = readProblemOf(list);
           set({
-            status: list.pages.length > 0 ? 'ready' : 'error',
-            error: list.pages.length > 0 ? null : 'This comic has no pages.',
+            status: problem === null ? 'ready' : 'error',
+            error: problem,
             comic: { ...comic, pageCount: list.pages.length },
             pages: list.pages,
             bookDirection: list.direction,
@@ -276,4 +277,11 @@ export function currentView(s: Pick<ReaderState, 'views' | 'view'>): View {
 
 export function isAtEnd(s: Pick<ReaderState, 'views' | 'view' | 'status'>): boolean {
   return s.status === 'ready' && s.view >= s.views.length - 1;
+}
+
+/** Why a page list cannot be read as a comic, in words; null when it can. */
+function readProblemOf(list: PageList): string | null {
+  // An EPUB of text lists its cover only: it is a book, not a comic (issue 14).
+  if (list.kind === 'text-book') return 'This is a text book, not a comic: Longbox shows its cover and details. Open it in your e-book reader.';
+  return list.pages.length > 0 ? null : 'This comic has no pages.';
 }
