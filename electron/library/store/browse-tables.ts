@@ -129,6 +129,9 @@ export function seriesRowsOf(rows: readonly StoredRow[]): SeriesRow[] {
   }
   const built: Array<Omit<SeriesRow, 'id' | 'rank_year' | 'rank_added' | 'rank_issues'> & { sortName: string }> = [];
   for (const [key, group] of groups) {
+    // A broken file with no series of its own is a problem, not a one-issue series on the shelf
+    // (it stays in All comics and Problems).
+    if (group.every((r) => r.error_kind !== null && r.series === null)) continue;
     group.sort((a, b) => a.rank_series - b.rank_series);
     const cover = group.find((r) => r.error_kind === null) ?? group[0]!;
     const name = mostCommon(group.map((r) => r.series)) ?? stripExtension(group[0]!.file_name);

@@ -140,6 +140,13 @@ describe('the series table', () => {
     expect(list.list({ offset: 0, limit: 10, sort: 'series', order: 'asc', series: 'nameless' }).rows.map((r) => r.id)).toEqual([50, 51]);
   });
 
+  it('a broken file without a series of its own is not a series (it stays a comic row)', () => {
+    publish([...issues('Saga', 2, 1), row(9, { series: null, file_name: 'random-bytes-001.cbz', error_kind: 'not-archive' }), row(10, { series: 'Saga', number: '3', number_sort: 3, error_kind: 'corrupt' })], 1);
+    const page = new BrowseReader(db).listSeries({ offset: 0, limit: 100, sort: 'name', order: 'asc' });
+    expect(page.items.map((s) => [s.key, s.issue_count])).toEqual([['saga', 3]]);
+    expect(new LibraryReader(db).list({ offset: 0, limit: 10, sort: 'series', order: 'asc' }).total).toBe(4);
+  });
+
   it('pages by every sort order and searches names', () => {
     const rows = Array.from({ length: 30 }, (_, s) => issues(`Series ${s}`, 1 + (s % 4), 100 * (s + 1), { year: 2000 + ((s * 7) % 30), added_at: s })).flat();
     publish(rows, 1);
