@@ -2,7 +2,7 @@
 // handlers and the HTTP routes like query.ts.
 import { z } from 'zod';
 import { SERIES_SORT_KEYS, type BulkStateRequest, type SeriesQuery } from './types.js';
-import { comicIdSchema, folderPathSchema, MAX_OFFSET, MAX_QUERY_LENGTH, parseWith, seriesIdentitySchema, type ParseResult } from './query.js';
+import { comicIdSchema, folderPathSchema, MAX_OFFSET, MAX_QUERY_LENGTH, pagingParams, parseWith, seriesIdentitySchema, type ParseResult } from './query.js';
 
 export const MAX_SERIES_PAGE = 500;
 /** A selection larger than this is a series or a folder: send that instead. */
@@ -30,18 +30,9 @@ export const bulkStateSchema = z.union([
 /** `?offset=&limit=&q=&sort=name|year|added|issues&order=asc|desc`; unknown parameters are refused. */
 export function parseSeriesQueryParams(params: URLSearchParams): ParseResult<SeriesQuery> {
   const known = new Set(['offset', 'limit', 'q', 'sort', 'order']);
-  for (const key of params.keys()) {
-    if (!known.has(key)) return { ok: false, message: `${key}: unknown parameter` };
-  }
-  const raw: Record<string, unknown> = {};
-  for (const key of ['offset', 'limit'] as const) {
-    const value = params.get(key);
-    if (value === null) continue;
-    if (!/^\d{1,12}$/.test(value)) return { ok: false, message: `${key}: expected a non-negative integer` };
-    raw[key] = Number(value);
-  }
-  const q = params.get('q');
-  if (q !== null && q !== '') raw.q = q;
+  const paging = pagingParams(params, known);
+  if (!paging.ok) return paging;
+  const raw = paging.value;
   for (const key of ['sort', 'order'] as const) {
     const value = params.get(key);
     if (value !== null) raw[key] = value;

@@ -91,11 +91,10 @@ export function parseWith<T>(schema: z.ZodType<T>, input: unknown): ParseResult<
 
 
 /**
- * Turns URL search params (`?offset=0&limit=100&q=saga&sort=title&order=desc&filter=errors,duplicates,unread&format=zip,rar`)
- * into a ComicQuery. Unknown parameters are refused so typos do not silently return everything.
+ * The part every list query shares: unknown parameters refused, `offset`/`limit` as non-negative
+ * integers and a non-empty `q`, into a raw object for the query's own schema.
  */
-export function parseComicQueryParams(params: URLSearchParams): ParseResult<ComicQuery> {
-  const known = new Set(['offset', 'limit', 'q', 'sort', 'order', 'filter', 'format', 'series', 'folder', 'recursive']);
+export function pagingParams(params: URLSearchParams, known: ReadonlySet<string>): ParseResult<Record<string, unknown>> {
   for (const key of params.keys()) {
     if (!known.has(key)) return { ok: false, message: `${key}: unknown parameter` };
   }
@@ -108,6 +107,18 @@ export function parseComicQueryParams(params: URLSearchParams): ParseResult<Comi
   }
   const q = params.get('q');
   if (q !== null && q !== '') raw.q = q;
+  return { ok: true, value: raw };
+}
+
+/**
+ * Turns URL search params (`?offset=0&limit=100&q=saga&sort=title&order=desc&filter=errors,duplicates,unread&format=zip,rar`)
+ * into a ComicQuery. Unknown parameters are refused so typos do not silently return everything.
+ */
+export function parseComicQueryParams(params: URLSearchParams): ParseResult<ComicQuery> {
+  const known = new Set(['offset', 'limit', 'q', 'sort', 'order', 'filter', 'format', 'series', 'folder', 'recursive']);
+  const paging = pagingParams(params, known);
+  if (!paging.ok) return paging;
+  const raw = paging.value;
   const sort = params.get('sort');
   if (sort !== null) raw.sort = sort;
   const order = params.get('order');

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import type { UserDataNotice } from '../../../shared/types.js';
 import type { Logger } from '../logger.js';
 import { createBackup, listBackups, restoreNewestBackup, type BackupInfo, type BackupKind } from './backups.js';
-import { isCorruption, openUserConnection, quickCheck, userVersion, type UserDb } from './user-db.js';
+import { isCorruption, openUserConnection, quickCheck, userVersion, type ComicStateRow, type UserDb } from './user-db.js';
 import { latestVersion, migrateUserDb, type UserMigration } from './user-migrations.js';
 
 export interface OpenHealthyOptions {
@@ -31,18 +31,6 @@ export interface OpenedUserDb {
   notice: UserDataNotice | null;
 }
 
-interface SalvagedState {
-  fingerprint: string;
-  read: number;
-  last_page: number | null;
-  favourite: number;
-  updated_at: number;
-  last_read_at: number | null;
-  last_root: string | null;
-  last_path: string | null;
-  last_series: string | null;
-  last_number: string | null;
-}
 interface SalvagedSettings {
   series_key: string;
   settings: string;
@@ -93,8 +81,8 @@ function moveAside(file: string, now: number): string | null {
 }
 
 /** Whatever rows the damaged file still gives, read from a scratch copy (the kept file stays as it was). */
-function salvage(aside: string, options: OpenHealthyOptions): { states: SalvagedState[]; settings: SalvagedSettings[] } {
-  const states: SalvagedState[] = [];
+function salvage(aside: string, options: OpenHealthyOptions): { states: ComicStateRow[]; settings: SalvagedSettings[] } {
+  const states: ComicStateRow[] = [];
   const settings: SalvagedSettings[] = [];
   const scratch = `${aside}.salvage`;
   let db: Database.Database | null = null;
@@ -109,7 +97,7 @@ function salvage(aside: string, options: OpenHealthyOptions): { states: Salvaged
         // Keep what came before the damaged page.
       }
     };
-    read<SalvagedState>(
+    read<ComicStateRow>(
       'SELECT fingerprint, read, last_page, favourite, updated_at, last_read_at, last_root, last_path, last_series, last_number FROM comic_state',
       states,
     );
@@ -132,7 +120,7 @@ function salvage(aside: string, options: OpenHealthyOptions): { states: Salvaged
 }
 
 /** Merges salvaged rows that are newer than what the restored file has; returns how many. */
-function mergeSalvaged(db: UserDb, salvaged: { states: SalvagedState[]; settings: SalvagedSettings[] }): number {
+function mergeSalvaged(db: UserDb, salvaged: { states: ComicStateRow[]; settings: SalvagedSettings[] }): number {
   const state = db.prepare(
     `INSERT INTO comic_state (fingerprint, read, last_page, favourite, updated_at, last_read_at, last_root, last_path, last_series, last_number)
      VALUES (@fingerprint, @read, @last_page, @favourite, @updated_at, @last_read_at, @last_root, @last_path, @last_series, @last_number)

@@ -94,3 +94,17 @@ export function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
+
+/** A `comic_state` row as SQLite returns it. */
+export interface ComicStateRow {
+  fingerprint: string;
+  read: number;
+  last_page: number | null;
+  favourite: number;
+  updated_at: number;
+  last_read_at: number | null;
+  last_root: string | null;
+  last_path: string | null;
+  last_series: string | null;
+  last_number: string | null;
+}

@@ -10,7 +10,7 @@ import type { ReaderSettings, UserDataNotice, UserState } from '../../../shared/
 import { silentLogger, toLogFormat, type Logger } from '../logger.js';
 import { createBackup, DEFAULT_KEEP, listBackups, type BackupInfo, type BackupKind } from './backups.js';
 import { openHealthyUserDb } from './recovery.js';
-import { isBusy, isCorruption, isDiskFull, type UserDb } from './user-db.js';
+import { isBusy, isCorruption, isDiskFull, type ComicStateRow, type UserDb } from './user-db.js';
 import { USER_MIGRATIONS, type UserMigration } from './user-migrations.js';
 
 export const USER_DB_NAME = 'user.db';
@@ -65,27 +65,15 @@ export interface StoredSeriesSettings {
   updatedAt: number;
 }
 
-interface StateRow {
-  fingerprint: string;
-  read: number;
-  last_page: number | null;
-  favourite: number;
-  updated_at: number;
-  last_read_at: number | null;
-  last_root: string | null;
-  last_path: string | null;
-  last_series: string | null;
-  last_number: string | null;
-}
 
 export const EMPTY_STATE: Readonly<UserState> = Object.freeze({ read: false, lastPage: null, favourite: false, lastReadAt: null });
 
-function toState(row: StateRow | undefined): UserState {
+function toState(row: ComicStateRow | undefined): UserState {
   if (!row) return { ...EMPTY_STATE };
   return { read: row.read === 1, lastPage: row.last_page, favourite: row.favourite === 1, lastReadAt: row.last_read_at };
 }
 
-function toStored(row: StateRow): StoredComicState {
+function toStored(row: ComicStateRow): StoredComicState {
   return {
     ...toState(row),
     fingerprint: row.fingerprint,
@@ -151,17 +139,17 @@ export class UserStore {
   // ---- comic state -------------------------------------------------------------------------------
 
   getState(fingerprint: string): UserState {
-    return toState(this.#db.prepare('SELECT * FROM comic_state WHERE fingerprint = ?').get(fingerprint) as StateRow | undefined);
+    return toState(this.#db.prepare('SELECT * FROM comic_state WHERE fingerprint = ?').get(fingerprint) as ComicStateRow | undefined);
   }
 
   getStored(fingerprint: string): StoredComicState | null {
-    const row = this.#db.prepare('SELECT * FROM comic_state WHERE fingerprint = ?').get(fingerprint) as StateRow | undefined;
+    const row = this.#db.prepare('SELECT * FROM comic_state WHERE fingerprint = ?').get(fingerprint) as ComicStateRow | undefined;
     return row ? toStored(row) : null;
   }
 
   /** Every stored row (export, orphans, tests). */
   allStates(): StoredComicState[] {
-    return (this.#db.prepare('SELECT * FROM comic_state ORDER BY fingerprint').all() as StateRow[]).map(toStored);
+    return (this.#db.prepare('SELECT * FROM comic_state ORDER BY fingerprint').all() as ComicStateRow[]).map(toStored);
   }
 
   /** Applies `patch` to one comic; the read, the merge and the write are one IMMEDIATE transaction. */
@@ -185,7 +173,7 @@ export class UserStore {
           const now = this.#now();
           const results: UserState[] = [];
           for (const identity of identities) {
-            const current = toState(select.get(identity.fingerprint) as StateRow | undefined);
+            const current = toState(select.get(identity.fingerprint) as ComicStateRow | undefined);
             const next = applyPatch(current, patch, now);
             results.push(next);
             upsert.run({
@@ -254,7 +242,7 @@ export class UserStore {
    * its state back.
    */
   orphans(root: string, liveFingerprints: ReadonlySet<string>): StoredComicState[] {
-    const rows = this.#db.prepare('SELECT * FROM comic_state WHERE last_root = ? OR last_root IS NULL ORDER BY last_path').all(root) as StateRow[];
+    const rows = this.#db.prepare('SELECT * FROM comic_state WHERE last_root = ? OR last_root IS NULL ORDER BY last_path').all(root) as ComicStateRow[];
     return rows.filter((r) => !liveFingerprints.has(r.fingerprint)).map(toStored);
   }
 
