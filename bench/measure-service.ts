@@ -39,7 +39,7 @@ export interface InProcessResult {
  * Forks the worker and waits for its `ready`, so the cold-index figure measures the engine and not
  * tsx compiling the worker's sources (the shipped app runs compiled JS and starts the worker early).
  */
-async function prestartedWorker(): Promise<{ launcher: WorkerLauncher; handle: WorkerHandle; startMs: number }> {
+export async function prestartedWorker(): Promise<{ launcher: WorkerLauncher; handle: WorkerHandle; startMs: number }> {
   const started = performance.now();
   const handle = createNodeLauncher()();
   await new Promise<void>((resolve, reject) => {

@@ -43,6 +43,35 @@ describe('report schema', () => {
     expect(() => validateReport(report)).toThrow(/pages/);
   });
 
+  it('keeps a run whose steps failed: the failed step is an error, the rest is written and printed', () => {
+    const report = sampleReport();
+    report.pages = null;
+    report.covers = null;
+    report.errors = [
+      { step: 'page requests over HTTP', files: null, message: 'longbox serve did not start' },
+      { step: 'worker over 8 rebuilds', files: 20_000, message: 'rebuild 3 failed' },
+    ];
+    report.sizes[0]!.memory.workerGrowth = null;
+    report.sizes[0]!.loadAverage = { start: [4.2, 3, 2], end: [5.1, 4, 3] };
+    report.targets = evaluateTargets(report);
+    expect(validateReport(report)).toEqual(report);
+    const text = formatReport(report);
+    expect(text).toMatch(/ERROR in step "page requests over HTTP": longbox serve did not start/);
+    expect(text).toMatch(/ERROR in step "worker over 8 rebuilds" @ 20,000: rebuild 3 failed/);
+    expect(text).toMatch(/load average at start \/ end \(1 min\)\s+4\.2 \/ 5\.1/);
+    // Every size failing still gives a report (with no size columns).
+    report.sizes = [];
+    report.targets = evaluateTargets(report);
+    expect(validateReport(report).sizes).toEqual([]);
+  });
+
+  it('prints the worker over several rebuilds', () => {
+    const report = withTargets();
+    report.sizes[0]!.memory.workerGrowth = { rebuilds: 8, hwmAfterFirstBytes: 200 * 1024 ** 2, hwmAfterLastBytes: 210 * 1024 ** 2, rssAfterEachBytes: [150 * 1024 ** 2], rebuildMs: [1000] };
+    expect(validateReport(report)).toEqual(report);
+    expect(formatReport(report)).toMatch(/worker VmHWM after N rebuilds\s+210 MB \(N=8\)/);
+  });
+
   it('rejects a missing section, a wrong type, a negative time and unknown keys', () => {
     const missing = withTargets() as unknown as Record<string, unknown>;
     delete missing.machine;

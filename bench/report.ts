@@ -118,7 +118,17 @@ export interface SizeResult {
     httpWorkerHwmBytes: number | null;
     /** library.db + -wal + -shm after the runs. */
     dbBytes: number;
+    /** One worker over several rebuilds (bench/measure-worker-growth.ts); null/absent when not measured. */
+    workerGrowth?: {
+      rebuilds: number;
+      hwmAfterFirstBytes: number;
+      hwmAfterLastBytes: number;
+      rssAfterEachBytes: number[];
+      rebuildMs: number[];
+    } | null;
   };
+  /** os.loadavg() when this size's measurements started and ended (the machine may be shared). */
+  loadAverage?: { start: number[]; end: number[] };
   queries: {
     common: { q: string; total: number };
     rare: { q: string; total: number };
@@ -205,6 +215,18 @@ export interface BenchReport {
   pages?: PageBenchResult | null;
   targets: TargetResult[];
   notes: string[];
+  /**
+   * Steps that failed (absent in older reports): a failed step is reported here and its figures are
+   * missing (null), the rest of the run is still written.
+   */
+  errors?: StepError[];
+}
+
+/** A bench step that threw: which one (and at which size), and its message. */
+export interface StepError {
+  step: string;
+  files: number | null;
+  message: string;
 }
 
 // ---- zod schema ----------------------------------------------------------------------------
@@ -291,8 +313,20 @@ const sizeResultSchema = z
         httpHostHwmBytes: bytes.nullable(),
         httpWorkerHwmBytes: bytes.nullable(),
         dbBytes: bytes,
+        workerGrowth: z
+          .object({
+            rebuilds: z.number().int().positive(),
+            hwmAfterFirstBytes: bytes,
+            hwmAfterLastBytes: bytes,
+            rssAfterEachBytes: z.array(bytes),
+            rebuildMs: z.array(ms),
+          })
+          .strict()
+          .nullable()
+          .optional(),
       })
       .strict(),
+    loadAverage: z.object({ start: z.array(z.number().nonnegative()), end: z.array(z.number().nonnegative()) }).strict().optional(),
     queries: z
       .object({
         common: z.object({ q: z.string().min(1), total: z.number().int().nonnegative() }).strict(),
@@ -373,13 +407,15 @@ export const benchReportSchema = z
       .strict(),
     pageCache: z.object({ dropAttempted: z.boolean(), dropWorked: z.boolean(), note: z.string() }).strict(),
     nodeStartMs: ms,
-    sizes: z.array(sizeResultSchema).min(1),
+    sizes: z.array(sizeResultSchema),
     covers: coverResultSchema.nullable(),
     pages: pageBenchSchema.nullable().optional(),
     targets: z.array(targetResultSchema),
     notes: z.array(z.string()),
+    errors: z.array(z.object({ step: z.string().min(1), files: z.number().int().positive().nullable(), message: z.string() }).strict()).optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.sizes.length > 0 || (r.errors?.length ?? 0) > 0, { path: ['sizes'], message: 'no size measured and no failed step that says why' });
 
 /** Validates a report; throws with every issue listed when it does not match the schema. */
 export function validateReport(report: unknown): BenchReport {
@@ -493,6 +529,9 @@ export function formatReport(report: BenchReport): string {
     row('  HTTP host VmHWM', (s) => fmtBytes(s.memory.httpHostHwmBytes)),
     row('  HTTP worker VmHWM', (s) => fmtBytes(s.memory.httpWorkerHwmBytes)),
     row('  library.db on disk', (s) => fmtBytes(s.memory.dbBytes)),
+    row('  worker VmHWM after 1 rebuild', (s) => fmtBytes(s.memory.workerGrowth?.hwmAfterFirstBytes)),
+    row('  worker VmHWM after N rebuilds', (s) => (s.memory.workerGrowth ? `${fmtBytes(s.memory.workerGrowth.hwmAfterLastBytes)} (N=${s.memory.workerGrowth.rebuilds})` : '—')),
+    row('load average at start / end (1 min)', (s) => (s.loadAverage ? `${s.loadAverage.start[0]!.toFixed(1)} / ${s.loadAverage.end[0]!.toFixed(1)}` : '—')),
   ];
   const out: string[] = [];
   const m = report.machine;
@@ -532,5 +571,6 @@ export function formatReport(report: BenchReport): string {
   out.push('');
   out.push(`${passed} targets met, ${failed} missed, ${report.targets.length - passed - failed} not measured; total bench time ${fmtMs(report.durationMs)}`);
   for (const note of report.notes) out.push(`note: ${note}`);
+  for (const e of report.errors ?? []) out.push(`ERROR in step "${e.step}"${e.files ? ` @ ${fmtNum(e.files)}` : ''}: ${e.message}`);
   return out.join('\n');
 }

@@ -16,10 +16,11 @@ import { measureCovers } from './measure-covers.js';
 import { hostIsBuilt, measureHttp } from './measure-http.js';
 import { measurePages } from './measure-pages.js';
 import { measureBrowse } from './measure-browse.js';
+import { measureWorkerGrowth } from './measure-worker-growth.js';
 import { measureIndexOnly, measureInProcess } from './measure-service.js';
 import { startControlProbe } from './proc.js';
 import { pickSearchTerms, type LoopBudget } from './queries.js';
-import { REPORT_SCHEMA_VERSION, formatReport, writeReport, type BenchReport, type MachineInfo, type SizeResult } from './report.js';
+import { REPORT_SCHEMA_VERSION, formatReport, writeReport, type BenchReport, type MachineInfo, type SizeResult, type StepError } from './report.js';
 import { median, minimum } from './stats.js';
 import { evaluateTargets } from './targets.js';
 
@@ -69,6 +70,22 @@ function parseCli(argv: string[]): CliOptions {
 function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
+
+/** Runs one bench step; a step that throws is recorded in `errors` (and logged) and yields null. */
+async function step<T>(errors: StepError[], name: string, files: number | null, work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    errors.push({ step: name, files, message });
+    log(`step "${name}"${files ? ` @ ${files}` : ''} FAILED (the rest of the run goes on): ${message}`);
+    return null;
+  }
+}
+
+/** One worker over this many rebuilds, at sizes up to WORKER_GROWTH_MAX_FILES (8 × a 100k rebuild is too long). */
+const WORKER_GROWTH_REBUILDS = 8;
+const WORKER_GROWTH_MAX_FILES = 20_000;
 
 function packageVersion(name: string): string | null {
   try {
@@ -122,7 +139,8 @@ function nodeStartMs(runs: number): number {
   return median(times)!;
 }
 
-async function measureSize(files: number, cli: CliOptions, notes: string[], dropCaches: boolean): Promise<SizeResult> {
+async function measureSize(files: number, cli: CliOptions, notes: string[], errors: StepError[], dropCaches: boolean): Promise<SizeResult> {
+  const loadStart = os.loadavg();
   log(`--- ${files.toLocaleString('en-US')} files ---`);
   let lastShown = 0;
   const library = await ensureLibrary(REPO_ROOT, files, cli.seed, (done, total) => {
@@ -176,16 +194,18 @@ async function measureSize(files: number, cli: CliOptions, notes: string[], drop
     });
     let http: Awaited<ReturnType<typeof measureHttp>> | null = null;
     if (cli.http && hostIsBuilt(REPO_ROOT)) {
-      http = await measureHttp({ repoRoot: REPO_ROOT, library, dataHome, terms, budget, startupRuns: cli.quick ? 2 : 3, control, log });
+      http = await step(errors, 'HTTP host', files, () => measureHttp({ repoRoot: REPO_ROOT, library, dataHome, terms, budget, startupRuns: cli.quick ? 2 : 3, control, log }));
     } else if (cli.http && !notes.some((n) => n.startsWith('HTTP'))) {
       notes.push('HTTP figures skipped: out/electron/server/cli.js is missing (run `npm run build` first)');
     }
     // Series, folders, Home and bulk state (issue 13): figures as notes, see bench/README.md.
-    try {
-      notes.push(...(await measureBrowse({ library, dataDir, iterations: cli.quick ? 30 : 200, log })));
-    } catch (err) {
-      notes.push(`browse ${files}: not measured (${err instanceof Error ? err.message : String(err)})`);
-    }
+    notes.push(...((await step(errors, 'browse queries', files, () => measureBrowse({ library, dataDir, iterations: cli.quick ? 30 : 200, log }))) ?? []));
+    const workerGrowth =
+      files <= WORKER_GROWTH_MAX_FILES && !cli.quick
+        ? await step(errors, `worker over ${WORKER_GROWTH_REBUILDS} rebuilds`, files, () =>
+            measureWorkerGrowth(library, join(dataHome, 'growth'), WORKER_GROWTH_REBUILDS, log),
+          )
+        : null;
     let coldCache: SizeResult['coldCache'] = null;
     if (dropCaches) {
       // Last, so the warm figures above are not disturbed: floor and index from a dropped page cache.
@@ -236,7 +256,9 @@ async function measureSize(files: number, cli: CliOptions, notes: string[], drop
         httpHostHwmBytes: http?.hostHwmBytes ?? null,
         httpWorkerHwmBytes: http?.workerHwmBytes ?? null,
         dbBytes: inProcess.memory.dbBytes,
+        workerGrowth,
       },
+      loadAverage: { start: loadStart, end: os.loadavg() },
       queries: inProcess.queries,
     };
   } finally {
@@ -257,14 +279,18 @@ async function main(): Promise<void> {
   log(cache.note);
   if (cli.cold && cache.worked) cache.note = 'WARM page cache for every figure except the "dropped page cache" rows (echo 3 > /proc/sys/vm/drop_caches worked)';
   const nodeStart = nodeStartMs(5);
+  const errors: StepError[] = [];
   const sizes: SizeResult[] = [];
-  for (const files of cli.sizes) sizes.push(await measureSize(files, cli, notes, cache.worked));
+  for (const files of cli.sizes) {
+    const size = await step(errors, 'library size', files, () => measureSize(files, cli, notes, errors, cache.worked));
+    if (size) sizes.push(size);
+  }
   log('--- cover thumbnails ---');
-  const covers = await measureCovers({ thumbnails: cli.quick ? 24 : 60, log });
+  const covers = await step(errors, 'cover thumbnails', null, () => measureCovers({ thumbnails: cli.quick ? 24 : 60, log }));
   let pages: BenchReport['pages'] = null;
   if (cli.http && hostIsBuilt(REPO_ROOT)) {
     log('--- page requests over HTTP ---');
-    pages = await measurePages({ repoRoot: REPO_ROOT, quick: cli.quick, log });
+    pages = await step(errors, 'page requests over HTTP', null, () => measurePages({ repoRoot: REPO_ROOT, quick: cli.quick, log }));
   }
   notes.push('in-process figures come from the bench process itself (it also ran the baselines): its RSS includes them; the HTTP host VmHWM is the clean host figure');
   notes.push('cold index is timed from openLibraryService with the worker already forked and ready (tsx compiling the worker sources is not part of the engine)');
@@ -283,6 +309,7 @@ async function main(): Promise<void> {
     pages,
     targets: evaluateTargets(partial),
     notes,
+    errors,
   };
   writeReport(cli.out, report);
   process.stdout.write(`${formatReport(report)}\n\nreport written to ${cli.out}\n`);
