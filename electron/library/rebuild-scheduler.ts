@@ -15,7 +15,7 @@ import { createNodeLauncher } from './node-launcher.js';
 import { defaultEnrichThreads } from './enrich-pool.js';
 import { acquireRebuildLock, isStale, readLock, type RebuildLock } from './rebuild-lock.js';
 import type { GenerationInfo } from './store/library-reader.js';
-import { createLibraryWatcher } from './watcher.js';
+import { createLibraryWatcher } from './watch/watcher.js';
 import type { WorkerHandle, WorkerLauncher, WorkerMessage } from './worker-protocol.js';
 
 const STATUS_INTERVAL_MS = 200; // at most 5 status events per second

@@ -1,26 +1,17 @@
 // The library watcher: tells the LibraryService which paths under the library root changed, debounced,
-// after files being copied have stopped growing. Over 400 lines: nearly all of it is one DirectoryWatcher
-// whose two strategies (below) share the debounce, the stability check and the root-loss check;
-// splitting the strategies into their own modules is a follow-up.
+// after files being copied have stopped growing. This module finds and watches the folders and turns
+// fs.watch events into paths to look at; change-batch.ts debounces and delivers them, settling-files.ts
+// waits for files being written, watch-paths.ts has the path and root-identity helpers.
 //
-// Why not chokidar: chokidar 5 in "directory-only" mode (an `ignored` function that ignores every
-// non-directory by its stats) does get down to one inotify watch per directory, and the files created or
-// removed inside a watched directory are visible through its 'raw' events. But its initial scan still
-// lstat()s and filters every file (readdirp with alwaysStat): measured on a 2,000 × 50 tree (100k files)
-// it took 2.3–2.6 s to be ready and added 160–210 MB of RSS, against targets of ≤ 1 s and ≤ 50 MB — and
-// the events we need come through an event chokidar documents as internal. So this module uses `fs.watch`
-// directly:
+// `fs.watch` directly, not chokidar (whose initial scan lstat()s every file: 2.3–2.6 s and +160–210 MB
+// on 100k files, against ≤ 1 s and ≤ 50 MB; measured with bench/watcher-measure.ts, docs/architecture.md §5):
 //   - Linux (and any platform without native recursive watching): one non-recursive `fs.watch` per
 //     directory, found by an async directory walk (readdir withFileTypes, no per-file stat). With inotify a
 //     file created, written, renamed or removed inside a directory is an event on that directory, so one
 //     watch per directory sees every file. New subdirectories are walked and watched, removed ones closed.
+//     100k files: ready in 0.37–1.2 s, +7–13 MB RSS, one inotify watch per folder, 0 after close().
 //   - macOS and Windows: a single `fs.watch(root, { recursive: true })` (FSEvents / ReadDirectoryChangesW
 //     watch a whole tree natively); the walk only records the directories that exist.
-// Measured with bench/watcher-measure.ts on the same 100k-file tree (2-vCPU VM, Node 20, shared with other
-// jobs, load 10-18): ready in 0.37-1.2 s (0.5-0.6 s when quieter), +7-13 MB RSS, 2,001 inotify watches
-// (one per folder), 0 after close(); event-loop delay while starting p99 4-32 ms, max 16-96 ms (too noisy
-// under that load to judge; each fs.watch() call costs ~24 µs on the main thread). chokidar in
-// directory-only mode measured 2.3-2.6 s quiet and 8.8 s under the same load, with +160-210 MB.
 //
 // What a notification means: "these paths (relative to the root, forward slashes; files with a comic
 // extension or directories) were touched; rescan them". `paths: ['']` means the root itself went away,
@@ -28,12 +19,13 @@
 import { watch, type FSWatcher, type Stats } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { silentLogger, toLogFormat, type Logger } from './logger.js';
-import { messageOf } from '../../shared/errors.js';
-import { COMIC_EXTENSIONS, isComicFileName, isIgnoredName } from './scan/library-files.js';
-
-/** The walk's extensions (scan/library-files.ts): a change to any other file wakes no rebuild. */
-export const WATCHED_EXTENSIONS: ReadonlySet<string> = COMIC_EXTENSIONS;
+import { silentLogger, toLogFormat, type Logger } from '../logger.js';
+import { messageOf } from '../../../shared/errors.js';
+// The walk's rule (scan/library-files.ts): a change to any other file wakes no rebuild.
+import { isComicFileName as hasComicExtension, isIgnoredName } from '../scan/library-files.js';
+import { ChangeBatch } from './change-batch.js';
+import { SettlingFiles } from './settling-files.js';
+import { errorCode, identity, join, parentOf, rootIdentity } from './watch-paths.js';
 
 export type WatchStrategy = 'per-directory' | 'recursive';
 
@@ -63,13 +55,6 @@ export function createLibraryWatcher(options: LibraryWatcherOptions): LibraryWat
   return { ready: watcher.ready, close: () => watcher.close() };
 }
 
-/** Directory and file names that are never watched nor reported. */
-export { isIgnoredName };
-
-export function hasComicExtension(name: string): boolean {
-  return isComicFileName(name);
-}
-
 interface DirState {
   dev: number;
   ino: number;
@@ -77,27 +62,14 @@ interface DirState {
   children: Set<string>;
 }
 
-interface Tracker {
-  size: number;
-  mtimeMs: number;
-  changedAt: number;
-}
-
 /** Directories read at the same time during a walk. */
 const WALK_CONCURRENCY = 4;
-/** Files stat()ed at the same time by the stability poll. */
-const POLL_BATCH = 64;
 
 class DirectoryWatcher {
   readonly ready: Promise<void>;
   readonly #root: string;
   readonly #log: Logger;
-  readonly #debounceMs: number;
-  readonly #stableMs: number;
-  readonly #maxWaitMs: number;
-  readonly #maxHoldMs: number;
   readonly #strategy: WatchStrategy;
-  readonly #onChange: (change: { paths: string[] }) => void;
 
   #closed = false;
   /** Known directories by relative path ('' is the root). */
@@ -108,13 +80,8 @@ class DirectoryWatcher {
   #rootChecking = false;
   readonly #rootTimer: NodeJS.Timeout;
 
-  readonly #pending = new Set<string>();
-  #firstPendingAt: number | null = null;
-  #flushTimer: NodeJS.Timeout | null = null;
-
-  readonly #trackers = new Map<string, Tracker>();
-  #pollTimer: NodeJS.Timeout | null = null;
-  #polling = false;
+  readonly #batch: ChangeBatch;
+  readonly #settling: SettlingFiles;
   /** Paths being stat()ed; true when another event arrived meanwhile and it must be checked again. */
   readonly #checking = new Map<string, boolean>();
   #watchLimitLogged = false;
@@ -124,12 +91,28 @@ class DirectoryWatcher {
   constructor(options: LibraryWatcherOptions) {
     this.#root = path.resolve(options.root);
     this.#log = options.logger ?? silentLogger;
-    this.#debounceMs = Math.max(0, options.debounceMs ?? 1000);
-    this.#stableMs = Math.max(1, options.stableMs ?? 2000);
-    this.#maxWaitMs = Math.max(this.#debounceMs * 5, 1000);
-    this.#maxHoldMs = Math.max(60_000, this.#stableMs * 10);
+    const debounceMs = Math.max(0, options.debounceMs ?? 1000);
+    const stableMs = Math.max(1, options.stableMs ?? 2000);
     this.#strategy = options.strategy ?? (process.platform === 'darwin' || process.platform === 'win32' ? 'recursive' : 'per-directory');
-    this.#onChange = options.onChange;
+    this.#settling = new SettlingFiles({
+      stableMs,
+      statFile: (rel) => lstat(this.#abs(rel)).catch(() => null),
+      report: (rel) => this.#addPending(rel),
+      onIdle: () => this.#batch.wake(),
+      log: this.#log,
+    });
+    this.#batch = new ChangeBatch({
+      debounceMs,
+      maxWaitMs: Math.max(debounceMs * 5, 1000),
+      maxHoldMs: Math.max(60_000, stableMs * 10),
+      isBusy: () => this.#settling.size > 0 || this.#walks > 0,
+      // Before reporting, make sure the root is still the same folder: a deleted or unmounted root first
+      // shows up as its contents vanishing, which must be reported as [''], never as deleted files.
+      isSameRoot: async () => (await rootIdentity(this.#root)) === this.#rootId,
+      onRootChanged: () => this.#checkRoot(), // replaces the pending paths with [''] and reschedules
+      deliver: (paths) => options.onChange({ paths }),
+      log: this.#log,
+    });
     this.#rootTimer = setInterval(() => this.#checkRoot(), Math.max(50, options.rootCheckMs ?? 2000));
     this.#rootTimer.unref();
     this.ready = this.#setUp(false).then(
@@ -142,8 +125,8 @@ class DirectoryWatcher {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#rootTimer);
-    if (this.#flushTimer) clearTimeout(this.#flushTimer);
-    if (this.#pollTimer) clearInterval(this.#pollTimer);
+    this.#batch.close();
+    this.#settling.close();
     this.#tearDown();
     await this.ready;
     this.#tearDown(); // anything a walk in flight registered before it saw #closed
@@ -189,9 +172,7 @@ class DirectoryWatcher {
     this.#dirs.clear();
     this.#recursiveWatcher?.close();
     this.#recursiveWatcher = null;
-    this.#trackers.clear();
-    if (this.#pollTimer) clearInterval(this.#pollTimer);
-    this.#pollTimer = null;
+    this.#settling.clear();
   }
 
   /** Backstop for the root: missing, replaced or remounted (a remount over a mount point sends no event). */
@@ -205,7 +186,7 @@ class DirectoryWatcher {
           this.#log.warn(`watcher: library root ${this.#root} ${id === null ? 'disappeared' : 'was replaced (remounted?)'}`);
           this.#tearDown();
           this.#rootId = null;
-          this.#pending.clear();
+          this.#batch.clear();
           // Gone: report now. Replaced: #setUp reports [''] once the new tree is watched (one notification).
           if (id === null) this.#addPending('');
         }
@@ -226,7 +207,7 @@ class DirectoryWatcher {
       await this.#walkTree(startRel, trackFiles);
     } finally {
       this.#walks--;
-      if (this.#walks === 0 && this.#pending.size > 0) this.#scheduleFlush();
+      if (this.#walks === 0) this.#batch.wake();
     }
   }
 
@@ -312,8 +293,7 @@ class DirectoryWatcher {
     state.watcher?.close();
     this.#dirs.delete(rel);
     if (rel !== '') this.#dirs.get(parentOf(rel))?.children.delete(rel);
-    const prefix = `${rel}/`;
-    for (const file of this.#trackers.keys()) if (file.startsWith(prefix)) this.#trackers.delete(file);
+    this.#settling.forgetUnder(rel);
   }
 
   /** A watch ended or reported an event about the directory itself: is it still the same directory? */
@@ -362,11 +342,7 @@ class DirectoryWatcher {
       this.#checking.set(rel, true);
       return;
     }
-    const tracker = this.#trackers.get(rel);
-    if (tracker) {
-      tracker.changedAt = Date.now(); // still being written; the poll decides when it is done
-      return;
-    }
+    if (this.#settling.touch(rel)) return;
     this.#checking.set(rel, false);
     lstat(this.#abs(rel))
       .then(
@@ -391,7 +367,7 @@ class DirectoryWatcher {
         this.#forgetDir(rel);
         this.#addPending(rel);
       } else if (hasComicExtension(rel)) {
-        this.#trackers.delete(rel);
+        this.#settling.delete(rel);
         this.#addPending(rel);
       }
       return;
@@ -408,53 +384,7 @@ class DirectoryWatcher {
       this.#forgetDir(rel); // a folder replaced by a file
       this.#addPending(rel);
     }
-    if (!hasComicExtension(rel)) return;
-    this.#trackers.set(rel, { size: stats.size, mtimeMs: stats.mtimeMs, changedAt: Date.now() });
-    if (this.#pollTimer === null) {
-      this.#pollTimer = setInterval(() => this.#poll(), Math.max(10, Math.round(this.#stableMs / 4)));
-      this.#pollTimer.unref();
-    }
-  }
-
-  /** Stability poll: a file is reported once its size and mtime stayed the same for stableMs. */
-  #poll(): void {
-    if (this.#polling || this.#closed) return;
-    this.#polling = true;
-    this.#pollOnce()
-      .catch((err: unknown) => this.#log.error(`watcher: poll failed: ${toLogFormat(err)}`))
-      .finally(() => {
-        this.#polling = false;
-        if (this.#trackers.size === 0 && this.#pollTimer) {
-          clearInterval(this.#pollTimer);
-          this.#pollTimer = null;
-        }
-      });
-  }
-
-  async #pollOnce(): Promise<void> {
-    const paths = [...this.#trackers.keys()];
-    for (let i = 0; i < paths.length && !this.#closed; i += POLL_BATCH) {
-      await Promise.all(
-        paths.slice(i, i + POLL_BATCH).map(async (rel) => {
-          const stats = await lstat(this.#abs(rel)).catch(() => null);
-          const tracker = this.#trackers.get(rel);
-          if (!tracker || this.#closed) return;
-          const now = Date.now();
-          if (stats === null) {
-            this.#trackers.delete(rel);
-            this.#addPending(rel);
-          } else if (stats.size !== tracker.size || stats.mtimeMs !== tracker.mtimeMs) {
-            tracker.size = stats.size;
-            tracker.mtimeMs = stats.mtimeMs;
-            tracker.changedAt = now;
-          } else if (now - tracker.changedAt >= this.#stableMs) {
-            this.#trackers.delete(rel);
-            this.#addPending(rel);
-          }
-        }),
-      );
-    }
-    if (this.#trackers.size === 0 && this.#pending.size > 0) this.#scheduleFlush();
+    if (hasComicExtension(rel)) this.#settling.track(rel, stats);
   }
 
   // ---- notifications -------------------------------------------------------------------------
@@ -462,81 +392,10 @@ class DirectoryWatcher {
   #addPending(rel: string): void {
     if (this.#closed) return;
     if (this.#rootId === null && rel !== '') return; // the root is gone: only [''] is meaningful
-    this.#pending.add(rel);
-    this.#firstPendingAt ??= Date.now();
-    this.#scheduleFlush();
-  }
-
-  /** Trailing debounce, but never later than maxWaitMs after the first pending path. */
-  #scheduleFlush(): void {
-    if (this.#flushTimer) clearTimeout(this.#flushTimer);
-    const waited = this.#firstPendingAt === null ? 0 : Date.now() - this.#firstPendingAt;
-    const delay = Math.max(0, Math.min(this.#debounceMs, this.#maxWaitMs - waited));
-    this.#flushTimer = setTimeout(() => this.#flush(), delay);
-    this.#flushTimer.unref();
-  }
-
-  #flush(): void {
-    this.#flushTimer = null;
-    if (this.#closed || this.#pending.size === 0) return;
-    const held = this.#firstPendingAt === null ? 0 : Date.now() - this.#firstPendingAt;
-    if ((this.#trackers.size > 0 || this.#walks > 0) && held < this.#maxHoldMs) {
-      // Files are still being written (e.g. a folder being copied in) or a new folder is still being
-      // listed: hold everything until they are done, so the rebuild never reads a half-written file.
-      // #pollOnce and #walk reschedule when they settle; this timer only bounds the hold for a file that
-      // keeps growing for a very long time.
-      this.#flushTimer = setTimeout(() => this.#flush(), this.#maxHoldMs - held);
-      this.#flushTimer.unref();
-      return;
-    }
-    // Before reporting, make sure the root is still the same folder: a deleted or unmounted root first
-    // shows up as its contents vanishing, which must be reported as [''], never as deleted files.
-    rootIdentity(this.#root)
-      .then((id) => {
-        if (this.#closed || this.#pending.size === 0) return;
-        if (id !== this.#rootId) {
-          this.#checkRoot(); // replaces the pending paths with [''] and reschedules
-          return;
-        }
-        const paths = [...this.#pending].sort();
-        this.#pending.clear();
-        this.#firstPendingAt = null;
-        try {
-          this.#onChange({ paths });
-        } catch (err) {
-          this.#log.error(`watcher: onChange failed: ${toLogFormat(err)}`);
-        }
-      })
-      .catch((err: unknown) => this.#log.error(`watcher: flush failed: ${toLogFormat(err)}`));
+    this.#batch.add(rel);
   }
 
   #abs(rel: string): string {
     return rel === '' ? this.#root : path.join(this.#root, ...rel.split('/'));
   }
 }
-
-function join(dirRel: string, name: string): string {
-  return dirRel === '' ? name : `${dirRel}/${name}`;
-}
-
-function parentOf(rel: string): string {
-  const slash = rel.lastIndexOf('/');
-  return slash < 0 ? '' : rel.slice(0, slash);
-}
-
-/** dev:ino of the folder at `root` (following a symlink), or null when it is missing or not a folder. */
-function rootIdentity(root: string): Promise<string | null> {
-  return stat(root).then(
-    (stats) => (stats.isDirectory() ? identity(stats) : null),
-    () => null,
-  );
-}
-
-function identity(stats: Stats): string {
-  return `${stats.dev}:${stats.ino}`;
-}
-
-function errorCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
-}
-

@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, read
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import { createLibraryWatcher, type LibraryWatcher, type WatchStrategy } from './watcher.js';
 
 const DEBOUNCE = 100;
