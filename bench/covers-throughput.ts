@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { createCoverStore, type CoverFormat } from '../electron/library/covers.js';
+import { createCoverStore, type CoverFormat } from '../electron/library/covers/cover-store.js';
 import { mulberry32 } from '../electron/library/sample/prng.js';
 
 /** A scan-like 1600×2400 JPEG: flat colors, shapes and fine noise, ~1–2 MB at quality 90 like real scans. */

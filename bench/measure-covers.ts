@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { createCoverStore } from '../electron/library/covers.js';
+import { createCoverStore } from '../electron/library/covers/cover-store.js';
 import type { CoverResult } from './report.js';
 
 const PAGE_WIDTH = 1600;

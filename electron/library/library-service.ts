@@ -28,7 +28,7 @@ import { readArchiveIndex } from './archive/index.js';
 import { BrowseService } from './browse-service.js';
 import { readArchiveEntry } from './archive/extract.js';
 import { listPages } from './archive/pages.js';
-import { CoverError, createCoverStore, type CoverStore } from './covers.js';
+import { CoverError, createCoverStore, type CoverStore } from './covers/cover-store.js';
 import { silentLogger, toLogFormat, type Logger } from './logger.js';
 import { RebuildScheduler } from './rebuild-scheduler.js';
 import { createPageServer, type PageServer, type PageSource } from './pages/page-server.js';

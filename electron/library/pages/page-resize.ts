@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadSharp } from '../covers.js';
+import { loadSharp } from '../covers/thumbnail.js';
 import { silentLogger, toLogFormat, type Logger } from '../logger.js';
 
 export interface ResizedPage {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CoverError, createCoverStore, type CoverStore } from './covers.js';
+import { CoverError, createCoverStore, type CoverStore } from './cover-store.js';
 
 const FP = 'ab12cd34ef56ab12cd34ef56ab12cd34';
 let bigJpeg: Buffer;
