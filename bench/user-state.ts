@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openUserStore, type ComicIdentity } from '../electron/library/user/user-store.js';
+import type { ComicIdentity } from '../electron/library/user/comic-state.js';
+import { openUserStore } from '../electron/library/user/user-store.js';
 import { percentile } from './stats.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, writes: { type: 'string', default: '400' } } });

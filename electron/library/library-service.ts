@@ -39,7 +39,8 @@ import { LibraryReader } from './store/library-reader.js';
 import { isCorruptionError, openDatabase, type Db } from './store/open-database.js';
 import { moveLegacyUserState, salvageLegacyUserState } from './user/legacy-import.js';
 import { exportState, importState, parseExport, type ImportReport, type LibraryComic, type UserStateExport } from './user/state-transfer.js';
-import { openUserStore, type ComicIdentity, type UserStore } from './user/user-store.js';
+import type { ComicIdentity } from './user/comic-state.js';
+import { openUserStore, type UserStore } from './user/user-store.js';
 
 const MAX_DETAIL_PAGES = 2000;
 const MAX_COVER_SOURCE_BYTES = 64 * 1024 * 1024;

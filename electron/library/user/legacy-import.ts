@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Db } from '../store/open-database.js';
-import type { StoredComicState, UserStore } from './user-store.js';
+import type { StoredComicState } from './comic-state.js';
+import type { UserStore } from './user-store.js';
 
 interface LegacyRow {
   fingerprint: string;

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { readerSettingsSchema } from '../../../shared/query.js';
 import type { ReaderSettings } from '../../../shared/types.js';
-import type { StoredComicState, UserStore } from './user-store.js';
+import type { StoredComicState } from './comic-state.js';
+import type { UserStore } from './user-store.js';
 
 export const EXPORT_FORMAT = 'longbox-user-state';
 export const EXPORT_VERSION = 1;

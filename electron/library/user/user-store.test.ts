@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReaderSettings } from '../../../shared/types.js';
 import { listBackups } from './backups.js';
 import { USER_MIGRATIONS, type UserMigration } from './user-migrations.js';
-import { applyPatch, openUserStore, type ComicIdentity, type UserStore, type UserStoreOptions } from './user-store.js';
+import { applyPatch, type ComicIdentity } from './comic-state.js';
+import { openUserStore, type UserStore, type UserStoreOptions } from './user-store.js';
 
 let dir: string;
 const stores: UserStore[] = [];

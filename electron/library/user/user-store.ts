@@ -1,15 +1,18 @@
 // UserStore: the user's own data (read marks, last page, favourites, reader settings per series) in
 // user.db, apart from the disposable cache. Opening it checks its health and restores the newest good
 // backup when it is damaged (recovery.ts); every write is a read-modify-write inside one IMMEDIATE
-// transaction, so two processes writing at once never lose each other's update.
+// transaction, so two processes writing at once never lose each other's update. The rows' SQL is in
+// comic-state.ts and series-settings.ts; this class owns the connection, the writes' error words,
+// backups and closing.
 import fs from 'node:fs';
 import path from 'node:path';
 import { LongboxError } from '../../../shared/errors.js';
-import { readerSettingsSchema } from '../../../shared/query.js';
 import type { ReaderSettings, UserDataNotice, UserState } from '../../../shared/types.js';
 import { silentLogger, toLogFormat, type Logger } from '../logger.js';
 import { createBackup, DEFAULT_KEEP, listBackups, type BackupInfo, type BackupKind } from './backups.js';
+import { mergeStateRows, patchStates, selectState, toState, toStored, type ComicIdentity, type StoredComicState, type UserStatePatch } from './comic-state.js';
 import { openHealthyUserDb } from './recovery.js';
+import { mergeSeriesSettingsRows, readAllSeriesSettings, readSeriesSettings, writeSeriesSettings, type StoredSeriesSettings } from './series-settings.js';
 import { isBusy, isCorruption, isDiskFull, type ComicStateRow, type UserDb } from './user-db.js';
 import { USER_MIGRATIONS, type UserMigration } from './user-migrations.js';
 
@@ -36,65 +39,6 @@ export interface UserStoreOptions {
   /** Tests only: another migration list. */
   migrations?: readonly UserMigration[];
   now?: () => number;
-}
-
-/** Where a comic was seen when its state was written: lets export fall back to names and orphans be found. */
-export interface ComicIdentity {
-  fingerprint: string;
-  root: string;
-  path: string;
-  series: string | null;
-  number: string | null;
-}
-
-export type UserStatePatch = Partial<Pick<UserState, 'read' | 'lastPage' | 'favourite'>>;
-
-/** One row of comic_state as the store hands it out. */
-export interface StoredComicState extends UserState {
-  fingerprint: string;
-  updatedAt: number;
-  lastRoot: string | null;
-  lastPath: string | null;
-  lastSeries: string | null;
-  lastNumber: string | null;
-}
-
-export interface StoredSeriesSettings {
-  seriesKey: string;
-  settings: ReaderSettings;
-  updatedAt: number;
-}
-
-
-export const EMPTY_STATE: Readonly<UserState> = Object.freeze({ read: false, lastPage: null, favourite: false, lastReadAt: null });
-
-function toState(row: ComicStateRow | undefined): UserState {
-  if (!row) return { ...EMPTY_STATE };
-  return { read: row.read === 1, lastPage: row.last_page, favourite: row.favourite === 1, lastReadAt: row.last_read_at };
-}
-
-function toStored(row: ComicStateRow): StoredComicState {
-  return {
-    ...toState(row),
-    fingerprint: row.fingerprint,
-    updatedAt: row.updated_at,
-    lastRoot: row.last_root,
-    lastPath: row.last_path,
-    lastSeries: row.last_series,
-    lastNumber: row.last_number,
-  };
-}
-
-/** The state after `patch`; last_read_at moves when the page moves or the comic becomes read. */
-export function applyPatch(current: UserState, patch: UserStatePatch, now: number): UserState {
-  const next: UserState = { ...current };
-  if (patch.read !== undefined) next.read = patch.read;
-  if (patch.lastPage !== undefined) next.lastPage = patch.lastPage;
-  if (patch.favourite !== undefined) next.favourite = patch.favourite;
-  const pageMoved = patch.lastPage !== undefined && patch.lastPage !== null && patch.lastPage !== current.lastPage;
-  const becameRead = patch.read === true && !current.read;
-  if (pageMoved || becameRead) next.lastReadAt = now;
-  return next;
 }
 
 export class UserStore {
@@ -139,11 +83,11 @@ export class UserStore {
   // ---- comic state -------------------------------------------------------------------------------
 
   getState(fingerprint: string): UserState {
-    return toState(this.#db.prepare('SELECT * FROM comic_state WHERE fingerprint = ?').get(fingerprint) as ComicStateRow | undefined);
+    return toState(selectState(this.#db, fingerprint));
   }
 
   getStored(fingerprint: string): StoredComicState | null {
-    const row = this.#db.prepare('SELECT * FROM comic_state WHERE fingerprint = ?').get(fingerprint) as ComicStateRow | undefined;
+    const row = selectState(this.#db, fingerprint);
     return row ? toStored(row) : null;
   }
 
@@ -159,40 +103,7 @@ export class UserStore {
 
   /** Applies one patch to many comics in one transaction (bulk "mark read"); returns their new states in order. */
   updateStates(identities: readonly ComicIdentity[], patch: UserStatePatch): UserState[] {
-    const select = this.#db.prepare('SELECT * FROM comic_state WHERE fingerprint = ?');
-    const upsert = this.#db.prepare(
-      `INSERT INTO comic_state (fingerprint, read, last_page, favourite, updated_at, last_read_at, last_root, last_path, last_series, last_number)
-       VALUES (@fingerprint, @read, @last_page, @favourite, @updated_at, @last_read_at, @last_root, @last_path, @last_series, @last_number)
-       ON CONFLICT(fingerprint) DO UPDATE SET read = excluded.read, last_page = excluded.last_page, favourite = excluded.favourite,
-         updated_at = excluded.updated_at, last_read_at = excluded.last_read_at, last_root = excluded.last_root,
-         last_path = excluded.last_path, last_series = excluded.last_series, last_number = excluded.last_number`,
-    );
-    return this.#write('save your change', () =>
-      this.#db
-        .transaction(() => {
-          const now = this.#now();
-          const results: UserState[] = [];
-          for (const identity of identities) {
-            const current = toState(select.get(identity.fingerprint) as ComicStateRow | undefined);
-            const next = applyPatch(current, patch, now);
-            results.push(next);
-            upsert.run({
-              fingerprint: identity.fingerprint,
-              read: next.read ? 1 : 0,
-              last_page: next.lastPage,
-              favourite: next.favourite ? 1 : 0,
-              updated_at: now,
-              last_read_at: next.lastReadAt,
-              last_root: identity.root,
-              last_path: identity.path,
-              last_series: identity.series,
-              last_number: identity.number,
-            });
-          }
-          return results;
-        })
-        .immediate(),
-    );
+    return this.#write('save your change', () => this.#db.transaction(() => patchStates(this.#db, identities, patch, this.#now())).immediate());
   }
 
   /**
@@ -201,39 +112,7 @@ export class UserStore {
    * Returns how many rows were written.
    */
   mergeStates(rows: readonly StoredComicState[]): number {
-    const upsert = this.#db.prepare(
-      `INSERT INTO comic_state (fingerprint, read, last_page, favourite, updated_at, last_read_at, last_root, last_path, last_series, last_number)
-       VALUES (@fingerprint, @read, @last_page, @favourite, @updated_at, @last_read_at, @last_root, @last_path, @last_series, @last_number)
-       ON CONFLICT(fingerprint) DO UPDATE SET read = excluded.read, last_page = excluded.last_page, favourite = excluded.favourite,
-         updated_at = excluded.updated_at, last_read_at = max(coalesce(excluded.last_read_at, 0), coalesce(comic_state.last_read_at, 0)),
-         last_root = coalesce(excluded.last_root, comic_state.last_root), last_path = coalesce(excluded.last_path, comic_state.last_path),
-         last_series = coalesce(excluded.last_series, comic_state.last_series), last_number = coalesce(excluded.last_number, comic_state.last_number)
-       WHERE excluded.updated_at > comic_state.updated_at`,
-    );
-    return this.#write('import the reading state', () =>
-      this.#db
-        .transaction(() => {
-          let written = 0;
-          for (const r of rows) {
-            written += upsert.run({
-              fingerprint: r.fingerprint,
-              read: r.read ? 1 : 0,
-              last_page: r.lastPage,
-              favourite: r.favourite ? 1 : 0,
-              updated_at: r.updatedAt,
-              last_read_at: r.lastReadAt,
-              last_root: r.lastRoot,
-              last_path: r.lastPath,
-              last_series: r.lastSeries,
-              last_number: r.lastNumber,
-            }).changes;
-          }
-          // max(0, 0) above turns "never read" into 0: put the null back.
-          this.#db.exec('UPDATE comic_state SET last_read_at = NULL WHERE last_read_at = 0');
-          return written;
-        })
-        .immediate(),
-    );
+    return this.#write('import the reading state', () => this.#db.transaction(() => mergeStateRows(this.#db, rows)).immediate());
   }
 
   /**
@@ -267,54 +146,20 @@ export class UserStore {
   // ---- reader settings ---------------------------------------------------------------------------
 
   getReaderSettings(seriesKey: string): ReaderSettings | null {
-    const row = this.#db.prepare('SELECT settings FROM series_settings WHERE series_key = ?').get(seriesKey) as { settings: string } | undefined;
-    if (!row) return null;
-    try {
-      const parsed = readerSettingsSchema.safeParse(JSON.parse(row.settings));
-      return parsed.success ? parsed.data : null;
-    } catch {
-      return null;
-    }
+    return readSeriesSettings(this.#db, seriesKey);
   }
 
   setReaderSettings(seriesKey: string, settings: ReaderSettings): void {
-    const valid = readerSettingsSchema.parse(settings);
-    this.#write('save the reader settings', () =>
-      this.#db
-        .prepare(
-          `INSERT INTO series_settings (series_key, settings, updated_at) VALUES (?, ?, ?)
-           ON CONFLICT(series_key) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at`,
-        )
-        .run(seriesKey, JSON.stringify(valid), this.#now()),
-    );
+    this.#write('save the reader settings', () => writeSeriesSettings(this.#db, seriesKey, settings, this.#now()));
   }
 
   allSeriesSettings(): StoredSeriesSettings[] {
-    const rows = this.#db.prepare('SELECT series_key, settings, updated_at FROM series_settings ORDER BY series_key').all() as Array<{
-      series_key: string;
-      settings: string;
-      updated_at: number;
-    }>;
-    const out: StoredSeriesSettings[] = [];
-    for (const r of rows) {
-      const parsed = readerSettingsSchema.safeParse(JSON.parse(r.settings));
-      if (parsed.success) out.push({ seriesKey: r.series_key, settings: parsed.data, updatedAt: r.updated_at });
-    }
-    return out;
+    return readAllSeriesSettings(this.#db);
   }
 
   /** Newer-wins merge of series settings (import). */
   mergeSeriesSettings(rows: readonly StoredSeriesSettings[]): number {
-    const upsert = this.#db.prepare(
-      `INSERT INTO series_settings (series_key, settings, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(series_key) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
-       WHERE excluded.updated_at > series_settings.updated_at`,
-    );
-    return this.#write('import the reader settings', () =>
-      this.#db
-        .transaction(() => rows.reduce((n, r) => n + upsert.run(r.seriesKey, JSON.stringify(readerSettingsSchema.parse(r.settings)), r.updatedAt).changes, 0))
-        .immediate(),
-    );
+    return this.#write('import the reader settings', () => this.#db.transaction(() => mergeSeriesSettingsRows(this.#db, rows)).immediate());
   }
 
   // ---- backups -----------------------------------------------------------------------------------
