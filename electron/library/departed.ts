@@ -11,6 +11,9 @@ export interface DepartedIdentity {
   added_at: number;
 }
 
+/** What is remembered of a row that leaves. */
+export type LeavingRow = Pick<StoredRow, 'id' | 'path' | 'fingerprint' | 'added_at' | 'error_kind'>;
+
 export interface GoneFolder {
   /** Relative folder path (forward slashes); '' never appears (an empty walk is refused earlier). */
   folder: string;
@@ -24,7 +27,7 @@ export function readDeparted(db: Db): Map<string, DepartedIdentity> {
 }
 
 /** Remembers removed rows (readable ones: an error row's fingerprint names no content) and forgets those that came back. */
-export function updateDeparted(db: Db, removed: readonly StoredRow[], returned: readonly string[], at: number): void {
+export function updateDeparted(db: Db, removed: ReadonlyArray<LeavingRow>, returned: readonly string[], at: number): void {
   const insert = db.prepare('INSERT OR REPLACE INTO departed (fingerprint, id, added_at, path, departed_at) VALUES (?, ?, ?, ?, ?)');
   const remove = db.prepare('DELETE FROM departed WHERE fingerprint = ?');
   db.transaction(() => {

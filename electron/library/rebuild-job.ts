@@ -1,6 +1,8 @@
 // One rebuild, start to swap, inside the worker process: walk + stat, plan (rebuild-plan.ts: reuse
 // unchanged rows, follow moves), read the rest with bounded concurrency, write the next generation
-// beside the live one, swap.
+// beside the live one, swap. The rows stream: each goes to the writer (store/next-generation.ts) as soon
+// as it is known, kept rows are read back one at a time by id, and what stays in JS for the whole
+// library is the walk, the live keys and the plan (a few small fields per file).
 import { readdirSync, statSync } from 'node:fs';
 import { LongboxError } from '../../shared/errors.js';
 import type { RebuildPhase } from '../../shared/types.js';
@@ -10,8 +12,10 @@ import { goneFolders, readDeparted, updateDeparted, type DepartedIdentity } from
 import { planRebuild, isNoChange } from './rebuild-plan.js';
 import { walkLibrary } from './scan/walk.js';
 import { openDatabase, type Db } from './store/open-database.js';
-import { markValidated, readLiveKeys, readLiveRows, readMetaNumber, swapInNextGeneration, writeNextGeneration } from './store/generation-writer.js';
-import type { EnrichedRow, StoredRow } from './store/comic-row.js';
+import { dropLeftovers, markValidated, readLiveKeys, readMetaNumber, swapInNextGeneration } from './store/generation-writer.js';
+import { iterateLiveIdentities, liveIdentities, liveRowReader } from './store/live-rows.js';
+import { beginNextGeneration, type NextGeneration } from './store/next-generation.js';
+import type { EnrichedRow } from './store/comic-row.js';
 import type { RebuildOptions, RebuildStats } from './worker-protocol.js';
 
 export interface RebuildInput {
@@ -28,6 +32,9 @@ export interface RebuildInput {
   /** Test hooks: the pool's fault injection, and the size from which the pool is used. */
   enrichFaults?: EnrichPoolOptions['faults'];
   poolMinFiles?: number;
+  /** Test hooks: the writer of the next generation (its `maxQueued` says how many rows it held), its batch size. */
+  onWriter?: (next: NextGeneration) => void;
+  writeBatchSize?: number;
 }
 
 /** Below this many files to open, starting threads costs more than it saves (a watcher's few changes). */
@@ -103,7 +110,6 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     let nextId = readMetaNumber(db, 'next_id') ?? 1;
     const generation = (readMetaNumber(db, 'generation') ?? 0) + 1;
     const stats: RebuildStats = { files: walkFiles.length + carried.length, reused: plan.reused, moved: plan.moved, opened: 0, removed: plan.removed, errors: 0 };
-    const rows: Array<EnrichedRow | undefined> = new Array(walkFiles.length);
     const stamp = now();
 
     if (isNoChange(plan)) {
@@ -112,39 +118,58 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       markValidated(db, now(), durationMs);
       return { generation: generation - 1, fileCount: live.length, durationMs, stats };
     }
-    const full = new Map<number, StoredRow>(readLiveRows(db).map((row) => [row.id, row]));
     // Comics that left earlier, by fingerprint: a new path with one of them is that comic back.
-    const departed = plan.toRead.length > 0 ? readDeparted(db) : new Map<string, DepartedIdentity>();
-    if (plan.toRead.length > 0) {
+    const departed = toRead.length > 0 ? readDeparted(db) : new Map<string, DepartedIdentity>();
+    if (toRead.length > 0) {
       // Rows leaving in this very rebuild count too: a file moved and touched (not a plain move) is
       // still the same comic when its content fingerprint matches.
       const staying = new Set<number>([...kept.map((k) => k.id), ...carried.map((c) => c.id)]);
       const walked = new Set(walkFiles.map((f) => f.path));
-      for (const row of full.values()) {
-        if (staying.has(row.id) || walked.has(row.path) || row.error_kind !== null || departed.has(row.fingerprint)) continue;
+      for (const row of iterateLiveIdentities(db)) {
+        if (staying.has(row.id) || walked.has(row.path) || departed.has(row.fingerprint)) continue;
         departed.set(row.fingerprint, { id: row.id, added_at: row.added_at });
       }
     }
+
+    // From here rows stream into the next generation as they are ready (kept rows first, then each
+    // file as its read ends), each with its place in the walk; nothing holds the library's rows.
+    dropLeftovers(db);
+    const total = walkFiles.length + carried.length;
+    const next = beginNextGeneration(db, generation, undefined, input.writeBatchSize);
+    input.onWriter?.(next);
+    const liveRow = liveRowReader(db);
+    const finalIds = new Set<number>();
+    let unreadable = 0;
+    const write = (row: EnrichedRow, seq: number) => {
+      if (row.error_kind !== null) stats.errors++;
+      if (row.error_kind === 'unreadable') unreadable++;
+      finalIds.add(row.id);
+      next.add(row, seq);
+    };
     const returned: string[] = [];
     for (const { index, id, file, isMove } of kept) {
-      const previous = full.get(id)!;
+      const previous = liveRow(id);
       if (!isMove) {
-        rows[index] = previous.inode === file.ino ? previous : { ...previous, inode: file.ino };
+        write(previous.inode === file.ino ? previous : { ...previous, inode: file.ino }, index);
         continue;
       }
       const slash = file.path.lastIndexOf('/');
-      rows[index] = {
-        ...previous,
-        path: file.path,
-        folder: slash < 0 ? '' : file.path.slice(0, slash),
-        file_name: file.path.slice(slash + 1),
-        ext: file.ext,
-        inode: file.ino,
-        changed_at: stamp,
-      };
+      write(
+        {
+          ...previous,
+          path: file.path,
+          folder: slash < 0 ? '' : file.path.slice(0, slash),
+          file_name: file.path.slice(slash + 1),
+          ext: file.ext,
+          inode: file.ino,
+          changed_at: stamp,
+        },
+        index,
+      );
     }
+    // Rows in folders the walk could not list come last, as they always did.
+    carried.forEach((key, i) => write(liveRow(key.id), walkFiles.length + i));
 
-    const total = walkFiles.length + carried.length;
     let done = stats.reused + stats.moved;
     progress('enriching', done, total);
     let lastReport = 0;
@@ -172,12 +197,15 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
           departed.delete(enriched.fingerprint);
           returned.push(enriched.fingerprint);
         }
-        rows[index] = {
-          ...enriched,
-          id: previous?.id ?? back?.id ?? nextId++,
-          added_at: previous?.added_at ?? back?.added_at ?? stamp,
-          changed_at: stamp,
-        };
+        write(
+          {
+            ...enriched,
+            id: previous?.id ?? back?.id ?? nextId++,
+            added_at: previous?.added_at ?? back?.added_at ?? stamp,
+            changed_at: stamp,
+          },
+          index,
+        );
         done++;
         const t = Date.now();
         if (t - lastReport >= 100) {
@@ -194,29 +222,27 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     }
     throwIfAborted(signal);
 
-    const finalRows = [...(rows as EnrichedRow[]), ...carried.map((key) => full.get(key.id)!)];
     // Files that vanished while being read may mean the drive went away mid-rebuild: if the root is
     // gone or empty now, keep the live generation instead of recording every file as unreadable.
-    if (finalRows.some((r) => r.error_kind === 'unreadable')) {
+    if (unreadable > 0) {
       checkRoot(root);
       if (readdirSync(root).length === 0) {
         throw new LongboxError('ROOT_UNREADABLE', `The library folder ${root} became empty during the rebuild: is the drive mounted? Showing the last known library.`);
       }
     }
-    stats.errors = finalRows.filter((r) => r.error_kind !== null).length;
+    // Who the leaving rows were (departed.ts), read while they are still the live generation.
+    const removedRows = liveIdentities(db, live.filter((key) => !finalIds.has(key.id)).map((key) => key.id));
     progress('writing', 0, total);
-    writeNextGeneration(db, finalRows, generation, (written) => progress('writing', written, total));
+    next.finish();
     throwIfAborted(signal);
     progress('swapping', total, total);
     const durationMs = Date.now() - started;
-    swapInNextGeneration(db, { generation, nextId, builtAt: now(), durationMs }, { fileCount: finalRows.length, errorCount: stats.errors });
-    const finalIds = new Set(finalRows.map((row) => row.id));
-    const removedRows = [...full.values()].filter((row) => !finalIds.has(row.id));
+    swapInNextGeneration(db, { generation, nextId, builtAt: now(), durationMs }, { fileCount: next.added, errorCount: stats.errors });
     if (removedRows.length > 0 || returned.length > 0) updateDeparted(db, removedRows, returned, stamp);
     const gone = goneFolders(removedRows.map((row) => row.path), walkFiles.map((f) => f.path));
     if (gone.length > 0) stats.goneFolders = gone;
     if (returned.length > 0) stats.returned = returned.length;
-    return { generation, fileCount: finalRows.length, durationMs, stats };
+    return { generation, fileCount: next.added, durationMs, stats };
   } finally {
     // Cancelled or failed mid-way: the threads go with the job.
     if (pool) await pool.close();

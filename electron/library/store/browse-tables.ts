@@ -1,5 +1,6 @@
 // The series and folder tables of a generation. The worker computes them from the generation's rows
-// (in memory, right after the ranks) and writes them beside comics_next; the swap renames them in with
+// (from comics_next once its ranks are written, streaming in series order; or from rows in memory)
+// and writes them beside comics_next; the swap renames them in with
 // the comics table, so a reader always sees series, folders and comics of the same generation.
 import type { Db } from './open-database.js';
 import type { StoredRow } from './comic-row.js';
@@ -119,45 +120,47 @@ function stripExtension(fileName: string): string {
   return dot > 0 ? fileName.slice(0, dot) : fileName;
 }
 
-/** One row per series key, with its name, counts, cover and sort positions. */
-export function seriesRowsOf(rows: readonly StoredRow[]): SeriesRow[] {
-  const groups = new Map<string, StoredRow[]>();
-  for (const row of rows) {
-    const group = groups.get(row.series_key);
-    if (group) group.push(row);
-    else groups.set(row.series_key, [row]);
+/** The columns of a comic the series table is made from. */
+export type SeriesMember = Pick<
+  StoredRow,
+  'id' | 'series_key' | 'series' | 'error_kind' | 'fingerprint' | 'year' | 'added_at' | 'volume' | 'publisher' | 'file_name' | 'rank_series'
+>;
+
+type BuiltSeries = Omit<SeriesRow, 'id' | 'rank_year' | 'rank_added' | 'rank_issues'> & { sortName: string };
+
+/** One series from its issues in issue order (rank_series); null for a group that is not a series. */
+function seriesOf(key: string, group: readonly SeriesMember[]): BuiltSeries | null {
+  // A broken file with no series of its own is a problem, not a one-issue series on the shelf
+  // (it stays in All comics and Problems).
+  if (group.every((r) => r.error_kind !== null && r.series === null)) return null;
+  const cover = group.find((r) => r.error_kind === null) ?? group[0]!;
+  const name = mostCommon(group.map((r) => r.series)) ?? stripExtension(group[0]!.file_name);
+  let year: number | null = null;
+  let addedAt = 0;
+  let volume: number | null = null;
+  for (const r of group) {
+    if (r.year !== null && (year === null || r.year < year)) year = r.year;
+    if (r.added_at > addedAt) addedAt = r.added_at;
+    volume ??= r.volume;
   }
-  const built: Array<Omit<SeriesRow, 'id' | 'rank_year' | 'rank_added' | 'rank_issues'> & { sortName: string }> = [];
-  for (const [key, group] of groups) {
-    // A broken file with no series of its own is a problem, not a one-issue series on the shelf
-    // (it stays in All comics and Problems).
-    if (group.every((r) => r.error_kind !== null && r.series === null)) continue;
-    group.sort((a, b) => a.rank_series - b.rank_series);
-    const cover = group.find((r) => r.error_kind === null) ?? group[0]!;
-    const name = mostCommon(group.map((r) => r.series)) ?? stripExtension(group[0]!.file_name);
-    let year: number | null = null;
-    let addedAt = 0;
-    let volume: number | null = null;
-    for (const r of group) {
-      if (r.year !== null && (year === null || r.year < year)) year = r.year;
-      if (r.added_at > addedAt) addedAt = r.added_at;
-      volume ??= r.volume;
-    }
-    const tilde = key.lastIndexOf('~');
-    built.push({
-      key,
-      name,
-      // The key carries the volume the series is grouped under (also for issues without one).
-      volume: tilde >= 0 ? Number(key.slice(tilde + 1)) : volume,
-      year,
-      publisher: mostCommon(group.map((r) => r.publisher)),
-      issue_count: group.length,
-      cover_id: cover.id,
-      cover_fingerprint: cover.fingerprint,
-      added_at: addedAt,
-      sortName: seriesSortKey(name),
-    });
-  }
+  const tilde = key.lastIndexOf('~');
+  return {
+    key,
+    name,
+    // The key carries the volume the series is grouped under (also for issues without one).
+    volume: tilde >= 0 ? Number(key.slice(tilde + 1)) : volume,
+    year,
+    publisher: mostCommon(group.map((r) => r.publisher)),
+    issue_count: group.length,
+    cover_id: cover.id,
+    cover_fingerprint: cover.fingerprint,
+    added_at: addedAt,
+    sortName: seriesSortKey(name),
+  };
+}
+
+/** Name order, ids and the other sort positions of the built series. */
+function rankSeries(built: BuiltSeries[]): SeriesRow[] {
   // Name order is the comics' series order: normalised name, volume, then the key for ties.
   built.sort((a, b) => compareTuples([a.sortName, a.volume ?? -1, a.key], [b.sortName, b.volume ?? -1, b.key]));
   const ranks = (key: (s: (typeof built)[number]) => SortTuple): Int32Array => {
@@ -178,8 +181,52 @@ export function seriesRowsOf(rows: readonly StoredRow[]): SeriesRow[] {
   }));
 }
 
+/** One row per series key, with its name, counts, cover and sort positions. */
+export function seriesRowsOf(rows: readonly SeriesMember[]): SeriesRow[] {
+  const groups = new Map<string, SeriesMember[]>();
+  for (const row of rows) {
+    const group = groups.get(row.series_key);
+    if (group) group.push(row);
+    else groups.set(row.series_key, [row]);
+  }
+  const built: BuiltSeries[] = [];
+  for (const [key, group] of groups) {
+    group.sort((a, b) => a.rank_series - b.rank_series);
+    const series = seriesOf(key, group);
+    if (series) built.push(series);
+  }
+  return rankSeries(built);
+}
+
+/**
+ * The same from comics sorted by (series_key, rank_series), one series' issues at a time: only the
+ * series (far fewer than comics) are held.
+ */
+export function seriesRowsOfSorted(rows: Iterable<SeriesMember>): SeriesRow[] {
+  const built: BuiltSeries[] = [];
+  let group: SeriesMember[] = [];
+  const close = () => {
+    const series = group.length > 0 ? seriesOf(group[0]!.series_key, group) : null;
+    if (series) built.push(series);
+    group = [];
+  };
+  for (const row of rows) {
+    if (group.length > 0 && group[0]!.series_key !== row.series_key) close();
+    group.push(row);
+  }
+  close();
+  return rankSeries(built);
+}
+
 /** Every folder that holds a comic at any depth, with direct and recursive counts; '' is the root. */
-export function folderRowsOf(rows: readonly StoredRow[]): FolderRow[] {
+export function folderRowsOf(rows: ReadonlyArray<Pick<StoredRow, 'folder'>>): FolderRow[] {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.folder, (counts.get(row.folder) ?? 0) + 1);
+  return folderRowsOfCounts(counts);
+}
+
+/** The same from the number of comics directly in each folder. */
+export function folderRowsOfCounts(direct: Iterable<[folder: string, comics: number]>): FolderRow[] {
   const folders = new Map<string, FolderRow>();
   const ensure = (path: string): FolderRow => {
     let folder = folders.get(path);
@@ -199,14 +246,14 @@ export function folderRowsOf(rows: readonly StoredRow[]): FolderRow[] {
     return folder;
   };
   ensure('');
-  for (const row of rows) {
-    ensure(row.folder).direct_count++;
-    // Walk up until a folder that already counted this path's ancestors would be reached again.
-    let path: string | null = row.folder;
-    while (path !== null) {
-      const folder = ensure(path);
-      folder.comic_count++;
-      path = folder.parent;
+  for (const [path, comics] of direct) {
+    ensure(path).direct_count += comics;
+    // Every ancestor up to the root counts this folder's comics.
+    let at: string | null = path;
+    while (at !== null) {
+      const folder = ensure(at);
+      folder.comic_count += comics;
+      at = folder.parent;
     }
   }
   return [...folders.values()];
@@ -216,10 +263,28 @@ const BATCH = 2000;
 
 /** Writes series_next, series_fts_next and folders_next for the rows of the next generation. */
 export function writeNextBrowseTables(db: Db, rows: readonly StoredRow[], generation: number): void {
+  insertBrowseTables(db, generation, seriesRowsOf(rows), folderRowsOf(rows));
+}
+
+/**
+ * The same, read from comics_next once its ranks and series keys are written (and its series_key
+ * index made): the comics stream through in series order, only series and folders are held.
+ */
+export function writeNextBrowseTablesFromNext(db: Db, generation: number): void {
+  const members = db
+    .prepare(
+      `SELECT id, series_key, series, error_kind, fingerprint, year, added_at, volume, publisher, file_name, rank_series
+       FROM comics_next ORDER BY series_key, rank_series`,
+    )
+    .iterate() as IterableIterator<SeriesMember>;
+  const series = seriesRowsOfSorted(members);
+  const direct = db.prepare('SELECT folder, count(*) AS comics FROM comics_next GROUP BY folder').raw().all() as Array<[string, number]>;
+  insertBrowseTables(db, generation, series, folderRowsOfCounts(direct));
+}
+
+function insertBrowseTables(db: Db, generation: number, series: readonly SeriesRow[], folders: readonly FolderRow[]): void {
   const t = browseTableNames('next');
   for (const sql of createBrowseTablesSql('next', generation)) db.exec(sql);
-  const series = seriesRowsOf(rows);
-  const folders = folderRowsOf(rows);
   const insertSeries = db.prepare(
     `INSERT INTO ${t.series} (${SERIES_COLUMNS.map((c) => c.split(' ')[0]).join(', ')}) VALUES (${SERIES_COLUMNS.map((c) => '@' + c.split(' ')[0]).join(', ')})`,
   );

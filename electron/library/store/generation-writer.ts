@@ -4,12 +4,9 @@
 // (`comics_next`) are dropped by the next rebuild.
 import type { Db } from './open-database.js';
 import type { EnrichedRow, StoredRow } from './comic-row.js';
-import { COMIC_COLUMNS, createComicsIndexesSql, createComicsTableSql, createFtsTableSql } from './schema.js';
-import { withGenerationFields } from './ranks.js';
-import { BROWSE_TABLES, createBrowseTablesSql, swapBrowseTablesSql, writeNextBrowseTables } from './browse-tables.js';
-
-const COLUMN_NAMES = COMIC_COLUMNS.map((c) => c.split(' ')[0]!);
-const BATCH_SIZE = 2000;
+import { createComicsIndexesSql, createComicsTableSql, createFtsTableSql } from './schema.js';
+import { BROWSE_TABLES, createBrowseTablesSql, swapBrowseTablesSql } from './browse-tables.js';
+import { beginNextGeneration } from './next-generation.js';
 
 export interface GenerationMeta {
   generation: number;
@@ -29,30 +26,16 @@ export function dropLeftovers(db: Db): void {
   dropTables(db, '_prev');
 }
 
-/** Step 1 (slow, concurrent with readers): build comics_next + comics_fts_next from rows in walk order. */
-export function writeNextGeneration(db: Db, rows: readonly EnrichedRow[], generation: number, onBatch?: (done: number) => void): StoredRow[] {
+/**
+ * Step 1 (slow, concurrent with readers): build comics_next + comics_fts_next (and the browse tables)
+ * from rows in walk order. The rebuild streams its rows into beginNextGeneration instead
+ * (store/next-generation.ts); this is the same for rows already in memory.
+ */
+export function writeNextGeneration(db: Db, rows: readonly EnrichedRow[], generation: number, onBatch?: (done: number) => void): void {
   dropLeftovers(db);
-  db.exec(createComicsTableSql('comics_next'));
-  db.exec(createFtsTableSql('comics_fts_next'));
-  const stored = withGenerationFields(rows);
-  const insert = db.prepare(
-    `INSERT INTO comics_next (${COLUMN_NAMES.join(', ')}) VALUES (${COLUMN_NAMES.map((n) => '@' + n).join(', ')})`,
-  );
-  // Short transactions keep the write lock brief, so the main process's user-state writes never wait long.
-  const insertBatch = db.transaction((batch: readonly StoredRow[]) => {
-    for (const row of batch) insert.run(row);
-  });
-  for (let i = 0; i < stored.length; i += BATCH_SIZE) {
-    insertBatch(stored.slice(i, i + BATCH_SIZE));
-    onBatch?.(Math.min(i + BATCH_SIZE, stored.length));
-  }
-  db.exec(
-    `INSERT INTO comics_fts_next (rowid, series, title, writer, file_name, publisher, folder)
-     SELECT id, coalesce(series, ''), coalesce(title, ''), coalesce(writer, ''), file_name, coalesce(publisher, ''), folder FROM comics_next`,
-  );
-  for (const sql of createComicsIndexesSql('comics_next', generation)) db.exec(sql);
-  writeNextBrowseTables(db, stored, generation);
-  return stored;
+  const next = beginNextGeneration(db, generation, onBatch);
+  rows.forEach((row, seq) => next.add(row, seq));
+  next.finish();
 }
 
 /** Step 2 (milliseconds): rename next → live and record the generation, in one transaction. */
