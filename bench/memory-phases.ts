@@ -1,0 +1,82 @@
+// What the rebuild's memory consists of, phase by phase: runRebuild in this process (as the worker runs
+// it, without the worker's IPC), process.memoryUsage() sampled every 20 ms and at every phase change;
+// per phase the peak RSS, JS heap used, external (SQLite's and Buffers' native memory shows in RSS
+// only, not here). Then rebuilds again (every file touched) in the same process: what stays behind.
+//   node --expose-gc --import tsx bench/memory-phases.ts [--files 20000] [--rebuilds 3] [--threads 0]
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runRebuild } from '../electron/library/rebuild-job.js';
+import { openDatabase } from '../electron/library/store/open-database.js';
+import { ensureLibrary } from './libraries.js';
+import { touchEvery } from './touch.js';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const MB = 1024 ** 2;
+
+interface Peak {
+  rss: number;
+  heapUsed: number;
+  external: number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      files: { type: 'string', default: '20000' },
+      rebuilds: { type: 'string', default: '3' },
+      threads: { type: 'string', default: '0' },
+    },
+  });
+  const library = await ensureLibrary(REPO_ROOT, Number(values.files));
+  const dir = mkdtempSync(join(os.tmpdir(), 'longbox-memory-'));
+  const dbPath = join(dir, 'library.db');
+  openDatabase(dbPath).close();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const fmt = (p: Peak) => `rss ${(p.rss / MB).toFixed(0)} MB, heap ${(p.heapUsed / MB).toFixed(0)} MB, external ${(p.external / MB).toFixed(0)} MB`;
+  const sample = (): Peak => {
+    const m = process.memoryUsage();
+    return { rss: m.rss, heapUsed: m.heapUsed, external: m.external };
+  };
+  gc?.();
+  process.stdout.write(`load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; before: ${fmt(sample())}\n`);
+  try {
+    for (let i = 0; i < Number(values.rebuilds); i++) {
+      if (i > 0) touchEvery(library.root, library.paths, 1);
+      const peaks = new Map<string, Peak>();
+      let phase = 'start';
+      const note = () => {
+        const s = sample();
+        const p = peaks.get(phase) ?? { rss: 0, heapUsed: 0, external: 0 };
+        peaks.set(phase, { rss: Math.max(p.rss, s.rss), heapUsed: Math.max(p.heapUsed, s.heapUsed), external: Math.max(p.external, s.external) });
+      };
+      const timer = setInterval(note, 20);
+      const started = performance.now();
+      const result = await runRebuild({
+        root: library.root,
+        dbPath,
+        options: { concurrency: 16, maxFileMs: 30_000, force: false, enrichThreads: Number(values.threads) },
+        onProgress: (next) => {
+          note();
+          if (next !== phase) {
+            phase = next;
+            note();
+          }
+        },
+      });
+      clearInterval(timer);
+      note();
+      const ms = performance.now() - started;
+      process.stdout.write(`rebuild ${i + 1}: ${result.fileCount} files in ${ms.toFixed(0)} ms (load ${os.loadavg()[0]!.toFixed(1)})\n`);
+      for (const [name, p] of peaks) process.stdout.write(`  ${name.padEnd(10)} peak ${fmt(p)}\n`);
+      gc?.();
+      process.stdout.write(`  after, gc'd: ${fmt(sample())}\n`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
