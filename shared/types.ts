@@ -1,54 +1,12 @@
 // Domain types shared by every layer (engine, hosts, renderer). Pure TypeScript: no Node, DOM or Electron.
 import type { ErrorCode } from './errors.js';
+import type { ComicFormat, ComicMetadata, ComicSummaryColumns, MetadataSources } from './comic-fields.js';
 
-/** Container format detected from the file's magic bytes (never from its extension). */
-export const COMIC_FORMATS = ['zip', 'rar', '7z', 'tar', 'pdf', 'epub', 'unknown'] as const;
-export type ComicFormat = (typeof COMIC_FORMATS)[number];
-
-/** Why a file could not be read. One bad file is one row with an error, never a failed rebuild. */
-export type ErrorKind =
-  | 'not-archive' // magic bytes match no supported container
-  | 'corrupt' // structure is damaged (bad central directory, bad header)
-  | 'truncated' // file ends before its structure says it should
-  | 'encrypted' // password protected
-  | 'multi-volume' // needs other volumes we do not read
-  | 'empty' // 0 bytes
-  | 'no-images' // a valid archive without a single page
-  | 'unsupported' // a format recognised but not read (e.g. a 7z method 7-Zip lacks); kept for older rows
-  | 'too-large' // over a per-file limit (entries, declared sizes, metadata size)
-  | 'timeout' // reading took longer than the per-file time limit
-  | 'unreadable'; // the OS refused (permission denied, vanished between walk and read, I/O error)
-
-/** Where a metadata field came from. */
-/**
- * Where a metadata field came from. Precedence (first with a value wins, see metadata/merge.ts):
- * metroninfo > comicinfo > comicbookinfo > pdf / epub (the document's own metadata) > filename.
- */
-export type FieldSource = 'metroninfo' | 'comicinfo' | 'comicbookinfo' | 'pdf' | 'epub' | 'filename';
+export { COMIC_FORMATS } from './comic-fields.js';
+export type { ComicFormat, ComicMetadata, ErrorKind, FieldSource, MetadataField, MetadataSources } from './comic-fields.js';
 
 /** A comic (pages to read) or a text book (an EPUB of flowing text: listed with its cover, read elsewhere). */
 export type BookKind = 'comic' | 'text-book';
-
-export interface ComicMetadata {
-  series: string | null;
-  number: string | null;
-  volume: number | null;
-  title: string | null;
-  year: number | null;
-  month: number | null;
-  writer: string | null;
-  penciller: string | null;
-  publisher: string | null;
-  genre: string | null;
-  summary: string | null;
-  /** PageCount as declared by ComicInfo (the real count is ComicSummary.pageCount). */
-  declaredPageCount: number | null;
-  languageIso: string | null;
-  manga: string | null;
-}
-
-export type MetadataField = keyof ComicMetadata;
-export type MetadataSources = Partial<Record<MetadataField, FieldSource>>;
 
 /** What a reader may mark per comic; keyed by fingerprint so it survives renames, moves and rebuilds. */
 export interface UserState {
@@ -75,40 +33,14 @@ export interface UserDataNotice {
   at: number;
 }
 
-/** One row of the library list: everything the grid, the list view and the filters need. */
-export interface ComicSummary {
-  id: number;
-  /** Path relative to the library root, with forward slashes. */
-  path: string;
-  folder: string;
-  fileName: string;
-  ext: string;
-  format: ComicFormat;
-  size: number;
-  mtimeMs: number;
-  pageCount: number;
-  series: string | null;
-  /**
-   * The series this comic belongs to: its normalised name and volume (`cyclone-rebirth~2`), the same for
-   * every issue of the series whatever the punctuation or case of their names. Stable across rebuilds.
-   */
-  seriesKey: string;
-  number: string | null;
-  volume: number | null;
-  title: string | null;
-  year: number | null;
-  writer: string | null;
-  publisher: string | null;
-  errorKind: ErrorKind | null;
-  errorMessage: string | null;
-  fingerprint: string;
-  /** Number of files in the library with the same fingerprint (1 = unique). */
-  duplicateCount: number;
+/**
+ * One row of the library list: everything the grid, the list view and the filters need. The columns'
+ * part (file facts, the listed metadata fields) follows the row table in comic-fields.ts.
+ */
+export interface ComicSummary extends ComicSummaryColumns {
   read: boolean;
   /** Last page read (0-based, UserState.lastPage); null when never opened. The grid's progress bar. */
   lastPage: number | null;
-  /** When this file was first seen in the library (epoch ms). */
-  addedAt: number;
 }
 
 export interface ComicDetail extends ComicSummary {

@@ -11,7 +11,8 @@ import { parseComicInfo, type ComicInfoResult } from './metadata/comicinfo.js';
 import { parseMetronInfo, type MetronInfoResult } from './metadata/metroninfo.js';
 import { parseComicBookInfo } from './metadata/comicbookinfo.js';
 import { parseFileName } from './metadata/filename.js';
-import { mergeMetadata } from './metadata/merge.js';
+import { layersInPrecedence, mergeMetadata } from './metadata/merge.js';
+import { METADATA_COLUMNS } from '../../shared/comic-fields.js';
 import type { ArchiveIndex } from './archive/types.js';
 import { numberSortKey, type EnrichedRow } from './store/comic-row.js';
 import type { WalkedFile } from './scan/walk.js';
@@ -51,24 +52,15 @@ function baseRow(file: WalkedFile): Pick<EnrichedFile, 'path' | 'folder' | 'file
   };
 }
 
-function metadataColumns(merged: ReturnType<typeof mergeMetadata>) {
-  const m = merged.metadata;
+type MetadataColumns = Pick<EnrichedFile, (typeof METADATA_COLUMNS)[number]['column'] | 'number_sort' | 'sources'>;
+
+/** The merged metadata as row columns (shared/comic-fields.ts), with the issue number's sort key and the sources. */
+function metadataColumns(merged: ReturnType<typeof mergeMetadata>): MetadataColumns {
+  const columns: Record<string, unknown> = {};
+  for (const c of METADATA_COLUMNS) columns[c.column] = merged.metadata[c.field];
   return {
-    series: m.series,
-    number: m.number,
-    number_sort: numberSortKey(m.number),
-    volume: m.volume,
-    title: m.title,
-    year: m.year,
-    month: m.month,
-    writer: m.writer,
-    penciller: m.penciller,
-    publisher: m.publisher,
-    genre: m.genre,
-    summary: m.summary,
-    declared_page_count: m.declaredPageCount,
-    language_iso: m.languageIso,
-    manga: m.manga,
+    ...(columns as Omit<MetadataColumns, 'number_sort' | 'sources'>),
+    number_sort: numberSortKey(merged.metadata.number),
     sources: JSON.stringify(merged.sources),
   };
 }
@@ -129,13 +121,15 @@ export async function enrichFile(root: string, file: WalkedFile): Promise<Enrich
     const embedded = index.document?.embeddedXml ?? null;
     if (comicInfo === null && embedded !== null && /^<ComicInfo/.test(embedded)) comicInfo = parseComicInfo(embedded);
     const metronInfo = embedded !== null && /^<MetronInfo/.test(embedded) ? parseMetronInfo(embedded) : await readMetronInfo(abs, index);
-    const merged = mergeMetadata([
-      { source: 'metroninfo', metadata: metronInfo?.metadata ?? null },
-      { source: 'comicinfo', metadata: comicInfo?.metadata ?? null },
-      { source: 'comicbookinfo', metadata: parseComicBookInfo(index.comment) },
-      { source: index.document?.source ?? 'pdf', metadata: index.document?.metadata ?? null },
-      { source: 'filename', metadata: parseFileName(basename(file.path)) },
-    ]);
+    const merged = mergeMetadata(
+      layersInPrecedence({
+        metroninfo: metronInfo?.metadata ?? null,
+        comicinfo: comicInfo?.metadata ?? null,
+        comicbookinfo: parseComicBookInfo(index.comment),
+        [index.document?.source ?? 'pdf']: index.document?.metadata ?? null,
+        filename: parseFileName(basename(file.path)),
+      }),
+    );
     const front = comicInfo?.frontCoverPage;
     const cover = front !== null && front !== undefined && front >= 0 && front < pages.length ? pages[front]! : (pages[0] ?? null);
     // A text book's only page is its cover, and it may have none: that is not a broken comic.

@@ -1,7 +1,8 @@
 // Details of the selected comic: cover, metadata with where each field came from, file facts,
 // duplicates, read toggle, open/reveal where the host can.
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { ComicDetail, FieldSource, MetadataField } from '../../shared/types.js';
+import type { ComicDetail } from '../../shared/types.js';
+import { DETAIL_FACTS, SOURCE_LABELS } from '../../shared/comic-fields.js';
 import { FORMAT_LABELS, displaySubtitle, displayTitle, formatBytes, formatCount, formatDate } from '../lib/format.js';
 import { problemLabel, problemSentence } from '../lib/problem-text.js';
 import { useDetail, useSelection, useStores } from '../store/context.js';
@@ -18,30 +19,6 @@ const BUTTON_ICONS: Partial<Record<ComicActionId, ReactNode>> = {
   retry: <RefreshIcon />,
 };
 import { ReadButtons } from '../reader/ReadButtons.js';
-
-const FIELD_LABELS: Array<[MetadataField, string]> = [
-  ['series', 'Series'],
-  ['number', 'Number'],
-  ['volume', 'Volume'],
-  ['title', 'Title'],
-  ['year', 'Year'],
-  ['month', 'Month'],
-  ['writer', 'Writer'],
-  ['penciller', 'Penciller'],
-  ['publisher', 'Publisher'],
-  ['genre', 'Genre'],
-  ['languageIso', 'Language'],
-  ['manga', 'Manga'],
-];
-
-const SOURCE_LABELS: Record<FieldSource, string> = {
-  metroninfo: 'MetronInfo',
-  comicinfo: 'ComicInfo',
-  comicbookinfo: 'ComicBookInfo',
-  pdf: 'PDF metadata',
-  epub: 'EPUB metadata',
-  filename: 'file name',
-};
 
 export function DetailsPanel() {
   const { selection } = useStores();
@@ -96,7 +73,7 @@ function DetailBody({ detail }: { detail: ComicDetail }) {
       status.getState().reportActionError(err);
     }
   };
-  const fields = FIELD_LABELS.filter(([field]) => detail.metadata[field] !== null && detail.metadata[field] !== '');
+  const fields = DETAIL_FACTS.filter(([field]) => detail.metadata[field] !== null && detail.metadata[field] !== '');
   const subtitle = displaySubtitle(detail);
 
   return (

@@ -1,11 +1,11 @@
 // Merges metadata layers field by field: the first layer with a value wins, and the winner's source is
-// recorded per field. The engine's one precedence rule (enrich.ts passes the layers in this order):
+// recorded per field. The engine's one precedence rule is SOURCE_PRECEDENCE (shared/comic-fields.ts):
 //
 //   MetronInfo.xml > ComicInfo.xml > ComicBookInfo > the document's own metadata (PDF Info, EPUB OPF) > file name
 //
-// Tagged comic schemas beat generic document metadata, which beats guessing from the name. MetronInfo
-// comes before ComicInfo because taggers that write both (Metron-Tagger, comicbox) derive ComicInfo from
-// the same record and MetronInfo keeps what ComicInfo flattens (typed dates, credit roles, series volume).
+// layersInPrecedence() puts the layers in that order; mergeMetadata() takes them as given. The fields
+// and their types (text or number) are the row table's metadata columns.
+import { METADATA_FIELDS, SOURCE_PRECEDENCE, emptyMetadata, isNumericField } from '../../../shared/comic-fields.js';
 import type { ComicMetadata, FieldSource, MetadataField, MetadataSources } from '../../../shared/types.js';
 
 export interface MetadataLayer {
@@ -18,44 +18,12 @@ export interface MergedMetadata {
   sources: MetadataSources;
 }
 
-/** Every ComicMetadata field, in display order. */
-export const METADATA_FIELDS: readonly MetadataField[] = [
-  'series',
-  'number',
-  'volume',
-  'title',
-  'year',
-  'month',
-  'writer',
-  'penciller',
-  'publisher',
-  'genre',
-  'summary',
-  'declaredPageCount',
-  'languageIso',
-  'manga',
-];
+export { METADATA_FIELDS, emptyMetadata };
 
-export function emptyMetadata(): ComicMetadata {
-  return {
-    series: null,
-    number: null,
-    volume: null,
-    title: null,
-    year: null,
-    month: null,
-    writer: null,
-    penciller: null,
-    publisher: null,
-    genre: null,
-    summary: null,
-    declaredPageCount: null,
-    languageIso: null,
-    manga: null,
-  };
+/** The layers found for one file, keyed by source, in SOURCE_PRECEDENCE order (absent sources left out). */
+export function layersInPrecedence(found: Partial<Record<FieldSource, Partial<ComicMetadata> | null>>): MetadataLayer[] {
+  return SOURCE_PRECEDENCE.filter((source) => source in found).map((source) => ({ source, metadata: found[source] ?? null }));
 }
-
-const NUMERIC_FIELDS: ReadonlySet<MetadataField> = new Set<MetadataField>(['volume', 'year', 'month', 'declaredPageCount']);
 
 export function mergeMetadata(layers: ReadonlyArray<MetadataLayer>): MergedMetadata {
   const metadata = emptyMetadata();
@@ -78,8 +46,10 @@ export function mergeMetadata(layers: ReadonlyArray<MetadataLayer>): MergedMetad
  * numbers. A layer built outside the type system (e.g. from JSON) may carry the wrong type; it is
  * converted rather than trusted, so the output's types stay honest.
  */
+const NUMERIC: ReadonlySet<MetadataField> = new Set(METADATA_FIELDS.filter(isNumericField));
+
 function normalise(field: MetadataField, value: unknown): string | number | null {
-  if (NUMERIC_FIELDS.has(field)) {
+  if (NUMERIC.has(field)) {
     const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
     return Number.isFinite(n) ? n : null;
   }

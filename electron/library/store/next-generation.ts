@@ -11,7 +11,8 @@
 // place order the other way round (ranks stay dense and unique).
 import type { Db } from './open-database.js';
 import type { EnrichedRow } from './comic-row.js';
-import { COMIC_COLUMNS, createComicsIndexesSql, createComicsTableSql, createFtsTableSql } from './schema.js';
+import { COMIC_ROW, type ColumnSpec } from '../../../shared/comic-fields.js';
+import { COMIC_COLUMN_NAMES, createComicsIndexesSql, createComicsTableSql, createFtsTableSql, fillFtsTableSql } from './schema.js';
 import { naturalKey, seriesKey } from './ranks.js';
 import { seriesIdentity } from './series-key.js';
 import { writeNextBrowseTablesFromNext } from './browse-tables.js';
@@ -19,10 +20,9 @@ import { writeNextBrowseTablesFromNext } from './browse-tables.js';
 /** Rows per insert transaction: short, so the main process's user-state writes never wait long. */
 export const NEXT_BATCH_SIZE = 1000;
 
-const GENERATION_FIELDS = new Set(['dup_count', 'series_key', 'rank_series', 'rank_title', 'rank_added', 'rank_size', 'rank_file']);
-const COLUMN_NAMES = COMIC_COLUMNS.map((c) => c.split(' ')[0]!);
-/** The row's own columns from the row; the generation-wide ones get placeholders until `finish`. */
-const INSERT_VALUES = COLUMN_NAMES.map((name) => (GENERATION_FIELDS.has(name) ? (name === 'series_key' ? "''" : '0') : `@${name}`));
+const COLUMN_NAMES = COMIC_COLUMN_NAMES;
+/** The row's own columns from the row; the generation-wide ones (shared/comic-fields.ts) get placeholders until `finish`. */
+const INSERT_VALUES = COMIC_ROW.map((c: ColumnSpec) => (c.stage !== 'generation' ? `@${c.column}` : c.type === 'text' ? "''" : '0'));
 
 export interface NextGeneration {
   /** Queues one row; `seq` is its place in the generation (the last tie-break of every sort order). */
@@ -105,10 +105,7 @@ export function beginNextGeneration(db: Db, generation: number, onBatch?: (writt
     finish() {
       flush();
       computeGenerationFields(db);
-      db.exec(
-        `INSERT INTO comics_fts_next (rowid, series, title, writer, file_name, publisher, folder)
-         SELECT id, coalesce(series, ''), coalesce(title, ''), coalesce(writer, ''), file_name, coalesce(publisher, ''), folder FROM comics_next`,
-      );
+      db.exec(fillFtsTableSql('comics_fts_next', 'comics_next'));
       for (const sql of createComicsIndexesSql('comics_next', generation)) db.exec(sql);
       writeNextBrowseTablesFromNext(db, generation);
       db.exec('DROP TABLE IF EXISTS temp.next_keys; DROP TABLE IF EXISTS temp.next_usual_volume;');

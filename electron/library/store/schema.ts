@@ -1,50 +1,15 @@
 // The enriched-row table. The same DDL creates the live `comics` table and each rebuild's
-// `comics_next`, which is swapped in by renaming (see generation-writer.ts).
+// `comics_next`, which is swapped in by renaming (see generation-writer.ts). The columns come from the
+// row table in shared/comic-fields.ts.
+import { COLUMN_SQL_TYPES, COMIC_ROW, SEARCH_COLUMNS, type ColumnSpec, type ComicColumn } from '../../../shared/comic-fields.js';
 
-export const COMIC_COLUMNS = [
-  'id INTEGER PRIMARY KEY',
-  'path TEXT NOT NULL',
-  'folder TEXT NOT NULL',
-  'file_name TEXT NOT NULL',
-  'ext TEXT NOT NULL',
-  'format TEXT NOT NULL',
-  'size INTEGER NOT NULL',
-  'mtime_ms REAL NOT NULL',
-  'inode INTEGER NOT NULL',
-  'page_count INTEGER NOT NULL',
-  'cover_entry TEXT',
-  'series TEXT',
-  'number TEXT',
-  'number_sort REAL',
-  'volume INTEGER',
-  'title TEXT',
-  'year INTEGER',
-  'month INTEGER',
-  'writer TEXT',
-  'penciller TEXT',
-  'publisher TEXT',
-  'genre TEXT',
-  'summary TEXT',
-  'declared_page_count INTEGER',
-  'language_iso TEXT',
-  'manga TEXT',
-  'sources TEXT NOT NULL',
-  'fingerprint TEXT NOT NULL',
-  'dup_count INTEGER NOT NULL',
-  // Generation-wide like the ranks: the series key depends on the volume most issues of a series carry.
-  'series_key TEXT NOT NULL',
-  'error_kind TEXT',
-  'error_message TEXT',
-  'added_at INTEGER NOT NULL',
-  'changed_at INTEGER NOT NULL',
-  // Dense 0-based positions in each sort order, computed when the generation is written: a page at
-  // any depth is an index range seek (`rank_x >= offset`), not an OFFSET scan (docs/architecture.md §8).
-  'rank_series INTEGER NOT NULL',
-  'rank_title INTEGER NOT NULL',
-  'rank_added INTEGER NOT NULL',
-  'rank_size INTEGER NOT NULL',
-  'rank_file INTEGER NOT NULL',
-] as const;
+/** `name TYPE [PRIMARY KEY | NOT NULL]` for every column of the row table (shared/comic-fields.ts). */
+export const COMIC_COLUMNS: readonly string[] = COMIC_ROW.map((c: ColumnSpec) => {
+  const constraint = c.primaryKey ? ' PRIMARY KEY' : c.nullable ? '' : ' NOT NULL';
+  return `${c.column} ${COLUMN_SQL_TYPES[c.type]}${constraint}`;
+});
+
+export const COMIC_COLUMN_NAMES: readonly ComicColumn[] = COMIC_ROW.map((c) => c.column);
 
 export const RANK_COLUMNS = ['rank_series', 'rank_title', 'rank_added', 'rank_size', 'rank_file'] as const;
 
@@ -68,5 +33,12 @@ export function createComicsIndexesSql(table: string, generation: number): strin
 export function createFtsTableSql(table: string): string {
   // Contentless: we only need matching rowids, and a contentless table renames cleanly with the swap.
   // `folder` makes the names of the folders a comic sits in searchable ("Marvel", "2019 Events").
-  return `CREATE VIRTUAL TABLE ${table} USING fts5(series, title, writer, file_name, publisher, folder, content='', tokenize="unicode61 remove_diacritics 2", prefix='2 3')`;
+  return `CREATE VIRTUAL TABLE ${table} USING fts5(${SEARCH_COLUMNS.join(', ')}, content='', tokenize="unicode61 remove_diacritics 2", prefix='2 3')`;
+}
+
+/** Fills a generation's FTS table from its comics table (a null column indexes as ''). */
+export function fillFtsTableSql(fts: string, comics: string): string {
+  const nullable = new Set<string>(COMIC_ROW.filter((c: ColumnSpec) => c.nullable).map((c) => c.column));
+  const values = SEARCH_COLUMNS.map((column) => (nullable.has(column) ? `coalesce(${column}, '')` : column));
+  return `INSERT INTO ${fts} (rowid, ${SEARCH_COLUMNS.join(', ')}) SELECT id, ${values.join(', ')} FROM ${comics}`;
 }

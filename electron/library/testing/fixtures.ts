@@ -17,6 +17,8 @@ export interface ComicFixture {
   pages?: number;
   /** Extra bytes that make the content (and so the fingerprint) distinct. */
   salt?: string;
+  /** The whole ComicInfo.xml, instead of one made of the fields above. */
+  comicInfo?: string;
 }
 
 export function comicInfoXml(f: ComicFixture): string {
@@ -26,7 +28,7 @@ export function comicInfoXml(f: ComicFixture): string {
 
 export function comicZip(f: ComicFixture = {}): Buffer {
   const pages = Array.from({ length: f.pages ?? 3 }, (_, i) => ({ name: `page${String(i + 1).padStart(3, '0')}.png`, data: TINY_PNG }));
-  const entries = [...pages, { name: 'ComicInfo.xml', data: Buffer.from(comicInfoXml(f)) }];
+  const entries = [...pages, { name: 'ComicInfo.xml', data: Buffer.from(f.comicInfo ?? comicInfoXml(f)) }];
   if (f.salt) entries.push({ name: 'salt.txt', data: Buffer.from(f.salt) });
   return buildZip(entries);
 }

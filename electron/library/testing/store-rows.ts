@@ -1,5 +1,13 @@
 // Rows for store tests: a readable comic in Folder/ with every field settable.
+import { METADATA_COLUMNS } from '../../../shared/comic-fields.js';
 import type { EnrichedRow } from '../store/comic-row.js';
+
+type MetadataColumns = Pick<EnrichedRow, (typeof METADATA_COLUMNS)[number]['column']>;
+
+/** Every metadata column (shared/comic-fields.ts) unknown. */
+function unknownMetadataColumns(): MetadataColumns {
+  return Object.fromEntries(METADATA_COLUMNS.map((c) => [c.column, null])) as MetadataColumns;
+}
 
 export function testRow(id: number, fields: Partial<EnrichedRow> = {}): EnrichedRow {
   const fileName = fields.file_name ?? `Comic ${id}.cbz`;
@@ -15,21 +23,8 @@ export function testRow(id: number, fields: Partial<EnrichedRow> = {}): Enriched
     inode: id,
     page_count: 10,
     cover_entry: '001.jpg',
-    series: null,
-    number: null,
+    ...unknownMetadataColumns(),
     number_sort: null,
-    volume: null,
-    title: null,
-    year: null,
-    month: null,
-    writer: null,
-    penciller: null,
-    publisher: null,
-    genre: null,
-    summary: null,
-    declared_page_count: null,
-    language_iso: null,
-    manga: null,
     sources: '{}',
     fingerprint: `fp${id}`,
     error_kind: null,
