@@ -257,6 +257,27 @@ describe('LibraryService', () => {
     await expect(service.retryComic(999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('reads run in reader threads once they are ready (the same answers as in-thread); close() ends the threads', async () => {
+    writeComic(root, 'One.cbz', { series: 'One', number: '1', pages: 4 });
+    writeComic(root, 'Two.cbz', { series: 'One', number: '2', pages: 3 });
+    const inThread = await start({ readThreads: 0 });
+    expect(inThread.readPool).toBeNull();
+    await inThread.whenIdle();
+    const expected = await inThread.listComics(ALL);
+    await inThread.close();
+    const service = await start({ readThreads: 1, rebuildOnOpen: false });
+    const pool = service.readPool!;
+    await pool.whenReady();
+    expect(pool.readyThreads).toBe(1);
+    expect(await service.listComics(ALL)).toEqual(expected);
+    const [item] = expected.items;
+    expect((await service.getComic(item!.id)).pages).toHaveLength(4);
+    expect((await service.listSeries({ offset: 0, limit: 10, sort: 'name', order: 'asc' })).items[0]).toMatchObject({ issue_count: 2 });
+    await expect(service.getComic(999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await service.close();
+    expect(pool.liveThreads).toBe(0);
+  });
+
   it('details, covers and paths only for known ids', async () => {
     writeComic(root, 'One.cbz', { series: 'One', number: '1', pages: 4 });
     const service = await start();

@@ -36,6 +36,8 @@ import type { CoverImage, LibraryServiceApi, PageImage, PageRequestOptions } fro
 import type { LibraryServiceOptions } from './service-options.js';
 import { metadataOf, parseSources, toComicSummary } from './store/comic-row.js';
 import { LibraryReader } from './store/library-reader.js';
+import { InThreadReads, openReadSide, type CacheReads, type ReadAnswer, type ReadArgs, type ReadName } from './store/read-methods.js';
+import { defaultReadThreads, ReadPool } from './read-pool.js';
 import { isCorruptionError, openDatabase, type Db } from './store/open-database.js';
 import { moveLegacyUserState, salvageLegacyUserState } from './user/legacy-import.js';
 import { exportState, importState, parseExport, type ImportReport, type LibraryComic, type UserStateExport } from './user/state-transfer.js';
@@ -45,6 +47,8 @@ import { openUserStore, type UserStore } from './user/user-store.js';
 const MAX_DETAIL_PAGES = 2000;
 const MAX_COVER_SOURCE_BYTES = 64 * 1024 * 1024;
 const PREFETCH_COVERS = 120;
+/** A read slower than this is logged (with the time the dispatch took, thread hop included). */
+const SLOW_READ_MS = 40;
 
 /**
  * Opens library.db; a corrupt file is moved aside (kept for inspection) and a new cache is started.
@@ -73,7 +77,10 @@ export class LibraryService implements LibraryServiceApi {
   readonly #logger: Logger;
   readonly #writeDb: Db;
   readonly #readDb: Db;
+  /** The main thread's own reader: the generation numbers (the scheduler's poll) and the in-thread reads. */
   readonly #reader: LibraryReader;
+  /** Where list, search, series, folder, Home and detail reads run: reader threads, or this thread. */
+  readonly #reads: CacheReads;
   readonly #covers: CoverStore;
   readonly #pages: PageServer;
   readonly #rebuilds: RebuildScheduler;
@@ -94,7 +101,22 @@ export class LibraryService implements LibraryServiceApi {
       readonly: true,
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     });
-    this.#reader = new LibraryReader(this.#readDb, { userDbFile: user.file });
+    const side = openReadSide(this.#readDb, user.file);
+    this.#reader = side.library;
+    const inThread = new InThreadReads(side);
+    const threads = options.readThreads ?? defaultReadThreads();
+    this.#reads =
+      threads > 0
+        ? new ReadPool({
+            size: threads,
+            dbFile: dbPath,
+            userDbFile: user.file,
+            logger: this.#logger,
+            fallback: inThread,
+            ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+            ...(options.readFaults ? { faults: options.readFaults } : {}),
+          })
+        : inThread;
     this.#covers = createCoverStore({ dir: join(options.dataDir, 'covers'), logger: this.#logger });
     this.#pages = createPageServer({ logger: this.#logger, resizedDir: join(options.dataDir, 'pages') });
     const prefetch = options.prefetchCovers ?? true;
@@ -114,7 +136,7 @@ export class LibraryService implements LibraryServiceApi {
       userDataNotice: () => this.#user.notice,
     });
     this.#browse = new BrowseService({
-      readDb: this.#readDb,
+      read: (name, ...args) => this.#read(name, ...args),
       user: this.#user,
       root: this.root,
       logger: this.#logger,
@@ -146,15 +168,25 @@ export class LibraryService implements LibraryServiceApi {
     return this.#rebuilds.status();
   }
 
+  /** The reader threads (tests and the bench: their state; null when reads run in-thread). */
+  get readPool(): ReadPool | null {
+    return this.#reads instanceof ReadPool ? this.#reads : null;
+  }
+
+  /** One read of store/read-methods.ts where reads run (a reader thread, or this one); slow ones are logged. */
+  async #read<K extends ReadName>(name: K, ...args: ReadArgs<K>): Promise<ReadAnswer<K>> {
+    const started = performance.now();
+    const answer = await this.#reads.call(name, ...args);
+    const ms = performance.now() - started;
+    if (ms > SLOW_READ_MS) this.#logger.warn(`slow read ${name} (${ms.toFixed(1)} ms): ${JSON.stringify(args).slice(0, 300)}`);
+    return answer;
+  }
+
   async listComics(query: ComicQuery): Promise<ComicPage> {
     await this.#rebuilds.whenPopulated();
-    this.#browse.checkComicQuery(query);
-    const started = performance.now();
-    const result = this.#reader.list(query);
-    const ms = performance.now() - started;
-    if (ms > 40) this.#logger.warn(`slow list query (${ms.toFixed(1)} ms): ${JSON.stringify(query)}`);
+    const result = await this.#read('listComics', query);
     return {
-      items: result.rows.map(toComicSummary),
+      items: result.items,
       total: result.total,
       offset: query.offset,
       generation: result.generation,
@@ -162,8 +194,8 @@ export class LibraryService implements LibraryServiceApi {
     };
   }
 
-  #row(id: number) {
-    const row = this.#reader.getRow(id);
+  async #row(id: number) {
+    const row = await this.#read('getRow', id);
     if (!row) throw new LongboxError('NOT_FOUND', `No comic with id ${id} in this library.`);
     return row;
   }
@@ -176,7 +208,7 @@ export class LibraryService implements LibraryServiceApi {
   }
 
   async getComic(id: number): Promise<ComicDetail> {
-    const row = this.#row(id);
+    const row = await this.#row(id);
     let pages: string[] = [];
     let kind: BookKind = 'comic';
     if (row.error_kind === null) {
@@ -194,14 +226,14 @@ export class LibraryService implements LibraryServiceApi {
       sources: parseSources(row.sources),
       pages,
       kind,
-      duplicates: row.dup_count > 1 ? this.#reader.duplicatesOf(row.fingerprint, row.id) : [],
+      duplicates: row.dup_count > 1 ? await this.#read('duplicatesOf', row.fingerprint, row.id) : [],
       lastChangedAt: row.changed_at,
       userState: this.#user.getState(row.fingerprint),
     };
   }
 
   async getCover(id: number): Promise<CoverImage> {
-    const row = this.#row(id);
+    const row = await this.#row(id);
     if (row.error_kind !== null || row.cover_entry === null) {
       throw new LongboxError('UNSUPPORTED', 'This comic has no readable cover.');
     }
@@ -220,25 +252,24 @@ export class LibraryService implements LibraryServiceApi {
 
   /** After a new generation: make the covers of the first screen in the background, before anyone asks. */
   #prefetchFirstCovers(): void {
-    try {
-      const { rows } = this.#reader.list({ offset: 0, limit: PREFETCH_COVERS, sort: 'series', order: 'asc' });
+    void (async () => {
+      const { items } = await this.#read('listComics', { offset: 0, limit: PREFETCH_COVERS, sort: 'series', order: 'asc' });
+      const rows = await Promise.all(items.filter((c) => c.errorKind === null).map((c) => this.#read('getRow', c.id)));
+      if (this.#closed) return;
       this.#covers.cancelPrefetch();
       this.#covers.prefetch(
-        rows
-          .filter((r) => r.error_kind === null)
-          .flatMap((r) => {
-            const full = this.#reader.getRow(r.id);
-            return full?.cover_entry ? [{ fingerprint: r.fingerprint, loadImage: this.#coverLoader(full.path, full.format, full.cover_entry) }] : [];
-          }),
+        rows.flatMap((full) =>
+          full?.cover_entry ? [{ fingerprint: full.fingerprint, loadImage: this.#coverLoader(full.path, full.format, full.cover_entry) }] : [],
+        ),
       );
-    } catch (err) {
-      this.#logger.warn(`cover prefetch failed: ${toLogFormat(err)}`);
-    }
+    })().catch((err: unknown) => {
+      if (!this.#closed) this.#logger.warn(`cover prefetch failed: ${toLogFormat(err)}`);
+    });
   }
 
   // Pages: the row says where the file is; pages/ does the rest (see pages/page-server.ts).
-  #pageSource(id: number): PageSource {
-    const row = this.#row(id);
+  async #pageSource(id: number): Promise<PageSource> {
+    const row = await this.#row(id);
     return {
       id,
       file: this.#absolutePath(row.path),
@@ -252,19 +283,19 @@ export class LibraryService implements LibraryServiceApi {
   }
 
   async listPages(id: number): Promise<PageList> {
-    return this.#pages.listPages(this.#pageSource(id));
+    return this.#pages.listPages(await this.#pageSource(id));
   }
 
   async getPage(id: number, index: number, options?: PageRequestOptions): Promise<PageImage> {
-    return this.#pages.getPage(this.#pageSource(id), index, options);
+    return this.#pages.getPage(await this.#pageSource(id), index, options);
   }
 
   async getFingerprint(id: number): Promise<string> {
-    return this.#row(id).fingerprint;
+    return (await this.#row(id)).fingerprint;
   }
 
   async getComicPath(id: number): Promise<string> {
-    return this.#absolutePath(this.#row(id).path);
+    return this.#absolutePath((await this.#row(id)).path);
   }
 
   #identity(row: { fingerprint: string; path: string; series: string | null; number: string | null }): ComicIdentity {
@@ -277,7 +308,7 @@ export class LibraryService implements LibraryServiceApi {
    * transaction.
    */
   async setUserState(id: number, patch: Partial<UserState>): Promise<UserState> {
-    const row = this.#row(id);
+    const row = await this.#row(id);
     const { read, lastPage, favourite } = patch;
     return this.#user.updateState(this.#identity(row), {
       ...(read !== undefined ? { read } : {}),
@@ -288,13 +319,13 @@ export class LibraryService implements LibraryServiceApi {
 
   // ---- the user's data: export, import, orphans -----------------------------------------------
 
-  #libraryComics(): LibraryComic[] {
-    return this.#reader.identities();
+  #libraryComics(): Promise<LibraryComic[]> {
+    return this.#read('identities');
   }
 
   /** This library's state (and its orphans') as a JSON document. */
   async exportUserState(): Promise<UserStateExport> {
-    return exportState(this.#user, this.root, this.#libraryComics());
+    return exportState(this.#user, this.root, await this.#libraryComics());
   }
 
   /** Validates `doc` (BAD_REQUEST when it is not an export), backs user.db up, merges (newer wins). */
@@ -306,12 +337,12 @@ export class LibraryService implements LibraryServiceApi {
       throw new LongboxError('BAD_REQUEST', messageOf(err));
     }
     await this.#user.backupNow('import');
-    return importState(this.#user, this.root, this.#libraryComics(), parsed);
+    return importState(this.#user, this.root, await this.#libraryComics(), parsed);
   }
 
   /** State kept for comics whose files are gone from this library (they get it back if they return). */
   async listOrphans(): Promise<Array<{ fingerprint: string; path: string | null; updatedAt: number }>> {
-    const live = new Set(this.#libraryComics().map((c) => c.fingerprint));
+    const live = new Set((await this.#libraryComics()).map((c) => c.fingerprint));
     return this.#user.orphans(this.root, live).map((o) => ({ fingerprint: o.fingerprint, path: o.lastPath, updatedAt: o.updatedAt }));
   }
 
@@ -320,7 +351,7 @@ export class LibraryService implements LibraryServiceApi {
     if (this.#reader.generationInfo().generation === 0) {
       throw new LongboxError('NO_LIBRARY', 'The library has not been scanned yet: every comic would look gone. Scan it first.');
     }
-    const live = new Set(this.#libraryComics().map((c) => c.fingerprint));
+    const live = new Set((await this.#libraryComics()).map((c) => c.fingerprint));
     return this.#user.pruneOrphans(this.root, live);
   }
 
@@ -340,7 +371,7 @@ export class LibraryService implements LibraryServiceApi {
   }
 
   async retryComic(id: number): Promise<void> {
-    this.#rebuilds.retry(this.#row(id).path);
+    this.#rebuilds.retry((await this.#row(id)).path);
   }
 
   // Series, folders, Home and bulk read state: browse-service.ts.
@@ -373,6 +404,7 @@ export class LibraryService implements LibraryServiceApi {
     await this.#rebuilds.close();
     await this.#covers.close();
     await this.#pages.close();
+    await this.#reads.close();
     this.#readDb.close();
     this.#writeDb.close();
     await this.#user.close();

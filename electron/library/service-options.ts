@@ -1,4 +1,5 @@
 import type { Logger } from './logger.js';
+import type { ReadThreadData } from './read-protocol.js';
 import type { BackupKind } from './user/backups.js';
 import type { WorkerLauncher } from './worker-protocol.js';
 
@@ -32,4 +33,8 @@ export interface LibraryServiceOptions {
   concurrency?: number;
   /** Enrichment threads in the worker (default: none below 4 cores, else cores − 1, see enrich-pool.ts; 0 = none). */
   enrichThreads?: number;
+  /** Reader threads for list/search/browse/detail reads (default: read-pool.ts defaultReadThreads; 0 = on the calling thread). */
+  readThreads?: number;
+  /** Test hook for the reader threads (read-protocol.ts). */
+  readFaults?: ReadThreadData['faults'];
 }

@@ -1,0 +1,115 @@
+// Every read the LibraryService asks of the cache, as one table of functions over a reader pair. The
+// same table runs on the host's main thread (in-thread reads) and in the reader threads (read-pool.ts),
+// so both answer with the same rows by construction; only the transport differs. Each function answers
+// from one read transaction where it needs several statements (one complete generation).
+import { LongboxError } from '../../../shared/errors.js';
+import type { ComicQuery, ComicSummary, ReadStateTarget, SeriesQuery } from '../../../shared/types.js';
+import { BrowseReader, type FolderRows, type HomeRows, type SeriesRows, type TargetComic } from './browse-reader.js';
+import { toComicSummary, type StoredRow } from './comic-row.js';
+import { LibraryReader } from './library-reader.js';
+import type { Db } from './open-database.js';
+
+/** The two readers over one read-only connection to library.db (with user.db attached). */
+export interface ReadSide {
+  library: LibraryReader;
+  browse: BrowseReader;
+}
+
+export function openReadSide(db: Db, userDbFile: string | undefined): ReadSide {
+  const library = new LibraryReader(db, userDbFile !== undefined ? { userDbFile } : {});
+  return { library, browse: new BrowseReader(db) };
+}
+
+export interface ComicRows {
+  items: ComicSummary[];
+  total: number;
+  generation: number;
+}
+
+export type DetailRow = StoredRow & { read: number; last_page: number | null };
+
+export interface ComicIdentityRow {
+  id: number;
+  fingerprint: string;
+  path: string;
+  series: string | null;
+  number: string | null;
+}
+
+/** A series or folder filter must name one that exists: a stale link says so instead of listing nothing. */
+function checkComicQuery(browse: BrowseReader, query: ComicQuery): void {
+  if (query.series !== undefined && !browse.getSeries(query.series)) {
+    throw new LongboxError('NOT_FOUND', 'No such series in this library.');
+  }
+  if (query.folder !== undefined && query.folder !== '' && !browse.folderCounts(query.folder)) {
+    throw new LongboxError('NOT_FOUND', 'No such folder in this library (or no comics in it).');
+  }
+}
+
+export const READ_METHODS = {
+  listComics(side: ReadSide, query: ComicQuery): ComicRows {
+    checkComicQuery(side.browse, query);
+    const result = side.library.list(query);
+    return { items: result.rows.map(toComicSummary), total: result.total, generation: result.generation };
+  },
+  getRow(side: ReadSide, id: number): DetailRow | undefined {
+    return side.library.getRow(id);
+  },
+  duplicatesOf(side: ReadSide, fingerprint: string, exceptId: number): Array<{ id: number; path: string }> {
+    return side.library.duplicatesOf(fingerprint, exceptId);
+  },
+  identities(side: ReadSide): ComicIdentityRow[] {
+    return side.library.identities();
+  },
+  listSeries(side: ReadSide, query: SeriesQuery): SeriesRows {
+    return side.browse.listSeries(query);
+  },
+  listFolder(side: ReadSide, path: string): FolderRows | undefined {
+    return side.browse.listFolder(path);
+  },
+  home(side: ReadSide): HomeRows {
+    return side.browse.home();
+  },
+  targetOf(side: ReadSide, target: ReadStateTarget): { count: number; comics: TargetComic[] } {
+    return side.browse.targetOf(target);
+  },
+} as const;
+
+export type ReadMethods = typeof READ_METHODS;
+export type ReadName = keyof ReadMethods;
+export type ReadArgs<K extends ReadName> = ReadMethods[K] extends (side: ReadSide, ...args: infer A) => unknown ? A : never;
+export type ReadAnswer<K extends ReadName> = ReturnType<ReadMethods[K]>;
+
+export const READ_NAMES = Object.keys(READ_METHODS) as ReadName[];
+
+export function isReadName(value: unknown): value is ReadName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(READ_METHODS, value);
+}
+
+/** Runs one read of the table on `side` (synchronously, on the calling thread). */
+export function runRead<K extends ReadName>(side: ReadSide, name: K, args: ReadArgs<K>): ReadAnswer<K> {
+  const method = READ_METHODS[name] as unknown as (side: ReadSide, ...args: ReadArgs<K>) => ReadAnswer<K>;
+  return method(side, ...args);
+}
+
+/** How the service asks for reads: on its own thread or in a reader thread, always as a promise. */
+export interface CacheReads {
+  call<K extends ReadName>(name: K, ...args: ReadArgs<K>): Promise<ReadAnswer<K>>;
+  close(): Promise<void>;
+}
+
+/** Reads on the calling thread (the switch `readThreads: 0`, and the pool's fallback while it starts). */
+export class InThreadReads implements CacheReads {
+  readonly #side: ReadSide;
+  constructor(side: ReadSide) {
+    this.#side = side;
+  }
+  call<K extends ReadName>(name: K, ...args: ReadArgs<K>): Promise<ReadAnswer<K>> {
+    try {
+      return Promise.resolve(runRead(this.#side, name, args));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+  async close(): Promise<void> {}
+}
