@@ -9,12 +9,12 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generateLibrary } from '../scripts/lib/dev-library.js';
-import type { LibraryApi } from '../shared/api.js';
+import type { LongboxBridge } from '../shared/ipc.js';
 import { MENU_IDS } from '../electron/menu.js';
 import { MAIN_SCRIPT, appEnv, electronAvailability, launchLongbox } from './helpers/electron-app.js';
 
 // The page-side globals the evaluate() callbacks use (this tsconfig has no DOM lib; kept local).
-declare const window: { longbox?: LibraryApi; __badgeSeen?: boolean; __pageId?: number; require?: unknown; process?: unknown };
+declare const window: { longbox?: LongboxBridge; __badgeSeen?: boolean; __pageId?: number; require?: unknown; process?: unknown };
 declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
 declare class MutationObserver {
   constructor(callback: () => void);
@@ -62,7 +62,8 @@ test('starts on a folder, shows its comics, and shows them from the cache at the
     const started = Date.now();
     await expect(rows(page).first()).toBeVisible({ timeout: 15_000 });
     expect(Date.now() - started).toBeLessThan(15_000);
-    const status = await page.evaluate(() => window.longbox!.getStatus());
+    // window.longbox is the preload's bridge: its calls answer the IpcResult (renderer/lib/bridge-api.ts unwraps it).
+    const status = await page.evaluate(() => window.longbox!.getStatus().then((r) => (r.ok ? r.value : Promise.reject(new Error(r.error.message)))));
     expect(status.is_populated).toBe(true);
     expect(status.file_count).toBeGreaterThanOrEqual(120);
   } finally {
@@ -147,7 +148,7 @@ test('a second instance with a comic file opens that file in the running app (it
       });
     });
     expect(exitCode).toBe(0);
-    await expect.poll(() => page.evaluate(() => window.longbox!.getLibrary().then((info) => info?.root ?? null)), { timeout: 30_000 }).toBe(path.dirname(comic));
+    await expect.poll(() => page.evaluate(() => window.longbox!.getLibrary().then((r) => (r.ok ? (r.value?.root ?? null) : null))), { timeout: 30_000 }).toBe(path.dirname(comic));
   } finally {
     await app.close();
   }

@@ -3,6 +3,9 @@
 // Only the transport is a double (e2e/doubles/renderer-electron.ts): contextBridge and
 // ipcRenderer are replaced by Playwright bindings with a JSON round trip, so this runs without the
 // Electron binary. What it cannot check: Electron's contextBridge copying and the real ipcMain.
+// window.longbox is the raw bridge (its calls answer IpcResults); the tests call the library the way
+// the renderer does, through renderer/lib/bridge-api.ts's unwrapBridge, bundled into every frame as
+// window.__libraryApi.
 // The page is served under http://longbox.test with the same CSP header main sends for longbox://app.
 import { expect, test, type Frame, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +13,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LongboxError } from '../shared/errors.js';
+import { build } from 'esbuild';
 import type { LibraryApi } from '../shared/api.js';
+import type { LongboxBridge } from '../shared/ipc.js';
 import { allowOrigins, createIpcRouter, type IpcEventLike, type IpcMainLike, type IpcRouter } from '../electron/ipc.js';
 import { openLibraryService } from '../electron/library/library-service.js';
 import type { LibraryServiceApi } from '../electron/library/service-types.js';
@@ -18,7 +23,7 @@ import { APP_CSP, contentTypeFor, resolveAppFile } from '../electron/protocol-ur
 import { generateLibrary } from '../scripts/lib/dev-library.js';
 import { ROOT } from './helpers/electron-app.js';
 
-declare const window: { longbox?: LibraryApi; __badgeSeen?: boolean };
+declare const window: { longbox?: LongboxBridge; __libraryApi?: LibraryApi; __badgeSeen?: boolean };
 declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null; body: unknown };
 declare class MutationObserver {
   constructor(callback: () => void);
@@ -64,6 +69,7 @@ let workDir = '';
 let library = '';
 let service: LibraryServiceApi | null = null;
 let preloadCode = '';
+let unwrapCode = '';
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
@@ -78,6 +84,20 @@ test.beforeAll(async () => {
   const outfile = path.join(workDir, 'preload.browser.js');
   await buildPreload({ outfile, electronModule: path.join(ROOT, 'e2e/doubles/renderer-electron.ts') });
   preloadCode = readFileSync(outfile, 'utf8');
+  // The renderer's own unwrapping of the bridge, for calls made from the tests.
+  const unwrap = await build({
+    stdin: {
+      contents: `import { unwrapBridge } from './renderer/lib/bridge-api.ts';
+        Object.defineProperty(globalThis, '__libraryApi', { get: () => (globalThis.longbox ? unwrapBridge(globalThis.longbox) : undefined) });`,
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+  });
+  unwrapCode = unwrap.outputFiles[0]!.text;
 });
 
 test.afterAll(async () => {
@@ -127,6 +147,7 @@ async function openApp(page: Page): Promise<Harness> {
     for (const listener of ipcMain.listeners.get(channel) ?? []) listener(eventFor(source, WC_ID), ...(JSON.parse(json) as unknown[]));
   });
   await page.addInitScript({ content: preloadCode });
+  await page.addInitScript({ content: unwrapCode });
 
   const cspViolations: string[] = [];
   page.on('console', (message) => {
@@ -153,10 +174,10 @@ test('the renderer shows the library through the real preload and router (transp
   const { cspViolations, router } = await openApp(page);
   await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
   expect(await page.evaluate(() => Object.keys(window.longbox!).sort())).toContain('subscribe');
-  const listing = await page.evaluate(() => window.longbox!.listComics({ offset: 0, limit: 5, sort: 'series', order: 'asc' }));
+  const listing = await page.evaluate(() => window.__libraryApi!.listComics({ offset: 0, limit: 5, sort: 'series', order: 'asc' }));
   expect(listing.items.length).toBe(5);
   expect(listing.total).toBeGreaterThanOrEqual(150);
-  expect(await page.evaluate(() => window.longbox!.getLibrary())).toEqual({ root: library, isSample: false });
+  expect(await page.evaluate(() => window.__libraryApi!.getLibrary())).toEqual({ root: library, isSample: false });
   expect(cspViolations).toEqual([]);
   router.dispose();
 });
@@ -167,7 +188,7 @@ test('errors come back as LongboxError messages; bad arguments are BAD_REQUEST',
   const outcome = (promise: string) =>
     page.evaluate(async (call) => {
       try {
-        await (new Function('api', `return ${call}`) as (api: LibraryApi) => Promise<unknown>)(window.longbox!);
+        await (new Function('api', `return ${call}`) as (api: LibraryApi) => Promise<unknown>)(window.__libraryApi!);
         return null;
       } catch (error) {
         const e = error as { name?: string; code?: string; message?: string };
@@ -192,7 +213,7 @@ test('refresh() shows the rebuilding badge and clears it; events reach the page 
       if (badge.getAttribute('data-visible') === 'true') window.__badgeSeen = true;
     }).observe(badge, { attributes: true });
   });
-  await page.evaluate(() => window.longbox!.refresh());
+  await page.evaluate(() => window.__libraryApi!.refresh());
   await expect.poll(() => page.evaluate(() => window.__badgeSeen), { timeout: 30_000 }).toBe(true);
   await expect(page.getByTestId('rebuild-badge')).toHaveAttribute('data-visible', 'false', { timeout: 60_000 });
   router.dispose();
@@ -209,15 +230,15 @@ test('a sub-frame of the app cannot call the library (FORBIDDEN), the main frame
       iframe.src = '/frame.html';
       g.document.body.appendChild(iframe);
     });
-    const child = (iframe as unknown as { contentWindow: { longbox?: LibraryApi } }).contentWindow;
+    const child = (iframe as unknown as { contentWindow: { __libraryApi?: LibraryApi } }).contentWindow;
     try {
-      await child.longbox!.getStatus();
+      await child.__libraryApi!.getStatus();
       return 'allowed';
     } catch (error) {
       return String((error as { code?: unknown }).code ?? error);
     }
   });
   expect(frameResult).toBe('FORBIDDEN');
-  expect(await page.evaluate(() => window.longbox!.getStatus().then((s) => s.is_populated))).toBe(true);
+  expect(await page.evaluate(() => window.__libraryApi!.getStatus().then((s) => s.is_populated))).toBe(true);
   router.dispose();
 });

@@ -1,8 +1,11 @@
 // The real preload.ts with `electron` replaced by a recording fake (the binary is not needed: the
-// module is never loaded). Checks what the page can reach and how results and errors come back.
+// module is never loaded). Checks what the page can reach and how results and errors come back. The
+// page sees window.longbox through the renderer's unwrapping (renderer/lib/bridge-api.ts), as the
+// app does: the tests call that LibraryApi; the raw bridge's IpcResults are checked on their own.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LibraryApi } from '../shared/api.js';
-import { EVENT_CHANNEL, INVOKE_CHANNELS, READY_CHANNEL, coverProtocolUrl } from '../shared/ipc.js';
+import { EVENT_CHANNEL, INVOKE_CHANNELS, READY_CHANNEL, coverProtocolUrl, type LongboxBridge } from '../shared/ipc.js';
+import { unwrapBridge } from '../renderer/lib/bridge-api.js';
 
 type Listener = (event: unknown, payload: unknown) => void;
 
@@ -42,7 +45,12 @@ async function loadPreload(): Promise<LibraryApi> {
   fake.sent.length = 0;
   fake.listeners.clear();
   await import('./preload.js');
-  return fake.exposed.get('longbox') as LibraryApi;
+  return unwrapBridge(bridge());
+}
+
+/** window.longbox itself, as the preload exposed it. */
+function bridge(): LongboxBridge {
+  return fake.exposed.get('longbox') as LongboxBridge;
 }
 
 describe('preload', () => {
@@ -145,6 +153,21 @@ describe('preload', () => {
       throw new Error("No handler registered for 'library:refresh'");
     };
     expect(await api.refresh().catch((e: unknown) => e)).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('No handler') });
+  });
+
+  it('the bridge itself has the same members, and its calls answer the IpcResult (never reject), so the code crosses contextBridge', async () => {
+    expect(Object.keys(bridge()).sort()).toEqual(Object.keys(api).sort());
+    fake.answer = () => ({ ok: false, error: { code: 'NOT_FOUND', message: 'no comic 9' } });
+    expect(await bridge().getComic(9)).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'no comic 9' } });
+    fake.answer = () => ({ ok: true, value: { root: '/comics', isSample: false } });
+    expect(await bridge().getLibrary()).toEqual({ ok: true, value: { root: '/comics', isSample: false } });
+    fake.answer = () => {
+      throw new Error("No handler registered for 'library:get-home'");
+    };
+    expect(await bridge().getHome()).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    // What crosses is plain data: a structured clone (what contextBridge does) keeps every field.
+    fake.answer = () => ({ ok: false, error: { code: 'ENCRYPTED', message: 'password' } });
+    expect(structuredClone(await bridge().listPages(3))).toEqual({ ok: false, error: { code: 'ENCRYPTED', message: 'password' } });
   });
 
   it('coverUrl is the shared longbox:// cover URL', () => {

@@ -1,9 +1,9 @@
 /// <reference types="vite/client" />
-import type { LibraryApi } from '../shared/api.js';
+import type { LongboxBridge } from '../shared/ipc.js';
 
 declare global {
   interface Window {
-    /** Exposed by the Electron preload (contextBridge). Absent in a plain browser. */
-    longbox?: LibraryApi;
+    /** Exposed by the Electron preload (contextBridge); unwrapped by lib/bridge-api.ts. Absent in a plain browser. */
+    longbox?: LongboxBridge;
   }
 }

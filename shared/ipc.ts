@@ -85,6 +85,17 @@ export const READY_CHANNEL = 'app:renderer-ready';
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
 
+/**
+ * What the preload exposes as `window.longbox`: LibraryApi, except that every IPC call resolves with
+ * its IpcResult and never rejects. Electron's contextBridge re-creates a rejected Error in the page
+ * from its message alone, so a rejection would lose the error's code; a plain `{ ok: false, error }`
+ * object is copied whole. The renderer unwraps it (renderer/lib/bridge-api.ts) into a LibraryApi that
+ * rejects with a LongboxError carrying the code, as the HTTP client does.
+ */
+export type LongboxBridge = Omit<LibraryApi, IpcOperation> & {
+  [M in IpcOperation]: (...args: Parameters<LibraryApi[M]>) => Promise<IpcResult<Awaited<ReturnType<LibraryApi[M]>>>>;
+};
+
 /** The custom protocol covers and pages are served through (never file://). */
 export const COVER_PROTOCOL = 'longbox';
 export function coverProtocolUrl(id: number, fingerprint: string): string {
