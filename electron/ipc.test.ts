@@ -177,6 +177,14 @@ describe('IPC router: binding', () => {
 });
 
 describe('IPC router: valid calls reach the library and come back as IpcResult', () => {
+  it('library:refresh answers the status the Refresh was accepted with', async () => {
+    const { call, service } = setup();
+    const accepted = { ...status(), rebuild_in_progress: true, phase: 'scanning' as const };
+    vi.mocked(service.refresh).mockReturnValueOnce(accepted);
+    expect(await call('library:refresh', {})).toEqual({ ok: true, value: accepted });
+    expect(service.refresh).toHaveBeenCalledWith('user');
+  });
+
   it('answers every channel', async () => {
     const { call, service, backend } = setup();
     expect(await call('library:get-status', {})).toEqual({ ok: true, value: status() });

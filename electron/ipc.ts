@@ -181,9 +181,7 @@ export function createIpcRouter(backend: IpcBackend, deps: IpcRouterDeps): IpcRo
       return detail;
     },
     'library:list-pages': ({ id }) => requireService().listPages(id),
-    'library:refresh': () => {
-      requireService().refresh('user');
-    },
+    'library:refresh': () => requireService().refresh('user'),
     'library:set-user-state': ({ id, patch }) => requireService().setUserState(id, patch),
     'reader:get-settings': ({ seriesKey }) => requireService().getReaderSettings(seriesKey),
     'reader:set-settings': ({ seriesKey, settings }) => requireService().setReaderSettings(seriesKey, settings),

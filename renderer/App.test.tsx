@@ -1,5 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CacheStatus } from '../shared/types.js';
 import { App } from './App.js';
 import { createStores, type Stores } from './store/stores.js';
 import { createFakeLibraryApi, makeComic, makeComics, type FakeLibraryApi } from './test/fake-api.js';
@@ -115,7 +116,7 @@ describe('library screen', () => {
     let release: () => void = () => undefined;
     api.refresh = () => {
       api.refreshCalls++;
-      return new Promise<void>((resolve) => (release = resolve));
+      return new Promise<CacheStatus>((resolve) => (release = () => resolve(api.status)));
     };
     await renderApp(api);
     const rows = cells().length;
@@ -138,6 +139,7 @@ describe('library screen', () => {
       api.refreshCalls++;
       // The host checked the folder: the cache is fresh again, same generation.
       api.status = { ...api.status, age_seconds: 0 };
+      return api.status;
     };
     await renderApp(api);
     const toast = screen.getByTestId('toast');
@@ -153,6 +155,7 @@ describe('library screen', () => {
     api.refresh = async () => {
       api.refreshCalls++;
       api.status = { ...api.status, age_seconds: 0, generation: api.status.generation + 1 };
+      return api.status;
     };
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Refresh library' }));

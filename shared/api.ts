@@ -27,8 +27,11 @@ export interface LibraryApi {
   listComics(query: ComicQuery): Promise<ComicPage>;
   /** Rejects with LongboxError NOT_FOUND for an unknown id. */
   getComic(id: number): Promise<ComicDetail>;
-  /** Starts a rebuild (or schedules one more after the running one). Resolves once accepted. */
-  refresh(): Promise<void>;
+  /**
+   * Starts a rebuild (or schedules one more after the running one). Resolves once accepted, with the
+   * status the host accepted it with (normally rebuild_in_progress: true; events tell the rest).
+   */
+  refresh(): Promise<CacheStatus>;
   setUserState(id: number, patch: Partial<UserState>): Promise<UserState>;
   /** The reader's settings for one series (key chosen by the reader), null when never saved. */
   getReaderSettings(seriesKey: string): Promise<ReaderSettings | null>;

@@ -201,8 +201,8 @@ const putReaderSettings: Handler = async ({ service }, { req, res, id }) => {
 };
 
 const refresh: Handler = ({ service }, { res }) => {
-  service.refresh('http');
-  sendJson(res, 202, { accepted: true });
+  // The status the Refresh was accepted with, in the shape of GET /api/cache/stats.
+  sendJson(res, 202, { accepted: true, enriched_file_cache: service.refresh('http') });
 };
 
 const stats: Handler = ({ service }, { res }) => {

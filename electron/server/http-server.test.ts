@@ -652,11 +652,11 @@ describe('GET/PUT /api/reader-settings/:key', () => {
 });
 
 describe('cache and library routes', () => {
-  it('POST /api/cache/refresh → 202 accepted', async () => {
+  it('POST /api/cache/refresh → 202 accepted, with the status it was accepted with', async () => {
     const { port, service } = await start();
     const res = await rawRequest(port, { method: 'POST', path: '/api/cache/refresh' });
     expect(res.status).toBe(202);
-    expect(json(res)).toEqual({ accepted: true });
+    expect(json(res)).toEqual({ accepted: true, enriched_file_cache: service.getStatus() });
     expect(service.refreshes).toBe(1);
   });
 

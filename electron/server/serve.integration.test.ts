@@ -122,7 +122,7 @@ describe.skipIf(!built)('longbox serve (real engine, child process)', () => {
     const before = sse.events.length;
     const res = await rawRequest(served.port, { method: 'POST', path: '/api/cache/refresh' });
     expect(res.status).toBe(202);
-    expect(JSON.parse(res.text)).toEqual({ accepted: true });
+    expect(JSON.parse(res.text)).toMatchObject({ accepted: true, enriched_file_cache: { rebuild_in_progress: true } });
     const statuses = (): CacheStatus[] =>
       sse.events.slice(before).filter((e) => e.event === 'status').map((e) => JSON.parse(e.data) as CacheStatus);
     await sse.waitFor(() => statuses().some((s) => s.rebuild_in_progress), 30_000);

@@ -55,14 +55,14 @@ describe('createHttpApi', () => {
     const status = makeStatus({ file_count: 9 });
     const { calls, fn } = fakeFetch((url) => {
       if (url.endsWith('/api/cache/stats')) return { status: 200, body: { enriched_file_cache: status } };
-      if (url.endsWith('/api/cache/refresh')) return { status: 202, body: { accepted: true } };
+      if (url.endsWith('/api/cache/refresh')) return { status: 202, body: { accepted: true, enriched_file_cache: { ...status, rebuild_in_progress: true } } };
       if (url.endsWith('/state')) return { status: 200, body: { read: true, lastPage: null, favourite: false } };
       if (url.endsWith('/api/library')) return { status: 200, body: { library: { root: '/c', isSample: false }, capabilities: { chooseFolder: false, openFile: false, revealFile: false } } };
       return { status: 404, body: { error: { code: 'NOT_FOUND', message: 'no such endpoint' } } };
     });
     const api = createHttpApi('http://h', { fetch: fn });
     expect((await api.getStatus()).file_count).toBe(9);
-    await api.refresh();
+    expect(await api.refresh()).toEqual({ ...status, rebuild_in_progress: true });
     expect(calls[1].init?.method).toBe('POST');
     expect(await api.setUserState(4, { read: true })).toEqual({ read: true, lastPage: null, favourite: false });
     expect(calls[2].url).toBe('http://h/api/comics/4/state');

@@ -146,9 +146,7 @@ export function createHttpApi(baseUrl: string, options: HttpApiOptions = {}): Ht
     listComics: (query: ComicQuery) => request<ComicPage>('GET', `/api/comics?${comicQueryToParams(query).toString()}`),
     getComic: (id: number) => request<ComicDetail>('GET', `/api/comics/${encodeURIComponent(String(id))}`),
     listPages: (id: number) => request<PageList>('GET', `/api/comics/${encodeURIComponent(String(id))}/pages`),
-    refresh: async () => {
-      await request<unknown>('POST', '/api/cache/refresh');
-    },
+    refresh: async () => (await request<{ enriched_file_cache: CacheStatus }>('POST', '/api/cache/refresh')).enriched_file_cache,
     setUserState: (id: number, patch: Partial<UserState>) =>
       request<UserState>('POST', `/api/comics/${encodeURIComponent(String(id))}/state`, patch),
     getReaderSettings: async (seriesKey: string) =>

@@ -37,6 +37,40 @@ describe('status store', () => {
   });
 });
 
+describe('refresh', () => {
+  const capabilities = { chooseFolder: false, openFile: false, revealFile: false };
+  const idle = status({ is_populated: true, rebuild_in_progress: false, generation: 4, phase: 'idle', age_seconds: 300 });
+
+  it('takes the status refresh() was accepted with: no second status request', async () => {
+    let statusRequests = 0;
+    const running = status({ is_populated: true, generation: 4, phase: 'scanning' });
+    const api = { capabilities, getStatus: async () => (statusRequests++, idle), refresh: async () => running } as unknown as LibraryApi;
+    const store = createStatusStore(api);
+    await store.getState().loadStatus();
+    await store.getState().refresh();
+    expect(statusRequests).toBe(1);
+    expect(store.getState().status).toBe(running);
+    // The rebuild ends with no change: the one idle status after it says so.
+    store.getState().applyStatus({ ...idle, age_seconds: 0 });
+    expect(store.getState().notice?.text).toBe('Checked just now · no changes');
+  });
+
+  it('a rebuild over before refresh() answered: its events win over the accepted status', async () => {
+    let answer!: (s: CacheStatus) => void;
+    const api = { capabilities, getStatus: async () => idle, refresh: () => new Promise<CacheStatus>((r) => (answer = r)) } as unknown as LibraryApi;
+    const store = createStatusStore(api);
+    await store.getState().loadStatus();
+    const refreshing = store.getState().refresh();
+    store.getState().applyStatus(status({ is_populated: true, generation: 4, phase: 'scanning' }));
+    const done = { ...idle, age_seconds: 0 };
+    store.getState().applyStatus(done);
+    answer(status({ is_populated: true, generation: 4, phase: 'scanning' })); // accepted while it ran
+    await refreshing;
+    expect(store.getState().status).toBe(done);
+    expect(store.getState().notice?.text).toBe('Checked just now · no changes');
+  });
+});
+
 describe('library changes', () => {
   it('says how many comics a gone folder held and that they are kept; comics that came back too', () => {
     expect(describeChange({ at: 1, goneFolders: [{ folder: 'Marvel', count: 395 }], returned: 0 })).toBe(

@@ -66,16 +66,21 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
   let noticeId = 0;
   /** `last_change.at` already told to the user. */
   let changeSeenAt = 0;
-  /** The Refresh being followed: set when pressed, ends with the first idle status after it was accepted. */
-  let pending: { generation: number; startedAt: number; accepted: boolean } | null = null;
-  // Every applied status gets a number. A status fetched over a request is older than any event
-  // that arrived while the request was in flight: it must not replace it (a cold start could
-  // otherwise stay on its progress screen after the first generation has landed).
-  let applied = 0;
-  const fetchStatus = async (apply: (status: CacheStatus) => void): Promise<void> => {
-    const before = applied;
-    const status = await api.getStatus();
-    if (applied === before) apply(status);
+  /**
+   * The Refresh being followed: set when pressed, ends with the first idle status after it was
+   * accepted or after a running status was seen (a rebuild fast enough to be over before the answer).
+   */
+  let pending: { generation: number; startedAt: number; accepted: boolean; sawRun: boolean } | null = null;
+  /**
+   * A status answered by a request (getStatus, refresh) is older than any event that arrived while the
+   * request was in flight: it is applied only when the store's status is still the one it had when the
+   * request left (a cold start could otherwise stay on its progress screen after the first generation
+   * has landed). Every event is a new object, so "still the same object" means "no event came".
+   */
+  const applyAnswer = (before: CacheStatus | null, answer: CacheStatus): boolean => {
+    if (store.getState().status !== before) return false;
+    store.getState().applyStatus(answer);
+    return true;
   };
   const store = createStore<StatusState>()((set, get) => ({
     status: null,
@@ -89,11 +94,11 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
     badgeHeldUntil: 0,
     notice: null,
     applyStatus(status) {
-      applied++;
       const patch: Partial<StatusState> = { status, receivedAt: now(), bootError: null };
       if (status.rebuild_in_progress) patch.isRefreshPending = false;
       set(patch);
-      if (pending?.accepted && !status.rebuild_in_progress) finishRefresh(status);
+      if (pending && status.rebuild_in_progress) pending.sawRun = true;
+      else if (pending && (pending.accepted || pending.sawRun)) finishRefresh(status);
       const change = status.last_change;
       if (change && change.at > changeSeenAt) {
         changeSeenAt = change.at;
@@ -103,7 +108,8 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
     },
     async loadStatus() {
       try {
-        await fetchStatus(get().applyStatus);
+        const before = get().status;
+        applyAnswer(before, await api.getStatus());
       } catch (err) {
         set({ bootError: messageOf(err) });
       }
@@ -118,16 +124,21 @@ export function createStatusStore(api: LibraryApi, now: () => number = Date.now)
     },
     async refresh() {
       const startedAt = now();
-      pending = { generation: get().status?.generation ?? 0, startedAt, accepted: false };
+      const before = get().status;
+      const run = { generation: before?.generation ?? 0, startedAt, accepted: false, sawRun: false };
+      pending = run;
       holdBadge(startedAt + MIN_BADGE_MS);
       set({ isRefreshPending: true, actionError: null });
       try {
-        await api.refresh();
-        // Accepted: the host now reports the rebuild (or it is already over).
-        if (pending?.startedAt === startedAt) pending.accepted = true;
-        await fetchStatus(get().applyStatus);
-        const current = get().status;
-        if (pending?.startedAt === startedAt && current && !current.rebuild_in_progress) finishRefresh(current);
+        // Accepted, with the status the host accepted it with: it reports the rebuild (or it is over).
+        const accepted = await api.refresh();
+        if (pending !== run) return; // over already (its events came first), or pressed again
+        run.accepted = true;
+        if (!applyAnswer(before, accepted)) {
+          // Events came while the call was in flight and they are newer; if they say idle, so is the run.
+          const current = get().status;
+          if (current && !current.rebuild_in_progress && !accepted.rebuild_in_progress) finishRefresh(current);
+        }
       } catch (err) {
         pending = null;
         get().reportActionError(err);

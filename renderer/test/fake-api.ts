@@ -269,6 +269,7 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
     },
     async refresh() {
       fake.refreshCalls++;
+      return fake.status;
     },
     async setUserState(id, patch) {
       fake.userStateCalls.push({ id, patch });
