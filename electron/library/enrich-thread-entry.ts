@@ -3,11 +3,14 @@
 // per task. enrichFile never throws: every failure is already an error row.
 import { parentPort, workerData } from 'node:worker_threads';
 import { enrichFile } from './enrich.js';
+import { IndexIo } from './index-io.js';
 import type { EnrichReply, EnrichRequest, EnrichThreadData } from './enrich-protocol.js';
 
 const data = workerData as EnrichThreadData;
 const hang = new Set(data.faults?.hang ?? []);
 const crash = new Set(data.faults?.crash ?? []);
+// Threads live for one rebuild: one read mode per thread and rebuild.
+const io = new IndexIo();
 
 parentPort!.on('message', (task: EnrichRequest) => {
   if (task.type === 'ping') {
@@ -24,7 +27,7 @@ parentPort!.on('message', (task: EnrichRequest) => {
     });
     return;
   }
-  void enrichFile(data.root, task.file).then((row) => {
+  void enrichFile(data.root, task.file, io).then((row) => {
     const reply: EnrichReply = { type: 'row', id: task.id, row };
     parentPort!.postMessage(reply);
   });

@@ -17,6 +17,7 @@ import type { ArchiveIndex } from './archive/types.js';
 import { numberSortKey, type EnrichedRow } from './store/comic-row.js';
 import type { WalkedFile } from './scan/walk.js';
 import { messageOf } from '../../shared/errors.js';
+import type { IndexIo } from './index-io.js';
 
 export type EnrichedFile = Omit<EnrichedRow, 'id' | 'added_at' | 'changed_at'>;
 
@@ -102,15 +103,21 @@ async function readMetronInfo(abs: string, index: ArchiveIndex): Promise<MetronI
   }
 }
 
-export async function enrichFile(root: string, file: WalkedFile): Promise<EnrichedFile> {
+/** Enriches one file; `io` (one per rebuild and thread) chooses blocking or thread-pool reads (index-io.ts). */
+export async function enrichFile(root: string, file: WalkedFile, io?: IndexIo): Promise<EnrichedFile> {
   const abs = join(root, file.path);
   try {
     // One open per file: the directory, and ComicInfo.xml through the same handle (often from the
     // tail bytes the directory read already holds).
+    const sync = io?.sync === true;
+    const started = sync ? performance.now() : 0;
     const index = await readArchiveIndex(abs, {
       limits: DEFAULT_ARCHIVE_LIMITS,
       readEntry: findComicInfo,
       readEntryMaxBytes: MAX_COMICINFO_BYTES,
+      syncIo: sync,
+    }).finally(() => {
+      if (sync) io!.record(performance.now() - started);
     });
     const pages = listPages(index.entries);
     let comicInfo: ComicInfoResult | null = null;

@@ -10,6 +10,7 @@ import { enrichFile, errorRow, type EnrichedFile } from './enrich.js';
 import { defaultEnrichThreads, EnrichPool, type EnrichPoolOptions } from './enrich-pool.js';
 import { goneFolders, readDeparted, updateDeparted, type DepartedIdentity } from './departed.js';
 import { planRebuild, isNoChange } from './rebuild-plan.js';
+import { IndexIo } from './index-io.js';
 import { walkLibrary } from './scan/walk.js';
 import { openDatabase, type Db } from './store/open-database.js';
 import { dropLeftovers, markValidated, readLiveKeys, readMetaNumber, swapInNextGeneration } from './store/generation-writer.js';
@@ -179,10 +180,11 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       const perThread = Math.max(1, Math.ceil(options.concurrency / threads));
       pool = new EnrichPool({ root, size: threads, perThread, maxFileMs: options.maxFileMs, ...(input.enrichFaults ? { faults: input.enrichFaults } : {}) });
     }
+    const io = new IndexIo();
     const enrichOne = (file: (typeof toRead)[number]['file']): Promise<EnrichedFile> =>
       pool
         ? pool.enrich(file)
-        : withTimeout(enrichFile(root, file), options.maxFileMs, () =>
+        : withTimeout(enrichFile(root, file, io), options.maxFileMs, () =>
             errorRow(file, 'timeout', `Reading this file took longer than ${Math.round(options.maxFileMs / 1000)} s.`),
           );
     await forEachLimited(

@@ -1,5 +1,5 @@
 // Opening a library file for reading, with OS errors mapped to the 'unreadable'/'empty' row kinds.
-import { constants, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { ReadableFile } from './file-io.js';
 import { ArchiveError } from './types.js';
@@ -54,6 +54,48 @@ export async function openArchiveFile(filePath: string): Promise<OpenedFile> {
     return { handle, size: checkOpened(await handle.stat()) };
   } catch (error) {
     await handle.close().catch(() => undefined);
+    throw toUnreadable(error);
+  }
+}
+
+/** A ReadableFile over blocking system calls: each read returns an already settled promise. */
+function syncFile(fd: number): ReadableFile {
+  let closed = false;
+  return {
+    fd,
+    read(buffer, offset, length, position) {
+      try {
+        return Promise.resolve({ bytesRead: readSync(fd, buffer, offset, length, position) });
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    },
+    close() {
+      if (!closed) {
+        closed = true;
+        closeSync(fd);
+      }
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * openArchiveFile with blocking calls (open, fstat, and the handle's reads and close): no thread-pool
+ * round trip, no FileHandle, per call. For the index pass on files the page cache most likely holds
+ * (enrich.ts decides); on a slow disk every call blocks the calling thread for the disk's latency.
+ */
+export function openArchiveFileSync(filePath: string): OpenedFile {
+  let fd: number;
+  try {
+    fd = openSync(filePath, OPEN_FLAGS);
+  } catch (error) {
+    throw toUnreadable(error);
+  }
+  try {
+    return { handle: syncFile(fd), size: checkOpened(fstatSync(fd)) };
+  } catch (error) {
+    closeSync(fd);
     throw toUnreadable(error);
   }
 }
