@@ -16,6 +16,7 @@ import { METADATA_COLUMNS } from '../../shared/comic-fields.js';
 import type { ArchiveIndex } from './archive/types.js';
 import { numberSortKey, type EnrichedRow } from './store/comic-row.js';
 import type { WalkedFile } from './scan/walk.js';
+import { formatOfExtension } from './scan/library-files.js';
 import { messageOf } from '../../shared/errors.js';
 import type { IndexIo } from './index-io.js';
 
@@ -26,18 +27,6 @@ const MAX_COMICINFO_BYTES = 1024 * 1024;
 function folderOf(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash < 0 ? '' : path.slice(0, slash);
-}
-
-function formatFromExtension(ext: string): ComicFormat {
-  switch (ext) {
-    case '.cbz': case '.zip': return 'zip';
-    case '.cbr': case '.rar': return 'rar';
-    case '.cb7': case '.7z': return '7z';
-    case '.cbt': return 'tar';
-    case '.pdf': return 'pdf';
-    case '.epub': return 'epub';
-    default: return 'unknown';
-  }
 }
 
 /** Fields every row has, whatever happened inside the file. */
@@ -71,7 +60,7 @@ export function errorRow(file: WalkedFile, kind: ErrorKind, message: string, for
   const merged = mergeMetadata([{ source: 'filename', metadata: parseFileName(basename(file.path)) }]);
   return {
     ...baseRow(file),
-    format: format ?? formatFromExtension(file.ext),
+    format: format ?? formatOfExtension(file.ext),
     page_count: 0,
     cover_entry: null,
     ...metadataColumns(merged),

@@ -1,6 +1,7 @@
 // Test double: an in-memory LibraryApi for component and store tests. Not used by the shipped app.
 import type { LibraryApi } from '../../shared/api.js';
 import { LongboxError } from '../../shared/errors.js';
+import { emptyMetadata } from '../../shared/comic-fields.js';
 import type {
   BulkStateRequest,
   SeriesSummary,
@@ -242,20 +243,15 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
       const detail: ComicDetail = {
         ...comic,
         metadata: {
+          ...emptyMetadata(),
           series: comic.series,
           number: comic.number,
           volume: comic.volume,
           title: comic.title,
           year: comic.year,
-          month: null,
           writer: comic.writer,
-          penciller: null,
           publisher: comic.publisher,
-          genre: null,
-          summary: null,
           declaredPageCount: comic.pageCount,
-          languageIso: null,
-          manga: null,
         },
         sources: { series: 'comicinfo', number: 'filename', title: 'comicinfo', writer: 'comicinfo' },
         pages: [],
