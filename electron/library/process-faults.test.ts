@@ -79,8 +79,8 @@ async function until(predicate: () => boolean, timeoutMs: number, what: string):
 describe('rebuild worker SIGKILLed in each phase', () => {
   // The status event that announces a phase arrives the moment the worker reports it (phase changes are
   // never throttled); the kill follows at once. The library holds a few thousand rows that are reused
-  // without being read, plus one new file per attempt: scanning and enriching are short, writing (every
-  // row of the next generation) is long enough to be caught. 'swapping' lasts milliseconds, so a kill may
+  // without being read, plus 200 new files per attempt (more than a delta generation takes): scanning and
+  // enriching are short, writing (every row of the next generation) is long enough to be caught. 'swapping' lasts milliseconds, so a kill may
   // land after the swap: then the new generation must be complete, and the attempt is repeated.
   it('scanning, enriching, writing, swapping → old data kept, ENGINE_EXITED, lock released; the next refresh works', async () => {
     writeLibrary(root, 10);
@@ -98,7 +98,8 @@ describe('rebuild worker SIGKILLed in each phase', () => {
     const outcomes: string[] = [];
     for (const phase of ['scanning', 'enriching', 'writing', 'swapping'] as const) {
       for (let attempt = 1; attempt <= 4; attempt++) {
-        writeFileSync(join(root, `new ${++added}.cbz`), 'new and unread');
+        // Past the delta threshold (5 % of the rows), so the rebuild writes a whole next generation.
+        for (let i = 0; i < 200; i++) writeFileSync(join(root, `new ${++added}.cbz`), 'new and unread');
         const before = service.getStatus();
         let killedIn: RebuildPhase | null = null;
         const stop = service.subscribe((e: LibraryEvent) => {

@@ -9,13 +9,14 @@ import type { RebuildPhase } from '../../shared/types.js';
 import { enrichFile, errorRow, type EnrichedFile } from './enrich.js';
 import { defaultEnrichThreads, EnrichPool, type EnrichPoolOptions } from './enrich-pool.js';
 import { goneFolders, readDeparted, updateDeparted, type DepartedIdentity } from './departed.js';
-import { planRebuild, isNoChange } from './rebuild-plan.js';
+import { planRebuild, isNoChange, type PlannedRebuild } from './rebuild-plan.js';
 import { IndexIo } from './index-io.js';
 import { walkLibrary } from './scan/walk.js';
 import { openDatabase, type Db } from './store/open-database.js';
 import { dropLeftovers, markValidated, readLiveKeys, readMetaNumber, swapInNextGeneration } from './store/generation-writer.js';
 import { iterateLiveIdentities, liveIdentities, liveRowReader } from './store/live-rows.js';
 import { beginNextGeneration, type NextGeneration } from './store/next-generation.js';
+import { writeDeltaGeneration, type DeltaHooks } from './store/delta-writer.js';
 import type { EnrichedRow } from './store/comic-row.js';
 import type { RebuildOptions, RebuildStats } from './worker-protocol.js';
 
@@ -36,6 +37,21 @@ export interface RebuildInput {
   /** Test hooks: the writer of the next generation (its `maxQueued` says how many rows it held), its batch size. */
   onWriter?: (next: NextGeneration) => void;
   writeBatchSize?: number;
+  /** Largest share of the live rows a rescan may change and still be written as a delta (default DELTA_MAX_SHARE; 0 = never). */
+  deltaMaxShare?: number;
+  /** Test hook: the delta writer's step hook (crash injection). */
+  deltaHooks?: DeltaHooks;
+}
+
+/**
+ * A rescan that changes at most this share of the live rows patches the live generation
+ * (store/delta-writer.ts) instead of writing a whole next one (bench/README.md "Delta generations").
+ */
+export const DELTA_MAX_SHARE = 0.05;
+
+/** Rows a plan changes: files read, moved, removed, or rewritten for a new inode. */
+function changedRows(plan: PlannedRebuild): number {
+  return plan.toRead.length + plan.moved + plan.removed + plan.inodesChanged;
 }
 
 /** Below this many files to open, starting threads costs more than it saves (a watcher's few changes). */
@@ -119,6 +135,9 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       markValidated(db, now(), durationMs);
       return { generation: generation - 1, fileCount: live.length, durationMs, stats };
     }
+    // A small change is written as a delta: only the rows it touches are read and written, the others
+    // stay where they are in the live generation.
+    const useDelta = live.length > 0 && changedRows(plan) <= (input.deltaMaxShare ?? DELTA_MAX_SHARE) * live.length;
     // Comics that left earlier, by fingerprint: a new path with one of them is that comic back.
     const departed = toRead.length > 0 ? readDeparted(db) : new Map<string, DepartedIdentity>();
     if (toRead.length > 0) {
@@ -126,18 +145,27 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       // still the same comic when its content fingerprint matches.
       const staying = new Set<number>([...kept.map((k) => k.id), ...carried.map((c) => c.id)]);
       const walked = new Set(walkFiles.map((f) => f.path));
-      for (const row of iterateLiveIdentities(db)) {
+      // The rows leaving are the removed ones (a delta reads just those, in the same id order).
+      const leaving = useDelta ? liveIdentities(db, [...plan.removedIds].sort((a, b) => a - b)).filter((row) => row.error_kind === null) : iterateLiveIdentities(db);
+      for (const row of leaving) {
         if (staying.has(row.id) || walked.has(row.path) || departed.has(row.fingerprint)) continue;
         departed.set(row.fingerprint, { id: row.id, added_at: row.added_at });
       }
     }
 
     // From here rows stream into the next generation as they are ready (kept rows first, then each
-    // file as its read ends), each with its place in the walk; nothing holds the library's rows.
-    dropLeftovers(db);
+    // file as its read ends), each with its place in the walk; nothing holds the library's rows. A
+    // delta collects only the changed rows (at most DELTA_MAX_SHARE of the library) instead.
     const total = walkFiles.length + carried.length;
-    const next = beginNextGeneration(db, generation, undefined, input.writeBatchSize);
-    input.onWriter?.(next);
+    let next: NextGeneration | null = null;
+    const startFullWrite = (): NextGeneration => {
+      dropLeftovers(db);
+      next = beginNextGeneration(db, generation, undefined, input.writeBatchSize);
+      input.onWriter?.(next);
+      return next;
+    };
+    if (!useDelta) startFullWrite();
+    const changed: Array<{ row: EnrichedRow; seq: number }> = [];
     const liveRow = liveRowReader(db);
     const finalIds = new Set<number>();
     let unreadable = 0;
@@ -145,10 +173,13 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       if (row.error_kind !== null) stats.errors++;
       if (row.error_kind === 'unreadable') unreadable++;
       finalIds.add(row.id);
-      next.add(row, seq);
+      if (next) next.add(row, seq);
+      else changed.push({ row, seq });
     };
     const returned: string[] = [];
-    for (const { index, id, file, isMove } of kept) {
+    for (const { index, id, file, isMove, inodeChanged } of kept) {
+      // A delta leaves an unchanged row where it is.
+      if (useDelta && !isMove && !inodeChanged) continue;
       const previous = liveRow(id);
       if (!isMove) {
         write(previous.inode === file.ino ? previous : { ...previous, inode: file.ino }, index);
@@ -169,7 +200,7 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       );
     }
     // Rows in folders the walk could not list come last, as they always did.
-    carried.forEach((key, i) => write(liveRow(key.id), walkFiles.length + i));
+    if (!useDelta) carried.forEach((key, i) => write(liveRow(key.id), walkFiles.length + i));
 
     let done = stats.reused + stats.moved;
     progress('enriching', done, total);
@@ -233,18 +264,47 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       }
     }
     // Who the leaving rows were (departed.ts), read while they are still the live generation.
-    const removedRows = liveIdentities(db, live.filter((key) => !finalIds.has(key.id)).map((key) => key.id));
+    const removedRows = liveIdentities(db, useDelta ? plan.removedIds : live.filter((key) => !finalIds.has(key.id)).map((key) => key.id));
     progress('writing', 0, total);
-    next.finish();
-    throwIfAborted(signal);
-    progress('swapping', total, total);
-    const durationMs = Date.now() - started;
-    swapInNextGeneration(db, { generation, nextId, builtAt: now(), durationMs }, { fileCount: next.added, errorCount: stats.errors });
+    let durationMs = 0;
+    let fileCount = 0;
+    if (useDelta) {
+      throwIfAborted(signal);
+      durationMs = Date.now() - started;
+      try {
+        const upserts = changed.map((c) => c.row);
+        const result = writeDeltaGeneration(db, { removedIds: plan.removedIds, upserts }, { generation, nextId, builtAt: now(), durationMs }, input.deltaHooks);
+        stats.errors = result.errorCount;
+        stats.write = 'delta';
+        fileCount = result.fileCount;
+        progress('swapping', total, total);
+      } catch (err) {
+        // Rolled back: the live generation is intact, so the whole next one can still be written
+        // from it and the changed rows. Never expected; the stats carry the reason for the log.
+        stats.deltaError = err instanceof Error ? err.message : String(err);
+        stats.errors = 0;
+        const full = startFullWrite();
+        for (const { index, id, isMove, inodeChanged } of kept) if (!isMove && !inodeChanged) write(liveRow(id), index);
+        carried.forEach((key, i) => write(liveRow(key.id), walkFiles.length + i));
+        for (const { row, seq } of changed) full.add(row, seq);
+        for (const { row } of changed) if (row.error_kind !== null) stats.errors++;
+      }
+    }
+    if (next !== null) {
+      const full: NextGeneration = next;
+      full.finish();
+      throwIfAborted(signal);
+      progress('swapping', total, total);
+      durationMs = Date.now() - started;
+      swapInNextGeneration(db, { generation, nextId, builtAt: now(), durationMs }, { fileCount: full.added, errorCount: stats.errors });
+      stats.write = 'full';
+      fileCount = full.added;
+    }
     if (removedRows.length > 0 || returned.length > 0) updateDeparted(db, removedRows, returned, stamp);
     const gone = goneFolders(removedRows.map((row) => row.path), walkFiles.map((f) => f.path));
     if (gone.length > 0) stats.goneFolders = gone;
     if (returned.length > 0) stats.returned = returned.length;
-    return { generation, fileCount: next.added, durationMs, stats };
+    return { generation, fileCount, durationMs, stats };
   } finally {
     // Cancelled or failed mid-way: the threads go with the job.
     if (pool) await pool.close();

@@ -24,14 +24,15 @@ describe('planRebuild', () => {
     };
     const plan = planRebuild(live, walk, { force: false });
     expect(plan.kept).toEqual([
-      { index: 0, id: 1, file: walk.files[0], isMove: false },
-      { index: 1, id: 2, file: walk.files[1], isMove: true },
+      { index: 0, id: 1, file: walk.files[0], isMove: false, inodeChanged: false },
+      { index: 1, id: 2, file: walk.files[1], isMove: true, inodeChanged: false },
     ]);
     expect(plan.toRead.map((t) => [t.index, t.file.path, t.previous?.id])).toEqual([
       [2, 'c.cbz', 3],
       [3, 'd.cbz', undefined],
     ]);
     expect({ reused: plan.reused, moved: plan.moved, removed: plan.removed, inodesChanged: plan.inodesChanged }).toEqual({ reused: 1, moved: 1, removed: 1, inodesChanged: 0 });
+    expect(plan.removedIds).toEqual([4]);
     expect(isNoChange(plan)).toBe(false);
   });
 

@@ -11,6 +11,8 @@ export interface KeptFile {
   id: number;
   file: WalkedFile;
   isMove: boolean;
+  /** Same path, size and mtime but another inode (a restore from backup): the row is rewritten, not re-read. */
+  inodeChanged: boolean;
 }
 
 /** A walked file that is opened and read; `previous` is the row it replaces (same path), if any. */
@@ -30,6 +32,8 @@ export interface PlannedRebuild {
   reused: number;
   moved: number;
   removed: number;
+  /** Ids of the removed rows (their files are gone and were not found moved). */
+  removedIds: number[];
   /** Reused rows whose inode changed (a restore from backup): the row is rewritten, not re-read. */
   inodesChanged: number;
 }
@@ -75,7 +79,7 @@ export function planRebuild(
     const isRetryable = previous?.error_kind === 'unreadable' || previous?.error_kind === 'timeout' || reread.has(file.path);
     if (previous && !options.force && !isRetryable && previous.size === file.size && previous.mtime_ms === file.mtimeMs) {
       if (previous.inode !== file.ino) inodesChanged++;
-      kept.push({ index, id: previous.id, file, isMove: false });
+      kept.push({ index, id: previous.id, file, isMove: false, inodeChanged: previous.inode !== file.ino });
       reused++;
       return;
     }
@@ -83,11 +87,14 @@ export function planRebuild(
     const movedRow = previous ? undefined : vanished.get(key);
     if (movedRow && !options.force) {
       vanished.delete(key);
-      kept.push({ index, id: movedRow.id, file, isMove: true });
+      kept.push({ index, id: movedRow.id, file, isMove: true, inodeChanged: false });
       moved++;
       return;
     }
     toRead.push({ file, index, previous });
   });
-  return { files, carried, kept, toRead, reused, moved, removed: vanished.size, inodesChanged };
+  // Every live row whose path is gone and that did not move (two vanished rows may share a move key).
+  const movedIds = new Set(kept.filter((k) => k.isMove).map((k) => k.id));
+  const removedIds = live.filter((row) => !walkedPaths.has(row.path) && !movedIds.has(row.id)).map((row) => row.id);
+  return { files, carried, kept, toRead, reused, moved, removed: removedIds.length, removedIds, inodesChanged };
 }

@@ -47,6 +47,10 @@ export interface RebuildStats {
   goneFolders?: Array<{ folder: string; count: number }>;
   /** Files that came back with the id and "Date added" they had before they left. */
   returned?: number;
+  /** How the generation was written: a patch of the live one (small change) or a full rewrite. */
+  write?: 'delta' | 'full';
+  /** Why a delta write failed and a full rewrite was done instead (never expected: a bug to report). */
+  deltaError?: string;
 }
 
 export type WorkerMessage = Readonly<

@@ -126,10 +126,17 @@ export type SeriesMember = Pick<
   'id' | 'series_key' | 'series' | 'error_kind' | 'fingerprint' | 'year' | 'added_at' | 'volume' | 'publisher' | 'file_name' | 'rank_series'
 >;
 
-type BuiltSeries = Omit<SeriesRow, 'id' | 'rank_year' | 'rank_added' | 'rank_issues'> & { sortName: string };
+/** A series before the generation-wide positions (id = name order, ranks) are given. */
+export type BuiltSeries = Omit<SeriesRow, 'id' | 'rank_year' | 'rank_added' | 'rank_issues'> & { sortName: string };
+
+/** A written series row back as a built one (a delta generation ranks the unchanged ones again). */
+export function builtOfRow(row: SeriesRow): BuiltSeries {
+  const { id: _id, rank_year: _year, rank_added: _added, rank_issues: _issues, ...series } = row;
+  return { ...series, sortName: seriesSortKey(row.name) };
+}
 
 /** One series from its issues in issue order (rank_series); null for a group that is not a series. */
-function seriesOf(key: string, group: readonly SeriesMember[]): BuiltSeries | null {
+export function seriesOf(key: string, group: readonly SeriesMember[]): BuiltSeries | null {
   // A broken file with no series of its own is a problem, not a one-issue series on the shelf
   // (it stays in All comics and Problems).
   if (group.every((r) => r.error_kind !== null && r.series === null)) return null;
@@ -160,7 +167,7 @@ function seriesOf(key: string, group: readonly SeriesMember[]): BuiltSeries | nu
 }
 
 /** Name order, ids and the other sort positions of the built series. */
-function rankSeries(built: BuiltSeries[]): SeriesRow[] {
+export function rankSeries(built: BuiltSeries[]): SeriesRow[] {
   // Name order is the comics' series order: normalised name, volume, then the key for ties.
   built.sort((a, b) => compareTuples([a.sortName, a.volume ?? -1, a.key], [b.sortName, b.volume ?? -1, b.key]));
   const ranks = (key: (s: (typeof built)[number]) => SortTuple): Int32Array => {
@@ -218,6 +225,20 @@ export function seriesRowsOfSorted(rows: Iterable<SeriesMember>): SeriesRow[] {
   return rankSeries(built);
 }
 
+/** The folder row of `path` with no comics counted yet. */
+export function emptyFolderRow(path: string): FolderRow {
+  const slash = path.lastIndexOf('/');
+  const name = path === '' ? '' : path.slice(slash + 1);
+  return {
+    path,
+    parent: path === '' ? null : slash < 0 ? '' : path.slice(0, slash),
+    name,
+    name_key: naturalKey(name),
+    comic_count: 0,
+    direct_count: 0,
+  };
+}
+
 /** Every folder that holds a comic at any depth, with direct and recursive counts; '' is the root. */
 export function folderRowsOf(rows: ReadonlyArray<Pick<StoredRow, 'folder'>>): FolderRow[] {
   const counts = new Map<string, number>();
@@ -231,16 +252,7 @@ export function folderRowsOfCounts(direct: Iterable<[folder: string, comics: num
   const ensure = (path: string): FolderRow => {
     let folder = folders.get(path);
     if (!folder) {
-      const slash = path.lastIndexOf('/');
-      const name = path === '' ? '' : path.slice(slash + 1);
-      folder = {
-        path,
-        parent: path === '' ? null : slash < 0 ? '' : path.slice(0, slash),
-        name,
-        name_key: naturalKey(name),
-        comic_count: 0,
-        direct_count: 0,
-      };
+      folder = emptyFolderRow(path);
       folders.set(path, folder);
     }
     return folder;

@@ -60,7 +60,8 @@ export function swapInNextGeneration(db: Db, meta: GenerationMeta, counts: { fil
  * that shape changes: a database written by an older version gets its live generation rewritten from
  * its own rows at open (no file is read again), so the live tables always match this code.
  */
-export const DERIVED_VERSION = 2;
+// 3: ranks tie on the raw path (not the walk position) and the rank indexes are not UNIQUE (delta generations).
+export const DERIVED_VERSION = 3;
 
 /** Brings the derived tables up to DERIVED_VERSION (called by migrate on writable connections). */
 export function upgradeDerivedTables(db: Db): void {
@@ -118,6 +119,12 @@ export type LiveKey = Pick<StoredRow, 'id' | 'path' | 'size' | 'mtime_ms' | 'ino
 
 export function readLiveKeys(db: Db): LiveKey[] {
   return db.prepare('SELECT id, path, size, mtime_ms, inode, error_kind, added_at FROM comics').all() as LiveKey[];
+}
+
+/** The live rows with these ids (a delta rebuild loads only the rows it touches). */
+export function readRowsByIds(db: Db, ids: readonly number[]): StoredRow[] {
+  if (ids.length === 0) return [];
+  return db.prepare('SELECT * FROM comics WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as StoredRow[];
 }
 
 /** Every row of the live generation, for incremental reuse. */

@@ -5,10 +5,10 @@
 // series key with its usual volume), then the FTS table, the indexes and the browse tables, all from
 // comics_next. So the writer holds at most one batch of rows whatever the library's size.
 //
-// The result is the same as withGenerationFields (ranks.ts) over the rows in `seq` order, with one
-// documented difference: SQLite compares the text keys as UTF-8 bytes where JS compares UTF-16 code
-// units, so a key with a character above U+FFFF and one with a character in U+E000–U+FFFF at the same
-// place order the other way round (ranks stay dense and unique).
+// The result is the same as withGenerationFields (ranks.ts): both compare text in code point order
+// (SQLite's UTF-8 bytes; ranks.ts compareText) and end every sort order on the raw path, unique in a
+// generation, so a row's ranks never depend on where it came in the walk (a delta generation,
+// delta-writer.ts, places changed rows with the same keys).
 import type { Db } from './open-database.js';
 import type { EnrichedRow } from './comic-row.js';
 import { COMIC_ROW, type ColumnSpec } from '../../../shared/comic-fields.js';
@@ -25,7 +25,7 @@ const COLUMN_NAMES = COMIC_COLUMN_NAMES;
 const INSERT_VALUES = COMIC_ROW.map((c: ColumnSpec) => (c.stage !== 'generation' ? `@${c.column}` : c.type === 'text' ? "''" : '0'));
 
 export interface NextGeneration {
-  /** Queues one row; `seq` is its place in the generation (the last tie-break of every sort order). */
+  /** Queues one row; `seq` is its place in the generation (the order rows are inserted in). */
   add(row: EnrichedRow, seq: number): void;
   /** Rows handed to `add` so far (written or queued). */
   readonly added: number;
@@ -116,7 +116,7 @@ export function beginNextGeneration(db: Db, generation: number, onBatch?: (writt
 /**
  * Ranks, duplicate counts and series keys of every row of comics_next, as withGenerationFields
  * (ranks.ts) computes them: each rank is the row's dense 0-based position in its sort order, ties
- * broken by the path's natural key and then by `seq`.
+ * broken by the path's natural key and then by the path itself.
  */
 function computeGenerationFields(db: Db): void {
   // The volume a series' issues sort under when they carry none: the one most of them carry (ties: the lower).
@@ -137,11 +137,11 @@ function computeGenerationFields(db: Db): void {
       SELECT k.id AS id,
         CASE WHEN c.error_kind IS NULL THEN count(*) FILTER (WHERE c.error_kind IS NULL) OVER (PARTITION BY c.fingerprint) ELSE 1 END AS dup_count,
         k.series_id || CASE WHEN ${volume} IS NULL THEN '' ELSE '~' || ${volume} END AS series_key,
-        row_number() OVER (ORDER BY k.series_sort, coalesce(${volume}, -1), coalesce(c.number_sort, ${Number.MAX_SAFE_INTEGER}), k.number_key, k.path_key, k.seq) - 1 AS rank_series,
-        row_number() OVER (ORDER BY k.title_key, k.path_key, k.seq) - 1 AS rank_title,
-        row_number() OVER (ORDER BY c.added_at, k.path_key, k.seq) - 1 AS rank_added,
-        row_number() OVER (ORDER BY c.size, k.path_key, k.seq) - 1 AS rank_size,
-        row_number() OVER (ORDER BY k.file_key, k.path_key, k.seq) - 1 AS rank_file
+        row_number() OVER (ORDER BY k.series_sort, coalesce(${volume}, -1), coalesce(c.number_sort, ${Number.MAX_SAFE_INTEGER}), k.number_key, k.path_key, c.path) - 1 AS rank_series,
+        row_number() OVER (ORDER BY k.title_key, k.path_key, c.path) - 1 AS rank_title,
+        row_number() OVER (ORDER BY c.added_at, k.path_key, c.path) - 1 AS rank_added,
+        row_number() OVER (ORDER BY c.size, k.path_key, c.path) - 1 AS rank_size,
+        row_number() OVER (ORDER BY k.file_key, k.path_key, c.path) - 1 AS rank_file
       FROM temp.next_keys k
       JOIN comics_next c ON c.id = k.id
       LEFT JOIN temp.next_usual_volume u ON u.series_sort = k.series_sort

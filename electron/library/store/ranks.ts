@@ -1,30 +1,125 @@
-// Generation-wide fields computed in the worker before writing: duplicate counts and sort ranks.
+// Generation-wide fields computed in the worker before writing: duplicate counts, series keys and
+// sort ranks. The sort keys are a function of one row and its series' usual volume only (no walk
+// position: ties end on the raw path, unique in a generation), so a delta generation (delta-writer.ts)
+// can place a changed row among the others without computing every row's key.
 import type { EnrichedRow, StoredRow } from './comic-row.js';
 import { seriesIdentity } from './series-key.js';
 
-type SortTuple = Array<string | number>;
+export type SortTuple = Array<string | number>;
+
+/** The sort orders of the comics, each with its dense rank column. */
+export const SORT_ORDERS = ['series', 'title', 'added', 'size', 'file'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+export const RANK_COLUMN_OF = {
+  series: 'rank_series',
+  title: 'rank_title',
+  added: 'rank_added',
+  size: 'rank_size',
+  file: 'rank_file',
+} as const satisfies Record<SortOrder, string>;
+
+/** The row fields the sort keys are made of. */
+export type SortInputs = Pick<EnrichedRow, 'path' | 'file_name' | 'title' | 'series' | 'number' | 'number_sort' | 'size' | 'added_at'>;
 
 /** Lower-cased with digit runs zero-padded, so "Saga 2" sorts before "Saga 10" with plain `<`. */
 export function naturalKey(text: string): string {
   return text.toLowerCase().replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, '').padStart(12, '0'));
 }
 
-function compareTuples(a: SortTuple, b: SortTuple): number {
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Text in code point order, which is SQLite's (UTF-8 bytes, BINARY collation): JS's `<` compares
+ * UTF-16 code units, which puts a character above U+FFFF before one in U+E000–U+FFFF.
+ */
+export function compareText(a: string, b: string): number {
+  if (SURROGATE.test(a) || SURROGATE.test(b)) {
+    const x = [...a];
+    const y = [...b];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      if (x[i] !== y[i]) return x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    }
+    return x.length - y.length;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sort keys in the order SQLite gives them (next-generation.ts ranks them there). */
+export function compareTuples(a: SortTuple, b: SortTuple): number {
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
+    if (typeof x === 'string' && typeof y === 'string') {
+      const c = compareText(x, y);
+      if (c !== 0) return c;
+      continue;
+    }
     if (x < y) return -1;
     if (x > y) return 1;
   }
   return 0;
 }
 
-/** Dense 0-based rank of each row in the order given by `key` (ties broken by the row's position). */
-function ranksBy(rows: readonly EnrichedRow[], key: (row: EnrichedRow) => SortTuple): Int32Array {
-  const keys = rows.map((row, index) => [...key(row), index]);
-  const order = rows.map((_, index) => index);
+/** Series names differ in punctuation between sources ("Cyclone: Rebirth" / "Cyclone - Rebirth"). */
+export function seriesKey(name: string): string {
+  return naturalKey(name.normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, ' ').trim());
+}
+
+/** The normalised series name a row sorts and groups under. */
+export function seriesNameOf(row: Pick<EnrichedRow, 'series' | 'file_name'>): string {
+  return seriesKey(row.series ?? row.file_name);
+}
+
+/** The volume a stored row was grouped under, read back from its series key (`name~volume`). */
+export function volumeOfSeriesKey(key: string): number | null {
+  const tilde = key.lastIndexOf('~');
+  return tilde >= 0 ? Number(key.slice(tilde + 1)) : null;
+}
+
+/** Counts the volumes that the issues of each series carry (issues without one are not counted). */
+export class VolumeCounts {
+  readonly #counts = new Map<string, Map<number, number>>();
+
+  add(seriesName: string, volume: number | null): void {
+    if (volume === null) return;
+    const perSeries = this.#counts.get(seriesName) ?? new Map<number, number>();
+    perSeries.set(volume, (perSeries.get(volume) ?? 0) + 1);
+    this.#counts.set(seriesName, perSeries);
+  }
+
+  /** The volume most issues of the series carry (the lower one on a tie); null when none has one. */
+  usual(seriesName: string): number | null {
+    const perSeries = this.#counts.get(seriesName);
+    if (!perSeries) return null;
+    let best: number | null = null;
+    let bestCount = 0;
+    for (const [volume, count] of perSeries) {
+      if (count > bestCount || (count === bestCount && best !== null && volume < best)) {
+        best = volume;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+}
+
+/** Every sort order's key of one row; `volume` is the effective one (its own, else its series' usual). */
+export function sortKeysOf(row: SortInputs, volume: number | null): Record<SortOrder, SortTuple> {
+  const pathKey = naturalKey(row.path);
+  return {
+    series: [seriesNameOf(row), volume ?? -1, row.number_sort ?? Number.MAX_SAFE_INTEGER, naturalKey(row.number ?? ''), pathKey, row.path],
+    title: [naturalKey(row.title ?? row.series ?? row.file_name), pathKey, row.path],
+    added: [row.added_at, pathKey, row.path],
+    size: [row.size, pathKey, row.path],
+    file: [naturalKey(row.file_name), pathKey, row.path],
+  };
+}
+
+/** Dense 0-based rank of each key (keys are distinct: each ends on the row's path). */
+function ranksOf(keys: readonly SortTuple[]): Int32Array {
+  const order = keys.map((_, index) => index);
   order.sort((a, b) => compareTuples(keys[a]!, keys[b]!));
-  const ranks = new Int32Array(rows.length);
+  const ranks = new Int32Array(keys.length);
   order.forEach((rowIndex, rank) => {
     ranks[rowIndex] = rank;
   });
@@ -35,54 +130,18 @@ function ranksBy(rows: readonly EnrichedRow[], key: (row: EnrichedRow) => SortTu
  * The volume a row sorts under: its own, else the one most issues of its series carry. Without this a
  * single issue with no ComicInfo volume sorts apart from the rest of its series (#6 before #1).
  */
-function effectiveVolumes(rows: readonly EnrichedRow[], seriesKeys: readonly string[]): Array<number | null> {
-  const counts = new Map<string, Map<number, number>>();
-  rows.forEach((row, i) => {
-    if (row.volume === null) return;
-    const perSeries = counts.get(seriesKeys[i]!) ?? new Map<number, number>();
-    perSeries.set(row.volume, (perSeries.get(row.volume) ?? 0) + 1);
-    counts.set(seriesKeys[i]!, perSeries);
-  });
-  const usual = new Map<string, number>();
-  for (const [series, perSeries] of counts) {
-    let best = -1;
-    let bestCount = 0;
-    for (const [volume, count] of perSeries) {
-      if (count > bestCount || (count === bestCount && volume < best)) {
-        best = volume;
-        bestCount = count;
-      }
-    }
-    usual.set(series, best);
-  }
-  return rows.map((row, i) => row.volume ?? usual.get(seriesKeys[i]!) ?? null);
-}
-
-/** Series names differ in punctuation between sources ("Cyclone: Rebirth" / "Cyclone - Rebirth"). */
-export function seriesKey(name: string): string {
-  return naturalKey(name.normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, ' ').trim());
+export function effectiveVolume(row: Pick<EnrichedRow, 'volume'>, seriesName: string, counts: VolumeCounts): number | null {
+  return row.volume ?? counts.usual(seriesName);
 }
 
 export function withGenerationFields(rows: readonly EnrichedRow[]): StoredRow[] {
-  const seriesKeys = rows.map((row) => seriesKey(row.series ?? row.file_name));
+  const names = rows.map(seriesNameOf);
+  const counts = new VolumeCounts();
+  rows.forEach((row, i) => counts.add(names[i]!, row.volume));
   // The same volume groups the issues into series (series_key) and sorts them.
-  const volumes = effectiveVolumes(rows, seriesKeys);
-  const fileKeys = rows.map((row) => naturalKey(row.file_name));
-  const pathKeys = rows.map((row) => naturalKey(row.path));
-  const indexOf = new Map<EnrichedRow, number>(rows.map((row, i) => [row, i]));
-  const idx = (row: EnrichedRow) => indexOf.get(row)!;
-
-  const series = ranksBy(rows, (r) => [
-    seriesKeys[idx(r)]!,
-    volumes[idx(r)] ?? -1,
-    r.number_sort ?? Number.MAX_SAFE_INTEGER,
-    naturalKey(r.number ?? ''),
-    pathKeys[idx(r)]!,
-  ]);
-  const title = ranksBy(rows, (r) => [naturalKey(r.title ?? r.series ?? r.file_name), pathKeys[idx(r)]!]);
-  const added = ranksBy(rows, (r) => [r.added_at, pathKeys[idx(r)]!]);
-  const size = ranksBy(rows, (r) => [r.size, pathKeys[idx(r)]!]);
-  const file = ranksBy(rows, (r) => [fileKeys[idx(r)]!, pathKeys[idx(r)]!]);
+  const volumes = rows.map((row, i) => effectiveVolume(row, names[i]!, counts));
+  const keys = rows.map((row, i) => sortKeysOf(row, volumes[i]!));
+  const ranks = Object.fromEntries(SORT_ORDERS.map((order) => [order, ranksOf(keys.map((k) => k[order]))])) as Record<SortOrder, Int32Array>;
 
   const dupCounts = new Map<string, number>();
   for (const row of rows) {
@@ -92,10 +151,10 @@ export function withGenerationFields(rows: readonly EnrichedRow[]): StoredRow[] 
     ...row,
     dup_count: row.error_kind === null ? dupCounts.get(row.fingerprint)! : 1,
     series_key: seriesIdentity(row.series ?? row.file_name, volumes[i] ?? null),
-    rank_series: series[i]!,
-    rank_title: title[i]!,
-    rank_added: added[i]!,
-    rank_size: size[i]!,
-    rank_file: file[i]!,
+    rank_series: ranks.series[i]!,
+    rank_title: ranks.title[i]!,
+    rank_added: ranks.added[i]!,
+    rank_size: ranks.size[i]!,
+    rank_file: ranks.file[i]!,
   }));
 }

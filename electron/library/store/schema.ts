@@ -23,7 +23,9 @@ export function createComicsIndexesSql(table: string, generation: number): strin
   return [
     `CREATE UNIQUE INDEX idx_${g}_path ON ${table}(path)`,
     `CREATE INDEX idx_${g}_fingerprint ON ${table}(fingerprint)`,
-    ...RANK_COLUMNS.map((rank) => `CREATE UNIQUE INDEX idx_${g}_${rank} ON ${table}(${rank})`),
+    // Not UNIQUE although every rank is distinct in a generation: a delta generation shifts a range of
+    // ranks with one UPDATE, which passes through duplicates mid-statement (delta-writer.ts).
+    ...RANK_COLUMNS.map((rank) => `CREATE INDEX idx_${g}_${rank} ON ${table}(${rank})`),
     // A series' issues in issue order, a folder's comics (and a subtree's, by range on the path).
     `CREATE INDEX idx_${g}_series_key ON ${table}(series_key, rank_series)`,
     `CREATE INDEX idx_${g}_folder ON ${table}(folder, rank_series)`,
@@ -36,9 +38,13 @@ export function createFtsTableSql(table: string): string {
   return `CREATE VIRTUAL TABLE ${table} USING fts5(${SEARCH_COLUMNS.join(', ')}, content='', tokenize="unicode61 remove_diacritics 2", prefix='2 3')`;
 }
 
-/** Fills a generation's FTS table from its comics table (a null column indexes as ''). */
-export function fillFtsTableSql(fts: string, comics: string): string {
+/** The FTS values of a comics row, as SQL over its columns (a null column indexes as ''). */
+export function ftsValuesSql(): string {
   const nullable = new Set<string>(COMIC_ROW.filter((c: ColumnSpec) => c.nullable).map((c) => c.column));
-  const values = SEARCH_COLUMNS.map((column) => (nullable.has(column) ? `coalesce(${column}, '')` : column));
-  return `INSERT INTO ${fts} (rowid, ${SEARCH_COLUMNS.join(', ')}) SELECT id, ${values.join(', ')} FROM ${comics}`;
+  return SEARCH_COLUMNS.map((column) => (nullable.has(column) ? `coalesce(${column}, '')` : column)).join(', ');
+}
+
+/** Fills a generation's FTS table from its comics table. */
+export function fillFtsTableSql(fts: string, comics: string): string {
+  return `INSERT INTO ${fts} (rowid, ${SEARCH_COLUMNS.join(', ')}) SELECT id, ${ftsValuesSql()} FROM ${comics}`;
 }
