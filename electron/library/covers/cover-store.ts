@@ -15,6 +15,9 @@ import { createCoverCache, isValidFingerprint } from './cover-cache.js';
 import { CoverQueue, type CoverSource } from './cover-queue.js';
 import { makeThumbnail, type CoverFormat } from './thumbnail.js';
 
+/** Cover failures kept in memory (each a fingerprint and an error: ~0.3 KB); the oldest go first. */
+const MAX_REMEMBERED_FAILURES = 10_000;
+
 export type { CoverFormat };
 export interface CoverStoreOptions {
   /** Cache folder (e.g. `<data dir>/covers`); created on demand. */
@@ -100,8 +103,15 @@ export function createCoverStore(options: CoverStoreOptions): CoverStore {
   const contentType = format === 'webp' ? 'image/webp' : 'image/jpeg';
   const cache = createCoverCache(dir, ext, logger);
   let closed = false;
+  // Failures remembered by fingerprint, so a bad cover is not decoded again on every scroll. Bounded: a
+  // long session over changing files would otherwise keep every fingerprint it ever saw fail.
   const badImages = new Map<string, CoverError>();
   const loadFailures = new Map<string, { error: CoverError; until: number }>();
+  const remember = <V>(map: Map<string, V>, key: string, value: V): void => {
+    map.delete(key);
+    map.set(key, value);
+    if (map.size > MAX_REMEMBERED_FAILURES) map.delete(map.keys().next().value as string);
+  };
   let generated = 0;
   let fromDisk = 0;
 
@@ -148,7 +158,7 @@ export function createCoverStore(options: CoverStoreOptions): CoverStore {
       input = await loadWithTimeout(source);
     } catch (err) {
       const error = new CoverError('load', fingerprint, `Cover ${fingerprint}: could not load the cover image: ${messageOf(err)}`, { cause: err });
-      loadFailures.set(fingerprint, { error, until: Date.now() + loadRetryMs });
+      remember(loadFailures, fingerprint, { error, until: Date.now() + loadRetryMs });
       throw error;
     }
     let data: Buffer;
@@ -157,7 +167,7 @@ export function createCoverStore(options: CoverStoreOptions): CoverStore {
       data = await makeThumbnail(input, { width, format, quality, maxInputPixels });
     } catch (err) {
       const error = new CoverError('decode', fingerprint, `Cover ${fingerprint}: the cover image could not be decoded: ${messageOf(err)}`, { cause: err });
-      badImages.set(fingerprint, error);
+      remember(badImages, fingerprint, error);
       throw error;
     }
     generated++;

@@ -7,6 +7,7 @@ import type { FolderEntry, HomeComic, ReadStateTarget, SeriesQuery, SeriesSortKe
 import { SUMMARY_COLUMNS, toComicSummary, type SummaryRow } from './comic-row.js';
 import { toFtsMatch } from './library-reader.js';
 import type { Db } from './open-database.js';
+import { StatementCache } from './statement-cache.js';
 import { joinUserState, READ_AT_COLUMN, userStateTable } from './user-state-access.js';
 
 type Statement = Database.Statement<unknown[]>;
@@ -92,22 +93,18 @@ export function browseFilterOf(query: { series?: string; folder?: string; recurs
 
 export class BrowseReader {
   readonly #db: Db;
-  readonly #statements = new Map<string, Statement>();
+  readonly #statements: StatementCache;
 
   readonly #stateTable: string;
 
   constructor(db: Db) {
     this.#db = db;
+    this.#statements = new StatementCache(db);
     this.#stateTable = userStateTable(db);
   }
 
   #stmt(sql: string): Statement {
-    let stmt = this.#statements.get(sql);
-    if (!stmt) {
-      stmt = this.#db.prepare<unknown[]>(sql);
-      this.#statements.set(sql, stmt);
-    }
-    return stmt;
+    return this.#statements.get(sql);
   }
 
   #generation(): number {

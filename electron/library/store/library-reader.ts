@@ -3,6 +3,7 @@
 import type { ComicFilter, ComicQuery, SortKey } from '../../../shared/types.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './open-database.js';
+import { StatementCache } from './statement-cache.js';
 import { attachUserDb, userStateTable } from './user-state-access.js';
 import { SUMMARY_COLUMNS, type StoredRow, type SummaryRow } from './comic-row.js';
 import { browseFilterOf } from './browse-reader.js';
@@ -58,11 +59,12 @@ export interface LibraryReaderOptions {
 
 export class LibraryReader {
   readonly #db: Db;
-  readonly #statements = new Map<string, Statement>();
+  readonly #statements: StatementCache;
   readonly #stateTable: string;
 
   constructor(db: Db, options: LibraryReaderOptions = {}) {
     this.#db = db;
+    this.#statements = new StatementCache(db);
     if (options.userDbFile !== undefined) attachUserDb(db, options.userDbFile);
     this.#stateTable = userStateTable(db);
   }
@@ -73,12 +75,7 @@ export class LibraryReader {
   }
 
   #stmt(sql: string): Statement {
-    let stmt = this.#statements.get(sql);
-    if (!stmt) {
-      stmt = this.#db.prepare<unknown[]>(sql);
-      this.#statements.set(sql, stmt);
-    }
-    return stmt;
+    return this.#statements.get(sql);
   }
 
   generationInfo(): GenerationInfo {

@@ -8,6 +8,7 @@ import { LATEST_SCHEMA_VERSION } from './migrations.js';
 import { readLiveRows, swapInNextGeneration, writeNextGeneration } from './generation-writer.js';
 import { LibraryReader, toFtsMatch } from './library-reader.js';
 import { naturalKey } from './ranks.js';
+import { StatementCache } from './statement-cache.js';
 import type { EnrichedRow } from './comic-row.js';
 import { testRow as row } from '../testing/store-rows.js';
 import type { ComicQuery } from '../../../shared/types.js';
@@ -241,5 +242,25 @@ describe('series names from different sources', () => {
       1,
     );
     expect(new LibraryReader(db).list(query()).rows.map((r) => r.id)).toEqual([3, 2, 1, 4]);
+  });
+});
+
+describe('StatementCache', () => {
+  it('keeps at most its bound of prepared statements, the most recently used', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'lb-stmts-'));
+    const db = openDatabase(join(scratch, 'library.db'));
+    try {
+      const cache = new StatementCache(db, 3);
+      const first = cache.get('SELECT 1');
+      cache.get('SELECT 2');
+      cache.get('SELECT 3');
+      expect(cache.get('SELECT 1')).toBe(first);
+      for (let i = 4; i < 50; i++) cache.get(`SELECT ${i}`);
+      expect(cache.size).toBe(3);
+      expect(cache.get('SELECT 1')).not.toBe(first);
+    } finally {
+      db.close();
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
