@@ -1,7 +1,9 @@
-// npx tsx bench/browse.ts [--files 20000,100000] [--iterations 200]
+// npx tsx bench/browse.ts [--files 20000,100000] [--iterations 200] [--data-home DIR]
 // The browse figures alone (bench/measure-browse.ts: series, a series' issues, folders, Home and a page of
 // comics; reader threads and in-thread reads; idle and during a rebuild; in process and over HTTP), on
 // the bench libraries, without the rest of `npm run bench` (which runs the same measure at every size).
+// --data-home reuses (and keeps) a data home whose caches are already built, e.g. one `longbox serve
+// --data-dir DIR` built; without it each size builds its cache in a temporary one first.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -19,12 +21,13 @@ function log(line: string): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { files: { type: 'string', default: '20000' }, iterations: { type: 'string', default: '200' } } });
+  const { values } = parseArgs({ options: { files: { type: 'string', default: '20000' }, iterations: { type: 'string', default: '200' }, 'data-home': { type: 'string' } } });
   const iterations = Number(values.iterations);
   const lines: string[] = [`load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.availableParallelism()} cores)`];
   for (const files of values.files.split(',').map(Number)) {
     const library = await ensureLibrary(REPO_ROOT, files, BENCH_SEED);
-    const dataHome = mkdtempSync(join(os.tmpdir(), 'longbox-browse-'));
+    const kept = values['data-home'];
+    const dataHome = kept !== undefined ? resolve(kept) : mkdtempSync(join(os.tmpdir(), 'longbox-browse-'));
     try {
       const dataDir = libraryDataDir(dataHome, library.root);
       const started = performance.now();
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
       lines.push(`load average before ${files}: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
       lines.push(...(await measureBrowse({ library, dataDir, iterations, log })));
     } finally {
-      rmSync(dataHome, { recursive: true, force: true });
+      if (kept === undefined) rmSync(dataHome, { recursive: true, force: true });
     }
   }
   process.stdout.write(`${lines.join('\n')}\n`);
