@@ -1,6 +1,7 @@
 // Profiles one rebuild in this process (runRebuild, no worker), phase by phase, with the V8 CPU profiler
 // running only around the measured rebuild:
-//   npx tsx bench/profile-rebuild.ts [--files 20000] [--mode cold|no-change|touch1] [--out .tmp/rebuild.cpuprofile]
+//   npx tsx bench/profile-rebuild.ts [--files 20000] [--mode cold|no-change|touch1] [--out .tmp/rebuild.cpuprofile] [--delta-max-share 0.05]
+// (--delta-max-share 0 forces the full write, to compare it with a delta generation)
 //   npx tsx bench/profile-summary.ts .tmp/rebuild.cpuprofile 30
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
       mode: { type: 'string', default: 'cold' },
       concurrency: { type: 'string', default: '16' },
       out: { type: 'string', default: '.tmp/rebuild.cpuprofile' },
+      'delta-max-share': { type: 'string' },
     },
   });
   const mode = values.mode;
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), 'longbox-profile-'));
   const dbPath = join(dir, 'library.db');
   const rebuild = (onProgress?: (phase: RebuildPhase) => void): Promise<RebuildResult> =>
-    runRebuild({ root: library.root, dbPath, options: { concurrency: Number(values.concurrency), maxFileMs: 30_000, force: false }, ...(onProgress ? { onProgress } : {}) });
+    runRebuild({ root: library.root, dbPath, options: { concurrency: Number(values.concurrency), maxFileMs: 30_000, force: false }, ...(onProgress ? { onProgress } : {}), ...(values['delta-max-share'] !== undefined ? { deltaMaxShare: Number(values['delta-max-share']) } : {}) });
   try {
     if (mode !== 'cold') {
       await rebuild();

@@ -277,6 +277,8 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
         stats.errors = result.errorCount;
         stats.write = 'delta';
         fileCount = result.fileCount;
+        // The write is the swap here: count it in the rebuild's time (meta holds the time up to it).
+        durationMs = Date.now() - started;
         progress('swapping', total, total);
       } catch (err) {
         // Rolled back: the live generation is intact, so the whole next one can still be written

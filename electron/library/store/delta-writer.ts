@@ -27,7 +27,7 @@ import {
   type SortTuple,
 } from './ranks.js';
 import { seriesIdentity } from './series-key.js';
-import { builtOfRow, emptyFolderRow, FOLDER_COLUMNS, rankSeries, seriesOf, SERIES_COLUMNS, type BuiltSeries, type FolderRow, type SeriesRow } from './browse-tables.js';
+import { builtOfRow, emptyFolderRow, FOLDER_COLUMNS, rankSeries, seriesOf, SERIES_COLUMNS, type BuiltSeries, type FolderRow, type SeriesMember, type SeriesRow } from './browse-tables.js';
 import { readRowsByIds, type GenerationMeta } from './generation-writer.js';
 
 export interface GenerationDelta {
@@ -120,13 +120,15 @@ function storedKeysOf(row: SortInputRow): Record<SortOrder, SortTuple> {
 }
 
 /** Live rows of a series name: found by the name part of their series key, then checked by name. */
-function seriesMembers(db: Db, name: string, rawName: string): StoredRow[] {
+type GroupMember = Pick<StoredRow, 'id' | 'series' | 'file_name' | 'volume' | 'series_key'>;
+
+function seriesMembers(db: Db, name: string, rawName: string): GroupMember[] {
   // Equal series names (ranks.ts seriesKey) always give the same key base (series-key.ts), so the
   // members are among the keys `base` and `base~<volume>`.
   const base = seriesIdentity(rawName, null);
   const rows = db
-    .prepare('SELECT * FROM comics WHERE series_key = ? OR (series_key >= ? AND series_key < ?)')
-    .all(base, `${base}~`, `${base}\u007f`) as StoredRow[];
+    .prepare('SELECT id, series, file_name, volume, series_key FROM comics WHERE series_key = ? OR (series_key >= ? AND series_key < ?)')
+    .all(base, `${base}~`, `${base}\u007f`) as GroupMember[];
   return rows.filter((row) => seriesNameOf(row) === name);
 }
 
@@ -162,21 +164,46 @@ export function writeDeltaGeneration(db: Db, delta: GenerationDelta, meta: Gener
       if (list) list.push(row);
       else upsertsByName.set(name, [row]);
     }
+    const departingByName = new Map<string, StoredRow[]>();
+    for (const row of old.values()) {
+      const name = seriesNameOf(row);
+      const list = departingByName.get(name);
+      if (list) list.push(row);
+      else departingByName.set(name, [row]);
+    }
     const volumeOf = new Map<number, number | null>();
+    const regrouped: number[] = [];
     for (const [name, rawName] of names) {
+      const arriving = upsertsByName.get(name) ?? [];
+      const departing = departingByName.get(name) ?? [];
+      // The usual volume changes only with the volumes the series' issues carry. When those stay (a
+      // touched file, a changed title), it is read from a leaving issue without a volume of its own.
+      const net = new Map<number, number>();
+      for (const row of departing) if (row.volume !== null) net.set(row.volume, (net.get(row.volume) ?? 0) - 1);
+      for (const row of arriving) if (row.volume !== null) net.set(row.volume, (net.get(row.volume) ?? 0) + 1);
+      if ([...net.values()].every((n) => n === 0)) {
+        const witness = departing.find((row) => row.volume === null);
+        if (witness || arriving.every((row) => row.volume !== null)) {
+          const usual = witness ? volumeOfSeriesKey(witness.series_key) : null;
+          for (const row of arriving) volumeOf.set(row.id, row.volume ?? usual);
+          continue;
+        }
+      }
       const members = seriesMembers(db, name, rawName).filter((row) => !gone.has(row.id) && !next.has(row.id));
       const counts = new VolumeCounts();
       for (const row of members) counts.add(name, row.volume);
-      const arriving = upsertsByName.get(name) ?? [];
       for (const row of arriving) counts.add(name, row.volume);
       const usual = counts.usual(name);
       for (const row of arriving) volumeOf.set(row.id, row.volume ?? usual);
       for (const row of members) {
         if (row.volume !== null || volumeOfSeriesKey(row.series_key) === usual) continue;
-        old.set(row.id, row);
-        next.set(row.id, enrichedOf(row));
+        regrouped.push(row.id);
         volumeOf.set(row.id, usual);
       }
+    }
+    for (const row of readRowsByIds(db, regrouped)) {
+      old.set(row.id, row);
+      next.set(row.id, enrichedOf(row));
     }
 
     step('ranks');
@@ -273,9 +300,17 @@ export function writeDeltaGeneration(db: Db, delta: GenerationDelta, meta: Gener
     for (const fp of fingerprints) recount.run({ fp });
 
     step('series');
-    const seriesKeys = new Set<string>([...old.values()].map((row) => row.series_key));
-    for (const row of written) seriesKeys.add(seriesIdentity(row.series ?? row.file_name, volumeOf.get(row.id) ?? null));
-    patchSeries(db, seriesKeys);
+    // A series changes when an issue comes, goes, or changes what the series row is made of (or its
+    // place among the series' issues); a touched file changes none of that.
+    const seriesKeys = new Set<string>([...gone].map((id) => old.get(id)!.series_key));
+    for (const row of written) {
+      const key = seriesIdentity(row.series ?? row.file_name, volumeOf.get(row.id) ?? null);
+      const before = old.get(row.id);
+      if (before && before.series_key === key && compareTuples(oldKeys.get(row.id)!.series, newKeys.get(row.id)!.series) === 0 && sameSeriesFields(before, row)) continue;
+      seriesKeys.add(key);
+      if (before) seriesKeys.add(before.series_key);
+    }
+    if (seriesKeys.size > 0) patchSeries(db, seriesKeys);
 
     step('folders');
     patchFolders(db, [...old.values()], written);
@@ -326,6 +361,13 @@ function checkRanks(db: Db, fileCount: number): void {
   }
 }
 
+/** The row fields a series row is made of (browse-tables.ts seriesOf), besides its key and issue order. */
+const SERIES_MEMBER_FIELDS = ['series', 'error_kind', 'fingerprint', 'year', 'added_at', 'volume', 'publisher', 'file_name'] as const;
+
+function sameSeriesFields(a: EnrichedRow, b: EnrichedRow): boolean {
+  return SERIES_MEMBER_FIELDS.every((field) => a[field] === b[field]);
+}
+
 const SERIES_NAMES = SERIES_COLUMNS.map((c) => c.split(' ')[0]!) as Array<keyof SeriesRow>;
 
 /** Recomputes the series of `keys` from their issues, then the ids and ranks of every series; writes what differs. */
@@ -334,9 +376,11 @@ function patchSeries(db: Db, keys: ReadonlySet<string>): void {
   const beforeByKey = new Map(before.map((row) => [row.key, row]));
   const entries: BuiltSeries[] = before.filter((row) => !keys.has(row.key)).map(builtOfRow);
   // The issues of the series in issue order, as the full rewrite hands them over.
-  const issuesOf = db.prepare('SELECT * FROM comics WHERE series_key = ? ORDER BY rank_series');
+  const issuesOf = db.prepare(
+    'SELECT id, series_key, series, error_kind, fingerprint, year, added_at, volume, publisher, file_name, rank_series FROM comics WHERE series_key = ? ORDER BY rank_series',
+  );
   for (const key of keys) {
-    const issues = issuesOf.all(key) as StoredRow[];
+    const issues = issuesOf.all(key) as SeriesMember[];
     const entry = issues.length > 0 ? seriesOf(key, issues) : null;
     if (entry) entries.push(entry);
   }
