@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       process.stdout.write(`rebuild ${i + 1}: ${result.fileCount} files in ${ms.toFixed(0)} ms (load ${os.loadavg()[0]!.toFixed(1)})\n`);
       for (const [name, p] of peaks) process.stdout.write(`  ${name.padEnd(10)} peak ${fmt(p)}\n`);
       gc?.();
-      process.stdout.write(`  after, gc'd: ${fmt(sample())}\n`);
+      process.stdout.write(`  after, gc'd: ${fmt(sample())}, arrayBuffers ${(process.memoryUsage().arrayBuffers / MB).toFixed(0)} MB\n`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

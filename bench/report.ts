@@ -129,6 +129,8 @@ export interface SizeResult {
   };
   /** os.loadavg() when this size's measurements started and ended (the machine may be shared). */
   loadAverage?: { start: number[]; end: number[] };
+  /** The untimed whole-file read before the floors, and the library's bytes cached before the cold index (fincore sample). */
+  pageCache?: { warmMs: number; residentBeforeIndex: number | null };
   queries: {
     common: { q: string; total: number };
     rare: { q: string; total: number };
@@ -327,6 +329,7 @@ const sizeResultSchema = z
       })
       .strict(),
     loadAverage: z.object({ start: z.array(z.number().nonnegative()), end: z.array(z.number().nonnegative()) }).strict().optional(),
+    pageCache: z.object({ warmMs: ms, residentBeforeIndex: z.number().min(0).max(1).nullable() }).strict().optional(),
     queries: z
       .object({
         common: z.object({ q: z.string().min(1), total: z.number().int().nonnegative() }).strict(),
@@ -531,6 +534,7 @@ export function formatReport(report: BenchReport): string {
     row('  library.db on disk', (s) => fmtBytes(s.memory.dbBytes)),
     row('  worker VmHWM after 1 rebuild', (s) => fmtBytes(s.memory.workerGrowth?.hwmAfterFirstBytes)),
     row('  worker VmHWM after N rebuilds', (s) => (s.memory.workerGrowth ? `${fmtBytes(s.memory.workerGrowth.hwmAfterLastBytes)} (N=${s.memory.workerGrowth.rebuilds})` : '—')),
+    row('library in page cache before the index', (s) => (s.pageCache?.residentBeforeIndex == null ? '—' : `${(s.pageCache.residentBeforeIndex * 100).toFixed(1)} %`)),
     row('load average at start / end (1 min)', (s) => (s.loadAverage ? `${s.loadAverage.start[0]!.toFixed(1)} / ${s.loadAverage.end[0]!.toFixed(1)}` : '—')),
   ];
   const out: string[] = [];

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { libraryDataDir } from '../electron/library/data-dir.js';
-import { bulkInsert, rawWalk, tailReadAll, tryDropCaches } from './baselines.js';
+import { bulkInsert, pageCacheResidency, rawWalk, tailReadAll, tryDropCaches, warmWholeFiles } from './baselines.js';
 import { BENCH_SEED, ensureLibrary } from './libraries.js';
 import { measureCovers } from './measure-covers.js';
 import { hostIsBuilt, measureHttp } from './measure-http.js';
@@ -159,6 +159,8 @@ async function measureSize(files: number, cli: CliOptions, notes: string[], erro
   let tailFailures = 0;
   // One untimed pass first, so every timed figure of this size starts from the same warm page cache.
   let walked = rawWalk(library.root);
+  // Whole files, not just the tails the floor reads: the index reads heads and ComicInfo.xml too.
+  const warmMs = await warmWholeFiles(walked.files);
   await tailReadAll(walked.files, walked.sizes, 16);
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
@@ -178,6 +180,9 @@ async function measureSize(files: number, cli: CliOptions, notes: string[], erro
 
   const terms = pickSearchTerms(library.paths);
   const budget: LoopBudget = cli.quick ? { maxIterations: 100, maxMs: 800 } : { maxIterations: 400, maxMs: 3000 };
+  // What the page cache holds of the library right before the cold index (fincore, a sample of files).
+  const residentBeforeIndex = pageCacheResidency(walked.files);
+  log(`page cache: warmed in ${(warmMs / 1000).toFixed(1)} s; ${residentBeforeIndex === null ? 'residency unknown (no fincore)' : `${(residentBeforeIndex * 100).toFixed(1)} % of the library's bytes resident before the index`}`);
   const dataHome = mkdtempSync(join(os.tmpdir(), 'longbox-bench-data-'));
   const control = await startControlProbe(REPO_ROOT);
   try {
@@ -259,6 +264,7 @@ async function measureSize(files: number, cli: CliOptions, notes: string[], erro
         workerGrowth,
       },
       loadAverage: { start: loadStart, end: os.loadavg() },
+      pageCache: { warmMs, residentBeforeIndex },
       queries: inProcess.queries,
     };
   } finally {

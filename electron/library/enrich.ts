@@ -98,15 +98,11 @@ export async function enrichFile(root: string, file: WalkedFile, io?: IndexIo): 
   try {
     // One open per file: the directory, and ComicInfo.xml through the same handle (often from the
     // tail bytes the directory read already holds).
-    const sync = io?.sync === true;
-    const started = sync ? performance.now() : 0;
     const index = await readArchiveIndex(abs, {
       limits: DEFAULT_ARCHIVE_LIMITS,
       readEntry: findComicInfo,
       readEntryMaxBytes: MAX_COMICINFO_BYTES,
-      syncIo: sync,
-    }).finally(() => {
-      if (sync) io!.record(performance.now() - started);
+      syncIo: io?.sync === true ? io : false,
     });
     const pages = listPages(index.entries);
     let comicInfo: ComicInfoResult | null = null;

@@ -58,22 +58,32 @@ export async function openArchiveFile(filePath: string): Promise<OpenedFile> {
   }
 }
 
+/** Receives the time one file's blocking calls took, when the file is closed (index-io.ts). */
+export interface BlockingIoMeter {
+  record(ms: number): void;
+}
+
 /** A ReadableFile over blocking system calls: each read returns an already settled promise. */
-function syncFile(fd: number): ReadableFile {
+function syncFile(fd: number, meter: BlockingIoMeter | undefined, openMs: number): ReadableFile {
   let closed = false;
+  let blockedMs = openMs;
   return {
     fd,
     read(buffer, offset, length, position) {
+      const started = performance.now();
       try {
         return Promise.resolve({ bytesRead: readSync(fd, buffer, offset, length, position) });
       } catch (error) {
         return Promise.reject(error as Error);
+      } finally {
+        blockedMs += performance.now() - started;
       }
     },
     close() {
       if (!closed) {
         closed = true;
         closeSync(fd);
+        meter?.record(blockedMs);
       }
       return Promise.resolve();
     },
@@ -83,9 +93,11 @@ function syncFile(fd: number): ReadableFile {
 /**
  * openArchiveFile with blocking calls (open, fstat, and the handle's reads and close): no thread-pool
  * round trip, no FileHandle, per call. For the index pass on files the page cache most likely holds
- * (enrich.ts decides); on a slow disk every call blocks the calling thread for the disk's latency.
+ * (index-io.ts decides, from the time these calls took: `meter`); on a slow disk every call blocks
+ * the calling thread for the disk's latency.
  */
-export function openArchiveFileSync(filePath: string): OpenedFile {
+export function openArchiveFileSync(filePath: string, meter?: BlockingIoMeter): OpenedFile {
+  const started = performance.now();
   let fd: number;
   try {
     fd = openSync(filePath, OPEN_FLAGS);
@@ -93,7 +105,8 @@ export function openArchiveFileSync(filePath: string): OpenedFile {
     throw toUnreadable(error);
   }
   try {
-    return { handle: syncFile(fd), size: checkOpened(fstatSync(fd)) };
+    const size = checkOpened(fstatSync(fd));
+    return { handle: syncFile(fd, meter, performance.now() - started), size };
   } catch (error) {
     closeSync(fd);
     throw toUnreadable(error);

@@ -2,7 +2,7 @@
 import type { ComicFormat } from '../../../shared/types.js';
 import { detectFormat, DETECT_HEAD_BYTES, rarVersion } from './detect.js';
 import { readExactly } from './file-io.js';
-import { openArchiveFile, openArchiveFileSync, toUnreadable } from './open-file.js';
+import { openArchiveFile, openArchiveFileSync, toUnreadable, type BlockingIoMeter } from './open-file.js';
 import { readEpubIndex } from './epub.js';
 import { readPdfEntry, readPdfIndex } from './pdf.js';
 import { readRarEntry, readRarIndex } from './rar.js';
@@ -22,8 +22,11 @@ export interface ReadArchiveIndexOptions {
   readEntry?: (entries: readonly ArchiveEntry[]) => ArchiveEntry | undefined;
   /** Size cap for `readEntry` (declared and actual; 'too-large' beyond). Default: limits.maxEntryBytes. */
   readEntryMaxBytes?: number;
-  /** Blocking reads (openArchiveFileSync) instead of the thread pool: cheaper per call on a warm cache. */
-  syncIo?: boolean;
+  /**
+   * Blocking reads (openArchiveFileSync) instead of the thread pool: cheaper per call on a warm cache.
+   * The meter gets the time the file's blocking calls took.
+   */
+  syncIo?: BlockingIoMeter | false;
 }
 
 /** Reads the entry chosen by `options.readEntry`, recording a per-entry failure instead of throwing it. */
@@ -52,7 +55,7 @@ async function withEntry(
 export async function readArchiveIndex(filePath: string, options: ReadArchiveIndexOptions = {}): Promise<ArchiveIndex> {
   const limits: ArchiveLimits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
   const maxEntryBytes = options.readEntryMaxBytes ?? limits.maxEntryBytes;
-  const { handle, size } = options.syncIo ? openArchiveFileSync(filePath) : await openArchiveFile(filePath);
+  const { handle, size } = options.syncIo ? openArchiveFileSync(filePath, options.syncIo) : await openArchiveFile(filePath);
   let detected: ComicFormat | null = null;
   try {
     // Small files (most single-chapter CBZs are not, but many test and web files are) are read in one
