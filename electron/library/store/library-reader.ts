@@ -7,10 +7,11 @@ import { StatementCache } from './statement-cache.js';
 import { attachUserDb, userStateTable } from './user-state-access.js';
 import { SUMMARY_COLUMNS, type StoredRow, type SummaryRow } from './comic-row.js';
 import { browseFilterOf } from './browse-reader.js';
+import type { RankColumn } from './schema.js';
 
 type Statement = Database.Statement<unknown[]>;
 
-const RANK_OF: Record<SortKey, string> = {
+const RANK_OF: Record<SortKey, RankColumn> = {
   series: 'rank_series',
   title: 'rank_title',
   added: 'rank_added',

@@ -11,7 +11,9 @@ export const COMIC_COLUMNS: readonly string[] = COMIC_ROW.map((c: ColumnSpec) =>
 
 export const COMIC_COLUMN_NAMES: readonly ComicColumn[] = COMIC_ROW.map((c) => c.column);
 
-export const RANK_COLUMNS = ['rank_series', 'rank_title', 'rank_added', 'rank_size', 'rank_file'] as const;
+/** The generation-wide sort positions (ranks.ts, next-generation.ts), each indexed uniquely. */
+export const RANK_COLUMNS = ['rank_series', 'rank_title', 'rank_added', 'rank_size', 'rank_file'] as const satisfies readonly ComicColumn[];
+export type RankColumn = (typeof RANK_COLUMNS)[number];
 
 export function createComicsTableSql(table: string): string {
   return `CREATE TABLE ${table} (${COMIC_COLUMNS.join(', ')}) STRICT`;
