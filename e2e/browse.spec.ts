@@ -22,7 +22,7 @@ async function open(page: Page, files = 300) {
   server = await serveLibrary(lib.root, { watch: false });
   const { dataDir } = server;
   cleanups.push(() => removeDir(path.dirname(lib.root)), () => removeDir(dataDir));
-  await page.goto(server.url);
+  await page.goto(`${server.url}#/all`); // the app starts on Home; this spec is about All comics
   await expect(resultCount(page)).toHaveText(`${files + 2} comics`, { timeout: 60_000 });
   return { lib, server };
 }

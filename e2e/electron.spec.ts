@@ -43,14 +43,23 @@ test.afterAll(async () => {
 
 const rows = (page: Page) => page.locator('[data-testid="results"] [role="option"]');
 
+/** The app starts on Home; these tests are about the All comics grid. */
+async function showAllComics(page: Page): Promise<Page> {
+  await page.waitForLoadState('domcontentloaded');
+  await page.evaluate(() => {
+    window.location.hash = '#/all';
+  });
+  return page;
+}
+
 test('starts on a folder, shows its comics, and shows them from the cache at the next start', async () => {
   const first = await launchLongbox(availability, userData, library);
   try {
-    const page = await first.firstWindow();
+    const page = await showAllComics(await first.firstWindow());
     await expect(rows(page).first()).toBeVisible({ timeout: 60_000 });
     // contextIsolation + sandbox + no nodeIntegration: the page sees window.longbox and nothing of Node.
     expect(await page.evaluate(() => [typeof window.require, typeof window.process, typeof window.longbox])).toEqual(['undefined', 'undefined', 'object']);
-    expect(page.url()).toBe('longbox://app/index.html');
+    expect(page.url()).toBe('longbox://app/index.html#/all');
   } finally {
     await first.close();
   }
@@ -58,7 +67,7 @@ test('starts on a folder, shows its comics, and shows them from the cache at the
   // Second start: the remembered library, rows from the SQLite cache (stale is fine) without a cold start.
   const second = await launchLongbox(availability, userData);
   try {
-    const page = await second.firstWindow();
+    const page = await showAllComics(await second.firstWindow());
     const started = Date.now();
     await expect(rows(page).first()).toBeVisible({ timeout: 15_000 });
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -74,7 +83,7 @@ test('starts on a folder, shows its comics, and shows them from the cache at the
 test('Refresh (F5) shows the rebuilding badge and clears it, without reloading the page', async () => {
   const app = await launchLongbox(availability, userData);
   try {
-    const page = await app.firstWindow();
+    const page = await showAllComics(await app.firstWindow());
     await expect(rows(page).first()).toBeVisible({ timeout: 60_000 });
     await expect(page.getByTestId('rebuild-badge')).toHaveAttribute('data-visible', 'false', { timeout: 60_000 });
     // Record every appearance of the badge, however short (a no-change rescan takes milliseconds).
@@ -102,7 +111,7 @@ test('Refresh (F5) shows the rebuilding badge and clears it, without reloading t
 test('a second instance hands over to the first and exits', async () => {
   const app = await launchLongbox(availability, userData);
   try {
-    const page = await app.firstWindow();
+    const page = await showAllComics(await app.firstWindow());
     await expect(rows(page).first()).toBeVisible({ timeout: 60_000 });
     await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].minimize());
     const exitCode = await new Promise<number | null>((resolve, reject) => {
@@ -134,7 +143,7 @@ test('a second instance with a comic file opens that file in the running app (it
   const comic = (await readdir(other, { recursive: true })).map((name) => path.join(other, String(name))).find((file) => file.endsWith('.cbz'))!;
   const app = await launchLongbox(availability, userData);
   try {
-    const page = await app.firstWindow();
+    const page = await showAllComics(await app.firstWindow());
     await expect(rows(page).first()).toBeVisible({ timeout: 60_000 });
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(availability.binary!, [MAIN_SCRIPT, comic], { env: appEnv(availability, userData), stdio: 'ignore' });

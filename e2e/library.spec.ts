@@ -24,7 +24,7 @@ async function openLibrary(page: Page, files: number, options: { broken?: number
   const { dataDir } = server;
   // Runs after the host is stopped (afterEach stops it first).
   cleanups.push(() => removeDir(path.dirname(lib.root)), () => removeDir(dataDir));
-  await page.goto(server.url);
+  await page.goto(`${server.url}#/all`); // the app starts on Home; this spec is about All comics
   const total = files + (options.broken ?? 0);
   // A fresh data dir: the first scan runs, then the rows appear.
   await expect(resultCount(page)).toHaveText(`${total} comics`, { timeout: 60_000 });

@@ -45,7 +45,7 @@ async function openLibrary(page: Page): Promise<ServedLibrary> {
   server = await serveLibrary(root, { watch: false });
   const { dataDir } = server;
   cleanups.push(() => removeDir(dataDir));
-  await page.goto(server.url);
+  await page.goto(`${server.url}#/all`); // the app starts on Home; this spec is about All comics
   await expect(resultCount(page)).toHaveText(`${FILLERS + OWN} comics`, { timeout: 60_000 });
   await expect(rows(page).first()).toBeVisible();
   return server;

@@ -22,7 +22,7 @@ async function openLibrary(page: Page, files: number, options: { broken?: number
   server = await serveLibrary(lib.root, { watch: options.watch });
   const { dataDir } = server;
   cleanups.push(() => removeDir(path.dirname(lib.root)), () => removeDir(dataDir));
-  await page.goto(server.url);
+  await page.goto(`${server.url}#/all`); // the app starts on Home; this spec is about All comics
   const total = files + (options.broken ?? 0);
   await expect(resultCount(page)).toHaveText(`${total} comics`, { timeout: 60_000 });
   await expect(rows(page).first()).toBeVisible();

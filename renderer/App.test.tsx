@@ -9,9 +9,12 @@ import { flush, memoryStorage, mockLayout } from './test/setup-dom.js';
 let restoreLayout: () => void;
 beforeEach(() => {
   restoreLayout = mockLayout();
+  // The app starts on Home; most of these tests are about the All comics grid.
+  window.history.replaceState(null, '', '/#/all');
 });
 afterEach(() => {
   cleanup();
+  window.history.replaceState(null, '', '/');
   restoreLayout();
   vi.useRealTimers();
   delete document.documentElement.dataset.theme;

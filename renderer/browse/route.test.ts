@@ -17,8 +17,9 @@ describe('browse routes in the hash', () => {
     expect(browseHash({ view: 'folders', path: 'A b/C' })).toBe('#/folders/A%20b/C');
   });
 
-  it('an empty hash is All comics; the reader’s hash and nonsense are not browse routes', () => {
-    expect(parseBrowseHash('')).toEqual({ view: 'all' });
+  it('an empty hash is Home (the start view); the reader’s hash and nonsense are not browse routes', () => {
+    expect(parseBrowseHash('')).toEqual({ view: 'home' });
+    expect(parseBrowseHash('#/')).toEqual({ view: 'home' });
     expect(parseBrowseHash('#/read/12/3')).toBeNull();
     expect(parseBrowseHash('#/folders/a/../b')).toBeNull();
     expect(parseBrowseHash('#/folders/a//b')).toBeNull();

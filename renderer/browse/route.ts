@@ -1,6 +1,7 @@
 // The browse view in the URL hash, so reload and Back work in the browser build: `#/home`, `#/series`,
 // `#/series/<key>`, `#/folders`, `#/folders/<path>`, `#/all`, `#/problems`. The reader's
-// `#/read/<id>/<page>` is not a browse hash (the reader owns it); an empty hash is All comics.
+// `#/read/<id>/<page>` is not a browse hash (the reader owns it); an empty hash is Home, where the app
+// starts (issue 13: a user with 100k comics starts on Home, not on a flat grid).
 
 export type BrowseRoute =
   | { view: 'home' }
@@ -12,7 +13,7 @@ export type BrowseRoute =
 
 export type BrowseView = BrowseRoute['view'];
 
-export const DEFAULT_ROUTE: BrowseRoute = { view: 'all' };
+export const DEFAULT_ROUTE: BrowseRoute = { view: 'home' };
 
 function decode(text: string): string | null {
   try {

@@ -28,7 +28,8 @@ function mockStage(): () => void {
 beforeEach(() => {
   restore = [mockLayout()];
   restore.unshift(mockStage());
-  window.history.replaceState(null, '', '/');
+  // The app starts on Home; these tests read from the All comics grid.
+  window.history.replaceState(null, '', '/#/all');
   localStorage.clear();
 });
 afterEach(() => {
@@ -88,7 +89,7 @@ describe('reader view', () => {
     await key('Escape');
     // history.back() is asynchronous in jsdom: wait for the popstate.
     await waitFor(() => expect(screen.queryByRole('dialog', { name: /^Reader/ })).toBeNull());
-    expect(window.location.hash).toBe('');
+    expect(window.location.hash).toBe('#/all');
     expect(grid().getAttribute('aria-activedescendant')).toBe('comic-option-0');
     expect(document.activeElement).toBe(grid());
   });

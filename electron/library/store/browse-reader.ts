@@ -50,6 +50,20 @@ export interface FolderRows {
   generation: number;
 }
 
+/**
+ * Continue reading: started, unfinished comics, most recently read first, one row per fingerprint
+ * (duplicates share their state: the first readable copy stands for them). CROSS JOIN keeps the
+ * user's state the outer loop (SQLite never reorders it); with user.db's continue-reading index
+ * (user-migrations.ts, v2), whose condition is this WHERE, the rows come in last_read_at order and the
+ * walk stops after a shelf's worth: no sort of every state row. Exported for the query-plan test.
+ */
+export function continueReadingSql(stateTable: string): string {
+  return `SELECT ${SUMMARY_COLUMNS} FROM ${stateTable} u
+    CROSS JOIN comics c ON c.id = (SELECT min(d.id) FROM comics d WHERE d.fingerprint = u.fingerprint AND d.error_kind IS NULL)
+    WHERE u.read = 0 AND u.last_page IS NOT NULL
+    ORDER BY u.${READ_AT_COLUMN} DESC, u.fingerprint DESC LIMIT ?`;
+}
+
 export interface HomeRows {
   continue: HomeComic[];
   on_deck: HomeComic[];
@@ -182,13 +196,7 @@ export class BrowseReader {
   home(): HomeRows {
     return this.#db.transaction(() => {
       const generation = this.#generation();
-      // One row per fingerprint: duplicates of a comic share its state. CROSS JOIN keeps the user's
-      // state the outer loop (SQLite never reorders it): what was read is small, the library is not.
-      const continueRows = this.#stmt(
-        `SELECT ${SUMMARY_COLUMNS} FROM ${this.#stateTable} u CROSS JOIN comics c ON c.fingerprint = u.fingerprint
-         WHERE u.read = 0 AND u.last_page IS NOT NULL AND c.error_kind IS NULL
-         GROUP BY u.fingerprint ORDER BY u.${READ_AT_COLUMN} DESC, c.id LIMIT ?`,
-      ).all(HOME_SHELF_SIZE) as HomeRow[];
+      const continueRows = this.#stmt(continueReadingSql(this.#stateTable)).all(HOME_SHELF_SIZE) as HomeRow[];
       const inProgress = new Set(continueRows.map((r) => r.series_key));
       // The series read most recently, then in each the first unread issue after the last read one.
       const reading = this.#stmt(

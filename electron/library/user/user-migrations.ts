@@ -3,6 +3,9 @@
 // migration runs on an existing file (see user-store.ts).
 import type Database from 'better-sqlite3';
 
+/** The index Continue reading walks (see migration 2). */
+export const CONTINUE_READING_INDEX = 'comic_state_continue';
+
 export interface UserMigration {
   version: number;
   up(db: Database.Database): void;
@@ -39,6 +42,16 @@ export const USER_MIGRATIONS: readonly UserMigration[] = [
            updated_at INTEGER NOT NULL
          ) STRICT, WITHOUT ROWID`,
       );
+    },
+  },
+  {
+    version: 2,
+    up(db) {
+      // Continue reading (browse-reader.ts home()): started, unfinished comics, most recently read
+      // first. v1's index on last_read_at is partial on `last_read_at IS NOT NULL`, which that query's
+      // WHERE does not imply, so SQLite never used it and sorted every state row per request. This one
+      // has exactly the query's condition: the shelf is the first rows of an index walk.
+      db.exec(`CREATE INDEX IF NOT EXISTS ${CONTINUE_READING_INDEX} ON comic_state(last_read_at) WHERE read = 0 AND last_page IS NOT NULL`);
     },
   },
 ];

@@ -67,16 +67,17 @@ describe('user.db: opening', () => {
     const first = await open();
     first.updateState(comic(1), { read: true });
     await close(first);
-    const v2: UserMigration = { version: 2, up: (db) => db.exec('ALTER TABLE comic_state ADD COLUMN rating INTEGER') };
-    const store = await open({ migrations: [...USER_MIGRATIONS, v2] });
+    const latest = USER_MIGRATIONS.at(-1)!.version;
+    const next: UserMigration = { version: latest + 1, up: (db) => db.exec('ALTER TABLE comic_state ADD COLUMN rating INTEGER') };
+    const store = await open({ migrations: [...USER_MIGRATIONS, next] });
     const migration = store.backups().filter((b) => b.kind === 'migration');
     expect(migration).toHaveLength(1);
     const copy = new Database(migration[0]!.file, { readonly: true });
-    expect(copy.pragma('user_version', { simple: true })).toBe(1);
+    expect(copy.pragma('user_version', { simple: true })).toBe(latest);
     expect(copy.prepare('SELECT read FROM comic_state WHERE fingerprint = ?').get('fp1')).toEqual({ read: 1 });
     copy.close();
     expect(store.getState('fp1').read).toBe(true);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(latest + 1);
   });
 });
 
