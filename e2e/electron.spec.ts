@@ -14,7 +14,7 @@ import { MENU_IDS } from '../electron/menu.js';
 import { MAIN_SCRIPT, appEnv, electronAvailability, launchLongbox } from './helpers/electron-app.js';
 
 // The page-side globals the evaluate() callbacks use (this tsconfig has no DOM lib; kept local).
-declare const window: { longbox?: LongboxBridge; __badgeSeen?: boolean; __pageId?: number; require?: unknown; process?: unknown };
+declare const window: { longbox?: LongboxBridge; __badgeSeen?: boolean; __pageId?: number; require?: unknown; process?: unknown; location: { hash: string } };
 declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
 declare class MutationObserver {
   constructor(callback: () => void);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LongboxError } from '../shared/errors.js';
 import { EVENT_CHANNEL, INVOKE_CHANNELS, READY_CHANNEL, type InvokeChannel } from '../shared/ipc.js';
-import type { CacheStatus, ComicDetail, ComicPage, LibraryEvent, LibraryInfo } from '../shared/types.js';
+import type { BulkStateRequest, CacheStatus, ComicDetail, ComicPage, LibraryEvent, LibraryInfo } from '../shared/types.js';
 import {
   allowOrigins,
   createIpcRouter,
@@ -100,7 +100,7 @@ function fakeService(): LibraryServiceApi & { emit(event: LibraryEvent): void; l
     listSeries: vi.fn(async () => ({ items: [], total: 0, offset: 0, generation: 3, stale: false })),
     listFolder: vi.fn(async (path: string) => ({ path, folders: [], comic_count: 0, direct_count: 0, generation: 3, stale: false })),
     getHome: vi.fn(async () => ({ continue: [], on_deck: [], recent: [], generation: 3, stale: false })),
-    setReadState: vi.fn(async (request: { read: boolean }) => ({ count: 1, read: request.read })),
+    setReadState: vi.fn(async (request: BulkStateRequest) => ({ count: 1, ...('read' in request ? { read: request.read } : { favourite: request.favourite }) })),
     exportUserState: vi.fn(async () => {
       throw new Error('not in this double');
     }),

@@ -20,11 +20,19 @@ export const seriesQuerySchema = z
 
 export const folderRequestSchema = z.object({ path: folderPathSchema }).strict();
 
-const read = z.boolean();
+const targets = {
+  ids: z.array(comicIdSchema).min(1).max(MAX_BULK_IDS),
+  series: seriesIdentitySchema,
+  folder: folderPathSchema,
+};
+/** One target and one change (`read` or `favourite`): six exact shapes, anything else is refused. */
 export const bulkStateSchema = z.union([
-  z.object({ ids: z.array(comicIdSchema).min(1).max(MAX_BULK_IDS), read }).strict(),
-  z.object({ series: seriesIdentitySchema, read }).strict(),
-  z.object({ folder: folderPathSchema, read }).strict(),
+  z.object({ ids: targets.ids, read: z.boolean() }).strict(),
+  z.object({ series: targets.series, read: z.boolean() }).strict(),
+  z.object({ folder: targets.folder, read: z.boolean() }).strict(),
+  z.object({ ids: targets.ids, favourite: z.boolean() }).strict(),
+  z.object({ series: targets.series, favourite: z.boolean() }).strict(),
+  z.object({ folder: targets.folder, favourite: z.boolean() }).strict(),
 ]) satisfies z.ZodType<BulkStateRequest, unknown>;
 
 /** `?offset=&limit=&q=&sort=name|year|added|issues&order=asc|desc`; unknown parameters are refused. */

@@ -14,6 +14,7 @@ export const comicFilterSchema = z
     hasError: z.boolean().optional(),
     duplicates: z.boolean().optional(),
     unread: z.boolean().optional(),
+    favourite: z.boolean().optional(),
   })
   .strict();
 
@@ -111,7 +112,7 @@ export function pagingParams(params: URLSearchParams, known: ReadonlySet<string>
 }
 
 /**
- * Turns URL search params (`?offset=0&limit=100&q=saga&sort=title&order=desc&filter=errors,duplicates,unread&format=zip,rar`)
+ * Turns URL search params (`?offset=0&limit=100&q=saga&sort=title&order=desc&filter=errors,duplicates,unread,favourites&format=zip,rar`)
  * into a ComicQuery. Unknown parameters are refused so typos do not silently return everything.
  */
 export function parseComicQueryParams(params: URLSearchParams): ParseResult<ComicQuery> {
@@ -131,6 +132,7 @@ export function parseComicQueryParams(params: URLSearchParams): ParseResult<Comi
       else if (flag === 'ok') filter.hasError = false;
       else if (flag === 'duplicates') filter.duplicates = true;
       else if (flag === 'unread') filter.unread = true;
+      else if (flag === 'favourites') filter.favourite = true;
       else return { ok: false, message: `filter: unknown flag '${flag.slice(0, 40)}'` };
     }
   }
@@ -163,6 +165,7 @@ export function comicQueryToParams(query: ComicQuery): URLSearchParams {
   if (query.filter?.hasError === false) flags.push('ok');
   if (query.filter?.duplicates) flags.push('duplicates');
   if (query.filter?.unread) flags.push('unread');
+  if (query.filter?.favourite) flags.push('favourites');
   if (flags.length > 0) params.set('filter', flags.join(','));
   if (query.filter?.formats && query.filter.formats.length > 0) params.set('format', query.filter.formats.join(','));
   if (query.series !== undefined) params.set('series', query.series);

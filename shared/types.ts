@@ -39,6 +39,8 @@ export interface UserDataNotice {
  */
 export interface ComicSummary extends ComicSummaryColumns {
   read: boolean;
+  /** UserState.favourite: the star on the cover and in the details. */
+  favourite: boolean;
   /** Last page read (0-based, UserState.lastPage); null when never opened. The grid's progress bar. */
   lastPage: number | null;
 }
@@ -92,6 +94,8 @@ export interface ComicFilter {
   duplicates?: boolean;
   /** Only files not marked read. */
   unread?: boolean;
+  /** Only the user's favourites. */
+  favourite?: boolean;
 }
 
 export interface ComicQuery {
@@ -264,10 +268,14 @@ export interface HomeShelves {
 
 /** What a bulk read-state change applies to: a selection, a whole series or a whole folder (with everything below it). */
 export type ReadStateTarget = { ids: number[] } | { series: string } | { folder: string };
-export type BulkStateRequest = ReadStateTarget & { read: boolean };
+/** One change per request: mark read/unread, or add to/remove from the favourites. */
+export type BulkStateChange = { read: boolean } | { favourite: boolean };
+export type BulkStateRequest = ReadStateTarget & BulkStateChange;
 
 export interface BulkStateResult {
   /** Comics the change applied to (duplicates share one state: they count once per file). */
   count: number;
-  read: boolean;
+  /** The change as asked for (`read` or `favourite`). */
+  read?: boolean;
+  favourite?: boolean;
 }

@@ -58,11 +58,13 @@ export class BrowseService {
     await this.#deps.whenPopulated();
     const { count, comics } = await this.#deps.read('targetOf', request);
     // One IMMEDIATE transaction in user.db for the whole selection. Marking unread also forgets the page
-    // (the comic is "not started" again and leaves Continue Reading); favourites are kept either way.
+    // (the comic is "not started" again and leaves Continue Reading); favourites are kept either way,
+    // and a favourite change touches nothing else.
+    const patch = 'read' in request ? (request.read ? { read: true } : { read: false, lastPage: null }) : { favourite: request.favourite };
     this.#deps.user.updateStates(
       comics.map((c) => ({ ...c, root: this.#deps.root })),
-      request.read ? { read: true } : { read: false, lastPage: null },
+      patch,
     );
-    return { count, read: request.read };
+    return 'read' in request ? { count, read: request.read } : { count, favourite: request.favourite };
   }
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BulkStateResult, ComicPage, FolderListing, HomeShelves, SeriesPage } from '../../shared/types.js';
+import type { BulkStateResult, ComicDetail, ComicPage, FolderListing, HomeShelves, SeriesPage } from '../../shared/types.js';
 import { openLibraryService, type LibraryService } from '../library/library-service.js';
 import { writeComic } from '../library/testing/fixtures.js';
 import { createHttpHost, type HttpHost } from './http-server.js';
@@ -179,6 +179,27 @@ describe('POST /api/state and GET /api/home', () => {
     expect((await get<ComicPage>(`/api/comics?series=cyclone-rebirth`)).body.items[0]!.read).toBe(true);
     expect((await rawRequest(port, { path: '/api/state' })).status).toBe(405);
     expect((await get('/api/home?x=1')).status).toBe(400);
+  });
+
+  it('favourites in bulk: a selection, a series; the favourites filter lists them; read state is not touched', async () => {
+    const loose = (await get<ComicPage>('/api/comics?series=loose')).body.items;
+    expect(loose.map((c) => c.favourite)).toEqual([false]);
+    expect(await post<BulkStateResult>('/api/state', { ids: [loose[0]!.id], favourite: true })).toEqual({ status: 200, body: { count: 1, favourite: true } });
+    const okami = encodeURIComponent('大神');
+    expect((await post<BulkStateResult>('/api/state', { series: '大神', favourite: true })).body.count).toBe(2);
+    const favourites = (await get<ComicPage>('/api/comics?filter=favourites&sort=file')).body;
+    expect(favourites.total).toBe(3);
+    expect(favourites.items.every((c) => c.favourite && !c.read)).toBe(true);
+    expect(favourites.items.map((c) => c.id)).toContain(loose[0]!.id);
+    const detail = (await get<ComicDetail>(`/api/comics/${loose[0]!.id}`)).body;
+    expect([detail.favourite, detail.userState.favourite, detail.userState.read]).toEqual([true, true, false]);
+    // The page position (Continue reading) stays: a favourite change touches nothing else.
+    expect((await get<ComicPage>(`/api/comics?series=${okami}`)).body.items.map((c) => [c.favourite, c.lastPage])).toEqual([[true, 3], [true, null]]);
+    expect((await post<BulkStateResult>('/api/state', { series: '大神', favourite: false })).body).toEqual({ count: 2, favourite: false });
+    expect((await get<ComicPage>('/api/comics?filter=favourites')).body.total).toBe(1);
+    for (const bad of [{ ids: [1], favourite: 'yes' }, { ids: [1], read: true, favourite: true }, { favourite: true }]) {
+      expect((await post('/api/state', bad)).status, JSON.stringify(bad)).toBe(400);
+    }
   });
 
   it('read state survives a rebuild and a move to another folder (keyed by fingerprint)', async () => {

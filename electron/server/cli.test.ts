@@ -54,7 +54,7 @@ class ScriptedLibraryService implements LibraryServiceApi {
     return { continue: [], on_deck: [], recent: [], generation: 1, stale: false };
   }
   async setReadState(request: BulkStateRequest): Promise<BulkStateResult> {
-    return { count: 0, read: request.read };
+    return { count: 0, ...('read' in request ? { read: request.read } : { favourite: request.favourite }) };
   }
   async retryComic(): Promise<void> {
     this.refresh('retry');

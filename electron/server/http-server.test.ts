@@ -72,6 +72,7 @@ function makeComic(id: number): ComicSummary {
     fingerprint: `fp${id}`,
     duplicateCount: 1,
     read: false,
+    favourite: false,
     lastPage: null,
     addedAt: 1_700_000_000_000,
   };
@@ -147,7 +148,7 @@ class FakeLibraryService implements LibraryServiceApi {
     return { continue: [], on_deck: [], recent: [], generation: 1, stale: false };
   }
   async setReadState(request: BulkStateRequest): Promise<BulkStateResult> {
-    return { count: 0, read: request.read };
+    return { count: 0, ...('read' in request ? { read: request.read } : { favourite: request.favourite }) };
   }
   async getCover(id: number): Promise<CoverImage> {
     if (id === 2) throw new LongboxError('UNSUPPORTED', 'no pages');

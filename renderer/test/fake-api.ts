@@ -66,6 +66,7 @@ export function makeComic(i: number, patch: Partial<ComicSummary> = {}): ComicSu
     fingerprint: `fp${i + 1}`,
     duplicateCount: 1,
     read: false,
+    favourite: false,
     lastPage: null,
     addedAt: 1_700_000_000_000 + i * 1000,
     ...patch,
@@ -148,6 +149,7 @@ function matches(comic: ComicSummary, query: ComicQuery): boolean {
   if (f?.hasError === false && comic.errorKind) return false;
   if (f?.duplicates && comic.duplicateCount < 2) return false;
   if (f?.unread && comic.read) return false;
+  if (f?.favourite && !comic.favourite) return false;
   if (f?.formats && f.formats.length > 0 && !f.formats.includes(comic.format)) return false;
   if (query.q) {
     const hay = `${comic.series ?? ''} ${comic.title ?? ''} ${comic.writer ?? ''} ${comic.fileName}`.toLowerCase();
@@ -259,7 +261,7 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
           .filter((c) => c.fingerprint === comic.fingerprint && c.id !== comic.id)
           .map((c) => ({ id: c.id, path: c.path })),
         lastChangedAt: comic.mtimeMs,
-        userState: { read: comic.read, lastPage: comic.lastPage, favourite: false, lastReadAt: null },
+        userState: { read: comic.read, lastPage: comic.lastPage, favourite: comic.favourite, lastReadAt: null },
       };
       return detail;
     },
@@ -273,7 +275,8 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
       if (!comic) throw new LongboxError('NOT_FOUND', `no comic ${id}`);
       if (patch.read !== undefined) comic.read = patch.read;
       if (patch.lastPage !== undefined) comic.lastPage = patch.lastPage;
-      return { read: comic.read, lastPage: comic.lastPage, favourite: false, lastReadAt: null };
+      if (patch.favourite !== undefined) comic.favourite = patch.favourite;
+      return { read: comic.read, lastPage: comic.lastPage, favourite: comic.favourite, lastReadAt: null };
     },
     async getReaderSettings(seriesKey) {
       return fake.readerSettings.get(seriesKey) ?? null;
@@ -341,8 +344,12 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
         'ids' in request ? request.ids.includes(c.id) : 'series' in request ? c.seriesKey === request.series : inFolder(c, request.folder, true),
       );
       if (targets.length === 0) throw new LongboxError('NOT_FOUND', 'nothing to mark');
-      for (const c of targets) c.read = request.read;
-      return { count: targets.length, read: request.read };
+      if ('read' in request) {
+        for (const c of targets) c.read = request.read;
+        return { count: targets.length, read: request.read };
+      }
+      for (const c of targets) c.favourite = request.favourite;
+      return { count: targets.length, favourite: request.favourite };
     },
     async getLibrary() {
       return fake.library;

@@ -28,14 +28,16 @@ export const SUMMARY_COLUMNS = [
   ...SUMMARY_FIELDS.map(([, column]) => `c.${column}`),
   'coalesce(u.read, 0) AS read',
   'u.last_page AS last_page',
+  'coalesce(u.favourite, 0) AS favourite',
 ].join(', ');
 
-export type SummaryRow = Pick<StoredRow, SummaryColumnSpec['column']> & { read: number; last_page: number | null };
+export type SummaryRow = Pick<StoredRow, SummaryColumnSpec['column']> & { read: number; last_page: number | null; favourite: number };
 
 export function toComicSummary(row: SummaryRow): ComicSummary {
   const summary: Record<string, unknown> = {};
   for (const [property, column] of SUMMARY_FIELDS) summary[property] = row[column];
   summary.read = row.read === 1;
+  summary.favourite = row.favourite === 1;
   summary.lastPage = row.last_page ?? null;
   return summary as unknown as ComicSummary;
 }

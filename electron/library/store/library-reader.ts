@@ -46,7 +46,8 @@ function hasFilter(filter: ComicFilter | undefined): boolean {
     (filter.formats !== undefined && filter.formats.length > 0) ||
     filter.hasError !== undefined ||
     filter.duplicates === true ||
-    filter.unread === true
+    filter.unread === true ||
+    filter.favourite === true
   );
 }
 
@@ -131,6 +132,7 @@ export class LibraryReader {
     if (filter.hasError === false) where.push('c.error_kind IS NULL');
     if (filter.duplicates) where.push('c.dup_count > 1');
     if (filter.unread) where.push('coalesce(u.read, 0) = 0');
+    if (filter.favourite) where.push('coalesce(u.favourite, 0) = 1');
     if (filter.formats && filter.formats.length > 0) {
       where.push(`c.format IN (${filter.formats.map((_, i) => `@format${i}`).join(', ')})`);
       filter.formats.forEach((format, i) => (params[`format${i}`] = format));
@@ -165,10 +167,10 @@ export class LibraryReader {
     return null;
   }
 
-  getRow(id: number): (StoredRow & { read: number; last_page: number | null }) | undefined {
+  getRow(id: number): (StoredRow & { read: number; last_page: number | null; favourite: number }) | undefined {
     return this.#stmt(
-      `SELECT c.*, coalesce(u.read, 0) AS read, u.last_page AS last_page FROM comics c LEFT JOIN ${this.#stateTable} u ON u.fingerprint = c.fingerprint WHERE c.id = ?`,
-    ).get(id) as (StoredRow & { read: number; last_page: number | null }) | undefined;
+      `SELECT c.*, coalesce(u.read, 0) AS read, u.last_page AS last_page, coalesce(u.favourite, 0) AS favourite FROM comics c LEFT JOIN ${this.#stateTable} u ON u.fingerprint = c.fingerprint WHERE c.id = ?`,
+    ).get(id) as (StoredRow & { read: number; last_page: number | null; favourite: number }) | undefined;
   }
 
   /** Every file of the live generation as export/import and orphan detection see it. */
