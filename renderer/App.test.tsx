@@ -258,11 +258,13 @@ describe('library screen', () => {
     fireEvent.contextMenu(cells()[1], { clientX: 200, clientY: 150 });
     const menu = screen.getByRole('menu');
     const items = within(menu).getAllByRole('menuitem').map((item) => item.textContent);
-    expect(items).toEqual(['Show detailsEnter', 'Open with default app', 'Show in folder', 'Copy path', 'Mark as read']);
+    expect(items).toEqual(['Show detailsEnter', 'Open with default app', 'Show in folder', 'Copy path', 'Mark as read', 'Add to favourites']);
     // The menu was opened for that comic, which is now selected.
     expect(screen.getByRole('listbox', { name: 'Comics' }).querySelector('[aria-selected="true"]')?.getAttribute('data-comic-id')).toBe(
       cells()[1].getAttribute('data-comic-id'),
     );
+    fireEvent.keyDown(menu, { key: 'ArrowUp' });
+    expect(menu.getAttribute('aria-activedescendant')).toBe('menu-item-toggle-favourite');
     fireEvent.keyDown(menu, { key: 'ArrowUp' });
     expect(menu.getAttribute('aria-activedescendant')).toBe('menu-item-toggle-read');
     await act(async () => {

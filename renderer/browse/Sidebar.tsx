@@ -1,4 +1,4 @@
-// The library's sections: Home, Series, Folders, All comics, Problems. Collapsible (the choice is
+// The library's sections: Home, Series, Folders, All comics, Favourites, Problems. Collapsible (the choice is
 // kept), reachable by Tab, and ↑/↓ move between its entries.
 import type { KeyboardEvent } from 'react';
 import { useStatus } from '../store/context.js';
@@ -18,6 +18,7 @@ const ENTRIES: readonly Entry[] = [
   { view: 'series', label: 'Series', route: { view: 'series' }, glyph: '▤' },
   { view: 'folders', label: 'Folders', route: { view: 'folders', path: '' }, glyph: '▱' },
   { view: 'all', label: 'All comics', route: { view: 'all' }, glyph: '▦' },
+  { view: 'favourites', label: 'Favourites', route: { view: 'favourites' }, glyph: '★' },
   { view: 'problems', label: 'Problems', route: { view: 'problems' }, glyph: '!' },
 ];
 

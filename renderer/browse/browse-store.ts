@@ -3,8 +3,9 @@
 // keeps what is shown and refetches only what is on screen; answers for an older view are dropped.
 import { createStore } from 'zustand/vanilla';
 import type { LibraryApi } from '../../shared/api.js';
-import type { FolderListing, HomeShelves, ReadStateTarget, SeriesSortKey, SeriesSummary, SortOrder } from '../../shared/types.js';
+import type { BulkStateChange, FolderListing, HomeShelves, ReadStateTarget, SeriesSortKey, SeriesSummary, SortOrder } from '../../shared/types.js';
 import type { Stores } from '../store/stores.js';
+import { plural } from '../lib/format.js';
 import { DEFAULT_ROUTE, sameRoute, type BrowseRoute } from './route.js';
 
 export const SERIES_PAGE = 60;
@@ -31,6 +32,17 @@ export interface BrowseState {
   /** Refetch what the current view shows (a new generation, or after a read-state change). */
   refresh(): void;
   markRead(target: ReadStateTarget, read: boolean): Promise<void>;
+  /**
+   * One change (read or favourite) for these targets, one request each (a multi-selection may need
+   * several: selection-targets.ts); then the rows on screen and the shelves show the new state.
+   */
+  applyState(targets: readonly ReadStateTarget[], change: BulkStateChange): Promise<void>;
+}
+
+/** "12 comics marked read", "1 comic added to favourites". */
+export function bulkMessage(count: number, change: BulkStateChange): string {
+  const what = 'read' in change ? `marked ${change.read ? 'read' : 'unread'}` : change.favourite ? 'added to favourites' : 'removed from favourites';
+  return `${plural(count, 'comic', 'comics')} ${what}`;
 }
 
 const COLLAPSED_KEY = 'longbox.sidebar-collapsed';
@@ -47,7 +59,7 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function createBrowseStore(stores: Pick<Stores, 'api' | 'query' | 'results' | 'status'>) {
+export function createBrowseStore(stores: Pick<Stores, 'api' | 'query' | 'results' | 'status' | 'detail' | 'selection'>) {
   const api: LibraryApi = stores.api;
   let ticket = 0;
 
@@ -58,6 +70,7 @@ export function createBrowseStore(stores: Pick<Stores, 'api' | 'query' | 'result
       query.setView(route.view === 'problems' ? 'problems' : 'library');
       if (route.view === 'series-page') query.setScope({ series: route.key });
       else if (route.view === 'folders') query.setScope({ folder: route.path });
+      else if (route.view === 'favourites') query.setScope({ favourite: true });
       else query.setScope({});
     }
 
@@ -110,6 +123,8 @@ export function createBrowseStore(stores: Pick<Stores, 'api' | 'query' | 'result
       go(route) {
         const same = sameRoute(route, get().route);
         set({ route, error: null, ...(same ? {} : { seriesShown: SERIES_PAGE }) });
+        // Another view: a multi-selection of the last one does not follow (the comic in focus does).
+        if (!same) stores.selection.getState().narrowToFocus();
         applyToResults(route);
         loadView(same);
       },
@@ -145,16 +160,22 @@ export function createBrowseStore(stores: Pick<Stores, 'api' | 'query' | 'result
         loadView(true);
       },
       async markRead(target, read) {
+        await get().applyState([target], { read });
+      },
+      async applyState(targets, change) {
+        if (targets.length === 0) return;
+        let count = 0;
         try {
-          const result = await api.setReadState({ ...target, read } as Parameters<LibraryApi['setReadState']>[0]);
-          stores.status.getState().notify(`${result.count} ${result.count === 1 ? 'comic' : 'comics'} marked ${read ? 'read' : 'unread'}`);
+          for (const target of targets) count += (await api.setReadState({ ...target, ...change } as Parameters<LibraryApi['setReadState']>[0])).count;
+          stores.status.getState().notify(bulkMessage(count, change));
         } catch (err) {
           stores.status.getState().reportActionError(err);
         }
-        // The comic rows on screen and the shelves show the new state.
+        // The comic rows on screen and the shelves show the new state (also after a partial failure).
         const results = stores.results.getState();
         results.invalidate(results.generation);
         get().refresh();
+        void stores.detail.getState().reload();
       },
     };
   });

@@ -11,6 +11,7 @@ describe('browse routes in the hash', () => {
       { view: 'folders', path: '' },
       { view: 'folders', path: 'Marvel/X 2/Annuals #1 & more' },
       { view: 'all' },
+      { view: 'favourites' },
       { view: 'problems' },
     ];
     for (const route of routes) expect(parseBrowseHash(browseHash(route))).toEqual(route);

@@ -1,5 +1,5 @@
 // The browse view in the URL hash, so reload and Back work in the browser build: `#/home`, `#/series`,
-// `#/series/<key>`, `#/folders`, `#/folders/<path>`, `#/all`, `#/problems`. The reader's
+// `#/series/<key>`, `#/folders`, `#/folders/<path>`, `#/all`, `#/favourites`, `#/problems`. The reader's
 // `#/read/<id>/<page>` is not a browse hash (the reader owns it); an empty hash is Home, where the app
 // starts (issue 13: a user with 100k comics starts on Home, not on a flat grid).
 
@@ -9,6 +9,7 @@ export type BrowseRoute =
   | { view: 'series-page'; key: string }
   | { view: 'folders'; path: string }
   | { view: 'all' }
+  | { view: 'favourites' }
   | { view: 'problems' };
 
 export type BrowseView = BrowseRoute['view'];
@@ -31,6 +32,7 @@ export function parseBrowseHash(hash: string): BrowseRoute | null {
   if (h === '/series') return { view: 'series' };
   if (h === '/all') return { view: 'all' };
   if (h === '/problems') return { view: 'problems' };
+  if (h === '/favourites') return { view: 'favourites' };
   if (h === '/folders') return { view: 'folders', path: '' };
   if (h.startsWith('/series/')) {
     const key = decode(h.slice('/series/'.length));

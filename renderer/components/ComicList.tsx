@@ -10,8 +10,11 @@ import { useElementSize } from '../lib/use-element-size.js';
 import { useQuery, useResults, useSelection, useStores } from '../store/context.js';
 import { itemAt } from '../store/results.js';
 import { useResultsNavigation } from './use-results-navigation.js';
-import { AscIcon, CopiesIcon, DescIcon, WarningIcon } from './icons.js';
+import { AscIcon, CopiesIcon, DescIcon, StarIcon, WarningIcon } from './icons.js';
+import { isSelected as isInSelection, selectedCount } from '../browse/multi-select.js';
 import '../styles/list-columns.css';
+import '../styles/selection.css';
+import '../styles/favourite.css';
 
 export const LIST_ROW_HEIGHT = 34;
 
@@ -44,6 +47,11 @@ function Marks({ comic }: { comic: ComicSummary }) {
         <span className="dup-mark" title={duplicateTitle(comic)} aria-label={`${comic.duplicateCount} copies`}>
           <CopiesIcon size={12} />
           {comic.duplicateCount}
+        </span>
+      )}
+      {comic.favourite && (
+        <span className="favourite-mark-inline" title="Favourite" aria-label="favourite" data-testid="favourite-mark">
+          <StarIcon size={12} filled />
         </span>
       )}
     </>
@@ -156,7 +164,8 @@ export function ComicList({ label, isProblems = false }: { label: string; isProb
   const total = useResults((s) => s.total ?? 0);
   const pages = useResults((s) => s.pages);
   const cursor = useSelection((s) => s.cursor);
-  const selectedId = useSelection((s) => s.selectedId);
+  const multi = useSelection((s) => s.multi);
+  const isMulti = selectedCount(multi, total) > 1;
   const sort = useQuery((s) => s.sort);
   const order = useQuery((s) => s.order);
   const columns = visibleColumns(isProblems ? PROBLEM_COLUMNS : LIBRARY_COLUMNS, listWidth);
@@ -196,6 +205,7 @@ export function ComicList({ label, isProblems = false }: { label: string; isProb
         className="results-scroll list-scroll"
         role="listbox"
         aria-label={label}
+        aria-multiselectable="true"
         aria-activedescendant={activeId}
         tabIndex={0}
         onKeyDown={onKeyDown}
@@ -216,7 +226,7 @@ export function ComicList({ label, isProblems = false }: { label: string; isProb
                 </div>
               );
             }
-            const isSelected = comic.id === selectedId;
+            const isSelected = isInSelection(multi, row.index, comic.id);
             return (
               <div
                 key={row.key}
@@ -226,9 +236,9 @@ export function ComicList({ label, isProblems = false }: { label: string; isProb
                 aria-posinset={row.index + 1}
                 aria-setsize={total}
                 data-comic-id={comic.id}
-                className={`list-row${row.index % 2 ? ' is-odd' : ''}${isSelected ? ' is-selected' : ''}${row.index === cursor ? ' is-cursor' : ''}`}
+                className={`list-row${row.index % 2 ? ' is-odd' : ''}${isSelected ? ' is-selected' : ''}${isSelected && isMulti ? ' is-checked' : ''}${row.index === cursor ? ' is-cursor' : ''}`}
                 style={style}
-                onClick={() => onItemClick(comic, row.index)}
+                onClick={(e) => onItemClick(comic, row.index, e)}
                 onDoubleClick={() => onItemDoubleClick(comic)}
                 onContextMenu={(e) => onItemContextMenu(comic, row.index, e)}
               >

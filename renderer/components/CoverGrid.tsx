@@ -11,8 +11,11 @@ import { useQuery, useResults, useSelection, useView } from '../store/context.js
 import { itemAt } from '../store/results.js';
 import { Cover } from './Cover.js';
 import { useResultsNavigation } from './use-results-navigation.js';
-import { CopiesIcon, WarningIcon } from './icons.js';
+import { CheckIcon, CopiesIcon, StarIcon, WarningIcon } from './icons.js';
+import { isSelected as isInSelection, selectedCount } from '../browse/multi-select.js';
 import '../styles/cover-badges.css';
+import '../styles/selection.css';
+import '../styles/favourite.css';
 import { ReadingProgress } from '../reader/ReadingProgress.js';
 
 export const GRID_GAP = 18;
@@ -34,7 +37,8 @@ export function CoverGrid({ label }: { label: string }) {
   const total = useResults((s) => s.total ?? 0);
   const pages = useResults((s) => s.pages);
   const cursor = useSelection((s) => s.cursor);
-  const selectedId = useSelection((s) => s.selectedId);
+  const multi = useSelection((s) => s.multi);
+  const isMulti = selectedCount(multi, total) > 1;
   const sort = useQuery((s) => s.sort);
   const { columns, rowHeight } = useMemo(() => gridGeometry(width || 800, coverSize), [width, coverSize]);
   const rowCount = Math.ceil(total / columns);
@@ -93,6 +97,7 @@ export function CoverGrid({ label }: { label: string }) {
       className="results-scroll grid-scroll"
       role="listbox"
       aria-label={label}
+      aria-multiselectable="true"
       aria-activedescendant={activeId}
       tabIndex={0}
       onKeyDown={onKeyDown}
@@ -111,7 +116,8 @@ export function CoverGrid({ label }: { label: string }) {
                   comic={comic}
                   index={i}
                   total={total}
-                  isSelected={comic.id === selectedId}
+                  isSelected={isInSelection(multi, i, comic.id)}
+                  isChecked={isMulti && isInSelection(multi, i, comic.id)}
                   isCursor={i === cursor}
                   sort={sort}
                   onClick={onItemClick}
@@ -153,13 +159,15 @@ function GridCell(props: {
   index: number;
   total: number;
   isSelected: boolean;
+  /** One of several selected: a check on the cover. */
+  isChecked: boolean;
   isCursor: boolean;
   sort: SortKey;
-  onClick: (comic: ComicSummary, index: number) => void;
+  onClick: (comic: ComicSummary, index: number, e: MouseEvent) => void;
   onDoubleClick: (comic: ComicSummary, index: number) => void;
   onContextMenu: (comic: ComicSummary, index: number, e: MouseEvent) => void;
 }) {
-  const { comic, index, total, isSelected, isCursor } = props;
+  const { comic, index, total, isSelected, isChecked, isCursor } = props;
   const caption = gridCaption(comic, props.sort);
   return (
     <div
@@ -174,12 +182,13 @@ function GridCell(props: {
         [caption.title, caption.subtitle].filter(Boolean).join(' '),
         comic.errorKind ? problemLabel(comic.errorKind) : comic.read ? null : 'unread',
         comic.duplicateCount > 1 ? `${comic.duplicateCount} copies` : null,
+        comic.favourite ? 'favourite' : null,
       ]
         .filter(Boolean)
         .join(', ')}
-      className={`cell${isSelected ? ' is-selected' : ''}${isCursor ? ' is-cursor' : ''}`}
+      className={`cell${isSelected ? ' is-selected' : ''}${isChecked ? ' is-checked' : ''}${isCursor ? ' is-cursor' : ''}`}
       data-comic-id={comic.id}
-      onClick={() => props.onClick(comic, index)}
+      onClick={(e) => props.onClick(comic, index, e)}
       onDoubleClick={() => props.onDoubleClick(comic, index)}
       onContextMenu={(e) => props.onContextMenu(comic, index, e)}
     >
@@ -198,6 +207,16 @@ function GridCell(props: {
           >
             <CopiesIcon size={11} />
             <span aria-hidden="true">{comic.duplicateCount}</span>
+          </span>
+        )}
+        {comic.favourite && (
+          <span className="favourite-mark" title="Favourite" data-testid="favourite-mark">
+            <StarIcon size={12} filled />
+          </span>
+        )}
+        {isChecked && (
+          <span className="select-check" aria-hidden="true">
+            <CheckIcon />
           </span>
         )}
         <ReadingProgress comic={comic} />

@@ -1,5 +1,5 @@
 // Details of the selected comic: cover, metadata with where each field came from, file facts,
-// duplicates, read toggle, open/reveal where the host can.
+// duplicates, read toggle, favourite star, open/reveal where the host can.
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { ComicDetail } from '../../shared/types.js';
 import { DETAIL_FACTS, SOURCE_LABELS } from '../../shared/comic-fields.js';
@@ -8,8 +8,9 @@ import { problemLabel, problemSentence } from '../lib/problem-text.js';
 import { useDetail, useSelection, useStores } from '../store/context.js';
 import { useComicActions, type ComicActionId } from './comic-actions.js';
 import { Cover } from './Cover.js';
-import { CloseIcon, CopyIcon, ExternalIcon, FolderIcon, RefreshIcon, WarningIcon } from './icons.js';
+import { CloseIcon, CopyIcon, ExternalIcon, FolderIcon, RefreshIcon, StarIcon, WarningIcon } from './icons.js';
 import '../styles/details-extra.css';
+import '../styles/favourite.css';
 
 /** The details panel's buttons: every comic action except those it shows otherwise (Read switch, Duplicates). */
 const BUTTON_ICONS: Partial<Record<ComicActionId, ReactNode>> = {
@@ -73,6 +74,17 @@ function DetailBody({ detail }: { detail: ComicDetail }) {
       status.getState().reportActionError(err);
     }
   };
+  const toggleFavourite = async () => {
+    try {
+      const state = await detailStore.getState().setUserState({ favourite: !detail.userState.favourite });
+      if (!state) return;
+      results.getState().patchItem(detail.id, { favourite: state.favourite });
+      // The Favourites view loses (or gains) a row: fetch what it shows again.
+      if (results.getState().query.filter?.favourite) results.getState().invalidate(results.getState().generation);
+    } catch (err) {
+      status.getState().reportActionError(err);
+    }
+  };
   const fields = DETAIL_FACTS.filter(([field]) => detail.metadata[field] !== null && detail.metadata[field] !== '');
   const subtitle = displaySubtitle(detail);
 
@@ -110,6 +122,16 @@ function DetailBody({ detail }: { detail: ComicDetail }) {
             <span aria-hidden="true">Read</span>
           </label>
         )}
+        <button
+          type="button"
+          className="button favourite-toggle"
+          aria-pressed={detail.userState.favourite}
+          title={detail.userState.favourite ? 'A favourite: press to remove it from the favourites' : 'Add to favourites'}
+          onClick={() => void toggleFavourite()}
+          data-testid="favourite-toggle"
+        >
+          <StarIcon filled={detail.userState.favourite} /> Favourite
+        </button>
         <div className="details-buttons">
           {buttons.map((action) => (
             <button key={action.id} type="button" className="button" onClick={() => void action.run()}>

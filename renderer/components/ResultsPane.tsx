@@ -4,7 +4,7 @@ import { useQuery, useResults, useStatus, useStores, useView } from '../store/co
 import { isNarrowed } from '../store/query.js';
 import { ComicList } from './ComicList.js';
 import { CoverGrid } from './CoverGrid.js';
-import { CheckIcon, SearchIcon } from './icons.js';
+import { CheckIcon, SearchIcon, StarIcon } from './icons.js';
 
 export function ResultsPane() {
   const { query } = useStores();
@@ -13,8 +13,13 @@ export function ResultsPane() {
   const total = useResults((s) => s.total);
   const narrowed = useResults((s) => isNarrowed(s.query));
   const isRebuilding = useStatus((s) => s.status?.rebuild_in_progress ?? false);
+  const isFavourites = useQuery((s) => s.scope.favourite === true);
+  const hasOwnNarrowing = useQuery((s) => s.q !== '' || Object.keys(s.filter).length > 0);
 
   if (total === 0) {
+    if (isFavourites && !hasOwnNarrowing) {
+      return <Empty icon={<StarIcon size={28} />} title="No favourites yet" text="Press the star in a comic’s details, or choose Add to favourites in its menu (right-click)." />;
+    }
     if (view === 'problems' && !narrowed) {
       return <Empty icon={<CheckIcon />} title="No problems" text="Every file in the library could be read." />;
     }

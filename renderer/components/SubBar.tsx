@@ -1,7 +1,9 @@
-// Second toolbar row: Library / Problems tabs, filter chips, result count.
+// Second toolbar row: Library / Problems tabs, filter chips, result count, how many are selected.
 import type { ComicFormat } from '../../shared/types.js';
 import { FORMAT_LABELS, formatCount, plural } from '../lib/format.js';
-import { useQuery, useResults, useStatus, useStores } from '../store/context.js';
+import { useQuery, useResults, useSelection, useStatus, useStores } from '../store/context.js';
+import { selectedCount } from '../browse/multi-select.js';
+import '../styles/selection.css';
 import { isNarrowed, type FilterFlag } from '../store/query.js';
 
 const FLAG_CHIPS: Array<{ flag: FilterFlag; label: string }> = [
@@ -54,6 +56,7 @@ export function SubBar() {
         )}
       </div>
       <ResultCount />
+      <SelectionCount />
     </div>
   );
 }
@@ -70,5 +73,24 @@ export function ResultCount() {
     <div className="result-count" data-testid="result-count">
       {text}
     </div>
+  );
+}
+
+/** "12 selected · Clear" while several comics are selected (a live region: it is said when it changes). */
+export function SelectionCount() {
+  const { selection } = useStores();
+  const total = useResults((s) => s.total ?? 0);
+  const count = useSelection((s) => selectedCount(s.multi, total));
+  return (
+    <span role="status" className="selection-status">
+      {count > 1 && (
+        <span className="selection-bar" data-testid="selection-count">
+          {formatCount(count)} selected
+          <button type="button" className="link-button" onClick={() => selection.getState().clearAll()}>
+            Clear
+          </button>
+        </span>
+      )}
+    </span>
   );
 }

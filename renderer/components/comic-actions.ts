@@ -5,7 +5,7 @@ import type { ComicSummary } from '../../shared/types.js';
 import { absolutePath, copyText } from '../lib/clipboard.js';
 import { useStatus, useStores } from '../store/context.js';
 
-export type ComicActionId = 'details' | 'open' | 'reveal' | 'copy-path' | 'retry' | 'toggle-read' | 'show-copies';
+export type ComicActionId = 'details' | 'open' | 'reveal' | 'copy-path' | 'retry' | 'toggle-read' | 'toggle-favourite' | 'show-copies';
 
 export interface ComicAction {
   id: ComicActionId;
@@ -24,6 +24,8 @@ export const ACTION_LABELS = {
   markRead: 'Mark as read',
   markUnread: 'Mark as unread',
   showCopies: 'Show the other copies',
+  addFavourite: 'Add to favourites',
+  removeFavourite: 'Remove from favourites',
 } as const;
 
 /** Returns `actionsFor(comic, options)`: the actions that apply to that comic on this host. */
@@ -83,6 +85,21 @@ export function useComicActions() {
           },
         });
       }
+      actions.push({
+        id: 'toggle-favourite',
+        label: comic.favourite ? ACTION_LABELS.removeFavourite : ACTION_LABELS.addFavourite,
+        run: async () => {
+          try {
+            const state = await api.setUserState(comic.id, { favourite: !comic.favourite });
+            results.getState().patchItem(comic.id, { favourite: state.favourite });
+            // The Favourites view loses (or gains) a row: fetch what it shows again.
+            if (results.getState().query.filter?.favourite) results.getState().invalidate(results.getState().generation);
+            if (detail.getState().detail?.id === comic.id) void detail.getState().reload();
+          } catch (err) {
+            fail(err);
+          }
+        },
+      });
       if (comic.duplicateCount > 1) {
         actions.push({
           id: 'show-copies',

@@ -25,3 +25,9 @@ export const CopyIcon = () => <Icon><rect x="9" y="9" width="12" height="12" rx=
 export const MoreIcon = () => <Icon><circle cx="5" cy="12" r="1" /><circle cx="12" cy="12" r="1" /><circle cx="19" cy="12" r="1" /></Icon>;
 export const CopiesIcon = ({ size }: { size?: number }) => <Icon size={size}><rect x="8" y="8" width="13" height="13" rx="2" /><path d="M4 16V5a1 1 0 0 1 1-1h11" /></Icon>;
 export const KeyboardIcon = () => <Icon><rect x="2" y="6" width="20" height="12" rx="2" /><path d="M6 10h.01M10 10h.01M14 10h.01M18 10h.01M7 14h10" /></Icon>;
+/** Filled when `filled` (a favourite), an outline otherwise. */
+export const StarIcon = ({ size = 16, filled = false }: { size?: number; filled?: boolean }) => (
+  <svg className="icon" width={size} height={size} viewBox="0 0 24 24" fill={filled ? 'currentColor' : 'none'} stroke="currentColor" strokeWidth="2" strokeLinejoin="round" aria-hidden="true" focusable="false">
+    <path d="m12 2.8 2.85 5.78 6.38.93-4.62 4.5 1.09 6.35L12 17.36l-5.7 3 1.09-6.35-4.62-4.5 6.38-.93Z" />
+  </svg>
+);

@@ -1,11 +1,14 @@
 // Shared behaviour of the grid and the list: report the visible range to the results store, keyboard
-// navigation, click/double-click, scroll to the top on a new query.
+// navigation, click/double-click, scroll to the top on a new query, and multi-select (click selects
+// one, Ctrl/Cmd-click toggles, Shift-click or Shift+arrow selects the range in the view's order,
+// Ctrl+A all of the view, Escape clears; the model is renderer/browse/multi-select.ts).
 import { useCallback, useEffect, useRef, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
 import type { ComicSummary } from '../../shared/types.js';
 import { nextIndex } from '../lib/keyboard.js';
 import { useResults, useSelection, useStatus, useStores } from '../store/context.js';
 import { itemAt } from '../store/results.js';
 import { isReadable, useReaderOpener } from '../reader/ReaderHost.js';
+import { isSelected, selectedCount } from '../browse/multi-select.js';
 
 export interface NavigationOptions {
   scrollRef: RefObject<HTMLDivElement | null>;
@@ -41,27 +44,48 @@ export function useResultsNavigation(options: NavigationOptions) {
   }, [key, scrollToTop]);
 
   const scrollToIndex = options.scrollToIndex;
+  const idAt = useCallback((index: number) => itemAt(results.getState(), index)?.id, [results]);
   const moveTo = useCallback(
-    (index: number) => {
+    (index: number, extend = false) => {
       const item = itemAt(results.getState(), index);
-      selection.getState().select(item ? item.id : null, index);
+      if (extend) selection.getState().rangeTo(index, item ? item.id : null, idAt);
+      else selection.getState().select(item ? item.id : null, index);
       scrollToIndex(index);
     },
-    [results, selection, scrollToIndex],
+    [results, selection, scrollToIndex, idAt],
+  );
+  /** The menu is for the whole selection when the comic is one of several selected. */
+  const isPartOfSelection = useCallback(
+    (comic: ComicSummary, index: number) => {
+      const { multi } = selection.getState();
+      return selectedCount(multi, results.getState().total ?? 0) > 1 && isSelected(multi, index, comic.id);
+    },
+    [selection, results],
   );
 
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'a') {
+        e.preventDefault();
+        selection.getState().selectAllRows();
+        return;
+      }
       if (e.altKey || e.ctrlKey || e.metaKey) return;
       if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) {
-        // The keyboard's way to the context menu: for the comic under the cursor, beside it.
+        // The keyboard's way to the context menu: for the comic under the cursor, beside it (for the
+        // whole selection when that comic is one of several selected).
         const index = selection.getState().cursor;
         const item = index >= 0 ? itemAt(results.getState(), index) : undefined;
         if (!item) return;
         e.preventDefault();
         const el = document.getElementById(`comic-option-${index}`);
         const rect = el?.getBoundingClientRect();
-        selection.getState().openMenu({ comic: item, x: rect ? rect.left + Math.min(40, rect.width / 2) : 40, y: rect ? rect.top + Math.min(40, rect.height / 2) : 40 });
+        selection.getState().openMenu({
+          comic: item,
+          x: rect ? rect.left + Math.min(40, rect.width / 2) : 40,
+          y: rect ? rect.top + Math.min(40, rect.height / 2) : 40,
+          forSelection: isPartOfSelection(item, index),
+        });
         return;
       }
       if (e.key === 'Enter' || e.key === ' ') {
@@ -75,36 +99,51 @@ export function useResultsNavigation(options: NavigationOptions) {
         else selection.getState().openDetails();
         return;
       }
-      if (e.key === 'Escape' && selection.getState().isDetailsOpen) {
-        e.preventDefault();
-        selection.getState().closeDetails();
+      if (e.key === 'Escape') {
+        // Several selected: Escape clears the selection. One: it closes the details first, then clears.
+        const sel = selection.getState();
+        const count = selectedCount(sel.multi, results.getState().total ?? 0);
+        if (count > 1 || (!sel.isDetailsOpen && sel.selectedId !== null)) {
+          e.preventDefault();
+          sel.clearAll();
+        } else if (sel.isDetailsOpen) {
+          e.preventDefault();
+          sel.closeDetails();
+        }
         return;
       }
       const next = nextIndex(e.key, selection.getState().cursor, { total, columns, pageRows });
       if (next === null) return;
       e.preventDefault();
-      moveTo(next);
+      moveTo(next, e.shiftKey);
     },
-    [selection, results, reader, total, columns, pageRows, moveTo],
+    [selection, results, reader, total, columns, pageRows, moveTo, isPartOfSelection],
   );
 
   const onItemContextMenu = useCallback(
     (comic: ComicSummary, index: number, e: MouseEvent) => {
       e.preventDefault();
-      selection.getState().select(comic.id, index);
+      const forSelection = isPartOfSelection(comic, index);
+      // Right-click outside the selection selects that comic alone, as a file manager does.
+      if (!forSelection) selection.getState().select(comic.id, index);
       options.scrollRef.current?.focus({ preventScroll: true });
-      selection.getState().openMenu({ comic, x: e.clientX, y: e.clientY });
+      selection.getState().openMenu({ comic, x: e.clientX, y: e.clientY, forSelection });
     },
-    [selection, options.scrollRef],
+    [selection, options.scrollRef, isPartOfSelection],
   );
 
   const onItemClick = useCallback(
-    (comic: ComicSummary, index: number) => {
-      selection.getState().select(comic.id, index);
-      selection.getState().openDetails();
+    (comic: ComicSummary, index: number, e?: MouseEvent) => {
+      const sel = selection.getState();
+      if (e?.shiftKey) sel.rangeTo(index, comic.id, idAt, e.ctrlKey || e.metaKey);
+      else if (e && (e.ctrlKey || e.metaKey)) sel.toggleAt(index, comic.id);
+      else {
+        sel.select(comic.id, index);
+        sel.openDetails();
+      }
       options.scrollRef.current?.focus({ preventScroll: true });
     },
-    [selection, options.scrollRef],
+    [selection, options.scrollRef, idAt],
   );
 
   const onItemDoubleClick = useCallback(

@@ -46,7 +46,7 @@ export function createDetailStore(api: LibraryApi) {
       const id = s.detail.id;
       const state = await api.setUserState(id, patch);
       const now = get().detail;
-      if (now && now.id === id) set({ detail: { ...now, read: state.read, userState: state } });
+      if (now && now.id === id) set({ detail: { ...now, read: state.read, favourite: state.favourite, lastPage: state.lastPage, userState: state } });
       return state;
     },
   }));

@@ -33,6 +33,8 @@ export interface QueryState {
 export interface BrowseScope {
   series?: string;
   folder?: string;
+  /** The Favourites view: only the user's favourites. */
+  favourite?: boolean;
 }
 
 /** The query without its window: what identifies a result set. */
@@ -41,8 +43,9 @@ export type BaseQuery = Omit<ComicQuery, 'offset' | 'limit'>;
 export function baseQuery(state: Pick<QueryState, 'q' | 'sort' | 'order' | 'filter' | 'view'> & { scope?: BrowseScope }): BaseQuery {
   const filter: ComicFilter = { ...state.filter };
   if (state.view === 'problems') filter.hasError = true;
+  if (state.scope?.favourite) filter.favourite = true;
   if (filter.formats && filter.formats.length === 0) delete filter.formats;
-  for (const flag of ['unread', 'duplicates', 'hasError'] as const) if (filter[flag] === undefined) delete filter[flag];
+  for (const flag of ['unread', 'duplicates', 'hasError', 'favourite'] as const) if (filter[flag] === undefined) delete filter[flag];
   const query: BaseQuery = { sort: state.sort, order: state.order };
   if (state.q) query.q = state.q;
   if (Object.keys(filter).length > 0) query.filter = filter;
@@ -60,6 +63,7 @@ export function queryKey(query: BaseQuery): string {
     f.hasError ?? null,
     !!f.duplicates,
     !!f.unread,
+    !!f.favourite,
     [...(f.formats ?? [])].sort(),
     query.series ?? null,
     query.folder ?? null,
@@ -88,7 +92,7 @@ export function createQueryStore(options: { debounceMs?: number; sort?: SortKey;
     scope: {},
     setScope(scope) {
       const now = get().scope;
-      if (now.series !== scope.series || now.folder !== scope.folder) set({ scope });
+      if (now.series !== scope.series || now.folder !== scope.folder || now.favourite !== scope.favourite) set({ scope });
     },
     setText(text) {
       set({ text });

@@ -66,8 +66,10 @@ export function createStores(api: LibraryApi, options: StoreOptions = {}): Store
         if (s.q !== prev.q || s.sort !== prev.sort || s.order !== prev.order || s.filter !== prev.filter || s.view !== prev.view || s.scope !== prev.scope) {
           results.getState().setQuery(baseQuery(s));
           if (s.sort !== prev.sort || s.order !== prev.order) view.getState().setSortPreference(s.sort, s.order);
-          // The keyboard cursor starts over in the new result set; the selection (by id) stays.
+          // The keyboard cursor starts over in the new result set; the comic in focus (by id) stays, a
+          // multi-selection (which may hold rows by position) does not.
           selection.getState().moveCursor(-1);
+          selection.getState().narrowToFocus();
         }
       }),
     );
@@ -79,8 +81,11 @@ export function createStores(api: LibraryApi, options: StoreOptions = {}): Store
     );
     // A cursor on a row that was not loaded yet selects it when it arrives.
     offs.push(
-      results.subscribe((s) => {
+      results.subscribe((s, prev) => {
         const sel = selection.getState();
+        // Rows a Shift range covered before they were loaded: known by id once they are here. (Only
+        // for the same result set: after a new query the multi-selection is gone anyway.)
+        if (s.pages !== prev.pages && s.key === prev.key && sel.multi.pending.length > 0) sel.resolveLoaded((i) => itemAt(s, i)?.id);
         if (sel.cursor < 0) return;
         const item = itemAt(s, sel.cursor);
         if (item && sel.selectedId === null) sel.select(item.id, sel.cursor);
