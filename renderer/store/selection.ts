@@ -28,6 +28,8 @@ export interface SelectionState {
   selectedId: number | null;
   /** Index of the selected row in the current results (a hint: the id is the truth). */
   cursor: number;
+  /** The cursor moved onto a row not loaded yet: that row becomes the selection when it arrives. */
+  isCursorPending: boolean;
   isDetailsOpen: boolean;
   /** A part of the details panel to bring into view once it shows ("Show the other copies"). */
   focusTarget: 'duplicates' | null;
@@ -60,6 +62,7 @@ export function createSelectionStore() {
   return createStore<SelectionState>()((set, get) => ({
     selectedId: null,
     cursor: -1,
+    isCursorPending: false,
     isDetailsOpen: false,
     focusTarget: null,
     menu: null,
@@ -76,7 +79,7 @@ export function createSelectionStore() {
       set({ multi: selectAll(get().multi) });
     },
     clearAll() {
-      set({ multi: clearSelection(), selectedId: null, isDetailsOpen: false });
+      set({ multi: clearSelection(), selectedId: null, isDetailsOpen: false, isCursorPending: false });
     },
     narrowToFocus() {
       const { selectedId, multi } = get();
@@ -101,6 +104,7 @@ export function createSelectionStore() {
       set({
         selectedId: id,
         cursor: index ?? get().cursor,
+        isCursorPending: id === null && index !== undefined && index >= 0,
         isDetailsOpen: id === null ? false : get().isDetailsOpen,
         multi: id === null ? EMPTY_SELECTION : selectOne(index ?? -1, id),
       });

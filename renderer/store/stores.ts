@@ -88,7 +88,7 @@ export function createStores(api: LibraryApi, options: StoreOptions = {}): Store
         if (s.pages !== prev.pages && s.key === prev.key && sel.multi.pending.length > 0) sel.resolveLoaded((i) => itemAt(s, i)?.id);
         if (sel.cursor < 0) return;
         const item = itemAt(s, sel.cursor);
-        if (item && sel.selectedId === null) sel.select(item.id, sel.cursor);
+        if (item && sel.isCursorPending) sel.select(item.id, sel.cursor);
         else if (item && sel.selectedId !== null && item.id !== sel.selectedId) {
           // A new generation moved the selected comic: follow it when it is among the loaded rows.
           const index = indexOfId(s, sel.selectedId);
