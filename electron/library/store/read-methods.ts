@@ -26,7 +26,7 @@ export interface ComicRows {
   generation: number;
 }
 
-export type DetailRow = StoredRow & { read: number; last_page: number | null };
+export type DetailRow = StoredRow & { read: number; last_page: number | null; favourite: number };
 
 export interface ComicIdentityRow {
   id: number;

@@ -11,7 +11,8 @@ import { openDatabase, type Db } from '../store/open-database.js';
 import { attachUserDb, USER_SCHEMA } from '../store/user-state-access.js';
 import { testRow as row } from '../testing/store-rows.js';
 import { CONTINUE_READING_INDEX, latestVersion, USER_MIGRATIONS } from './user-migrations.js';
-import { openUserStore, type ComicIdentity, type UserStore } from './user-store.js';
+import type { ComicIdentity } from './comic-state.js';
+import { openUserStore, type UserStore } from './user-store.js';
 
 let dir: string;
 const opened: Array<{ close(): unknown }> = [];
