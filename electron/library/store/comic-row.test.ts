@@ -75,10 +75,10 @@ describe('a row round-trips through the store for every field', () => {
   });
 
   it('maps every summary column to its ComicSummary property', () => {
-    const row = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM comics c LEFT JOIN (SELECT NULL AS fingerprint, NULL AS read, NULL AS last_page) u ON u.fingerprint = c.fingerprint WHERE c.id = 1`).get() as SummaryRow;
+    const row = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM comics c LEFT JOIN (SELECT NULL AS fingerprint, NULL AS read, NULL AS last_page, NULL AS favourite) u ON u.fingerprint = c.fingerprint WHERE c.id = 1`).get() as SummaryRow;
     const summary = toComicSummary(row) as unknown as Record<string, unknown>;
     const stored = new LibraryReader(db).getRow(1)! as unknown as Record<string, unknown>;
-    const expected: Record<string, unknown> = { read: false, lastPage: null };
+    const expected: Record<string, unknown> = { read: false, favourite: false, lastPage: null };
     for (const c of specs) {
       if (c.summary !== undefined) expected[c.summary] = stored[c.column];
       if (c.list && c.field !== undefined) expected[c.field] = stored[c.column];
