@@ -4,7 +4,7 @@ import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'r
 import { useStore } from 'zustand';
 import { useStores } from '../store/context.js';
 import { createBrowseStore, type BrowseState, type BrowseStore } from './browse-store.js';
-import { browseHash, parseBrowseHash, type BrowseRoute } from './route.js';
+import { browseHash, DEFAULT_ROUTE, libraryHashOf, parseBrowseHash, type BrowseRoute } from './route.js';
 
 const BrowseContext = createContext<BrowseStore | null>(null);
 
@@ -35,7 +35,10 @@ export function BrowseProvider({ children }: { children: ReactNode }) {
       const route = parseBrowseHash(window.location.hash);
       if (route) store.getState().go(route);
     };
-    sync();
+    // At start on a reader hash (a reload while reading): the view the reader was opened from, else
+    // the start view; either is loaded now, not only when the hash changes.
+    const first = parseBrowseHash(window.location.hash) ?? parseBrowseHash(libraryHashOf(window.history.state) ?? '') ?? DEFAULT_ROUTE;
+    store.getState().go(first);
     window.addEventListener('popstate', sync);
     window.addEventListener('hashchange', sync);
     return () => {

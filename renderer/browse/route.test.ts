@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browseHash, parseBrowseHash, type BrowseRoute } from './route.js';
+import { browseHash, libraryHashOf, parseBrowseHash, withLibraryHash, type BrowseRoute } from './route.js';
 
 describe('browse routes in the hash', () => {
   it('round-trip every view, with keys and folder paths encoded', () => {
@@ -26,5 +26,17 @@ describe('browse routes in the hash', () => {
     expect(parseBrowseHash('#/folders/a//b')).toBeNull();
     expect(parseBrowseHash('#/series/%E0%A4%A')).toBeNull();
     expect(parseBrowseHash('#/nowhere')).toBeNull();
+  });
+});
+
+describe('the library view under the reader (history state)', () => {
+  it('is kept with the other state and read back; a reader hash or junk is not a library view', () => {
+    const state = withLibraryHash({ other: 1 }, '#/series/saga');
+    expect(state).toEqual({ other: 1, libraryHash: '#/series/saga' });
+    expect(libraryHashOf(state)).toBe('#/series/saga');
+    expect(libraryHashOf(withLibraryHash(null, ''))).toBe('');
+    expect(libraryHashOf({ libraryHash: '#/read/1/2' })).toBeNull();
+    expect(libraryHashOf({ libraryHash: 42 })).toBeNull();
+    expect(libraryHashOf(null)).toBeNull();
   });
 });

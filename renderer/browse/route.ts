@@ -57,6 +57,19 @@ export function browseHash(route: BrowseRoute): string {
   }
 }
 
+/**
+ * The reader keeps the library view it was opened from in its history entry's state, so a reload of
+ * `#/read/…` still has that view underneath (and Esc returns to it) instead of the start view.
+ */
+export function withLibraryHash(state: unknown, hash: string): Record<string, unknown> {
+  return { ...(typeof state === 'object' && state !== null ? state : {}), libraryHash: hash };
+}
+
+export function libraryHashOf(state: unknown): string | null {
+  const hash = typeof state === 'object' && state !== null ? (state as { libraryHash?: unknown }).libraryHash : undefined;
+  return typeof hash === 'string' && parseBrowseHash(hash) !== null ? hash : null;
+}
+
 export function sameRoute(a: BrowseRoute, b: BrowseRoute): boolean {
   return browseHash(a) === browseHash(b);
 }

@@ -10,6 +10,7 @@ import { Reader } from './Reader.js';
 import type { ReaderComic } from './reader-api.js';
 import { createReaderStore, currentView, type ReaderController, type ReaderState } from './reader-store.js';
 import { parseReaderHash, readerHash } from './route.js';
+import { libraryHashOf, parseBrowseHash, withLibraryHash } from '../browse/route.js';
 import { apiSettingsSource } from './settings.js';
 import './reader.css';
 
@@ -44,8 +45,9 @@ export function useReader<T>(selector: (s: ReaderState) => T): T {
   return useStore(useReaderContext().controller.store, selector);
 }
 
+/** Where Esc goes when the reader's entry is not ours to pop (a reload, a pasted link): the view it came from. */
 function libraryHref(): string {
-  return `${window.location.pathname}${window.location.search}`;
+  return `${window.location.pathname}${window.location.search}${libraryHashOf(window.history.state) ?? ''}`;
 }
 
 function makeController(stores: Stores): ReaderController {
@@ -74,7 +76,9 @@ export function ReaderHost({ children }: { children: ReactNode }) {
     () => ({
       open(comic, page = null) {
         returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-        window.history.pushState(window.history.state, '', readerHash({ id: comic.id, page }));
+        // The library view under the reader goes with its entry (a reload keeps it; Esc returns to it).
+        const from = parseBrowseHash(window.location.hash) ? window.location.hash : (libraryHashOf(window.history.state) ?? '');
+        window.history.pushState(withLibraryHash(window.history.state, from), '', readerHash({ id: comic.id, page }));
         pushed.current = true;
         void controller.store.getState().open(comic.id, page, comic);
       },
