@@ -1,23 +1,15 @@
 // Read side of the cache: paged, indexed queries on the live generation. Runs in the main process
 // (or the headless host), so every query must stay in the millisecond range at 100,000 rows.
-import type { ComicFilter, ComicQuery, SortKey } from '../../../shared/types.js';
+import type { ComicFilter, ComicQuery } from '../../../shared/types.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './open-database.js';
 import { StatementCache } from './statement-cache.js';
 import { attachUserDb, userStateTable } from './user-state-access.js';
 import { SUMMARY_COLUMNS, type StoredRow, type SummaryRow } from './comic-row.js';
 import { browseFilterOf } from './browse-reader.js';
-import type { RankColumn } from './schema.js';
+import { RANK_COLUMN_OF } from './schema.js';
 
 type Statement = Database.Statement<unknown[]>;
-
-const RANK_OF: Record<SortKey, RankColumn> = {
-  series: 'rank_series',
-  title: 'rank_title',
-  added: 'rank_added',
-  size: 'rank_size',
-  file: 'rank_file',
-};
 
 export interface GenerationInfo {
   generation: number;
@@ -101,7 +93,7 @@ export class LibraryReader {
 
   #listInSnapshot(query: ComicQuery): ListRows {
     const info = this.generationInfo();
-    const rank = RANK_OF[query.sort];
+    const rank = RANK_COLUMN_OF[query.sort];
     const direction = query.order === 'desc' ? 'DESC' : 'ASC';
     const match = query.q ? toFtsMatch(query.q) : null;
     const browse = browseFilterOf(query);

@@ -4,19 +4,15 @@
 // can place a changed row among the others without computing every row's key.
 import type { EnrichedRow, StoredRow } from './comic-row.js';
 import { seriesIdentity } from './series-key.js';
+import { RANK_COLUMN_OF } from './schema.js';
+import { SORT_KEYS, type SortKey } from '../../../shared/types.js';
 
 export type SortTuple = Array<string | number>;
 
-/** The sort orders of the comics, each with its dense rank column. */
-export const SORT_ORDERS = ['series', 'title', 'added', 'size', 'file'] as const;
-export type SortOrder = (typeof SORT_ORDERS)[number];
-export const RANK_COLUMN_OF = {
-  series: 'rank_series',
-  title: 'rank_title',
-  added: 'rank_added',
-  size: 'rank_size',
-  file: 'rank_file',
-} as const satisfies Record<SortOrder, string>;
+/** The sort orders of the comics (the contract's SortKey), each with its dense rank column (schema.ts). */
+export const SORT_ORDERS = SORT_KEYS;
+export type SortOrder = SortKey;
+export { RANK_COLUMN_OF };
 
 /** The row fields the sort keys are made of. */
 export type SortInputs = Pick<EnrichedRow, 'path' | 'file_name' | 'title' | 'series' | 'number' | 'number_sort' | 'size' | 'added_at'>;

@@ -2,6 +2,7 @@
 // `comics_next`, which is swapped in by renaming (see generation-writer.ts). The columns come from the
 // row table in shared/comic-fields.ts.
 import { COLUMN_SQL_TYPES, COMIC_ROW, SEARCH_COLUMNS, type ColumnSpec, type ComicColumn } from '../../../shared/comic-fields.js';
+import { SORT_KEYS, type SortKey } from '../../../shared/types.js';
 
 /** `name TYPE [PRIMARY KEY | NOT NULL]` for every column of the row table (shared/comic-fields.ts). */
 export const COMIC_COLUMNS: readonly string[] = COMIC_ROW.map((c: ColumnSpec) => {
@@ -11,9 +12,19 @@ export const COMIC_COLUMNS: readonly string[] = COMIC_ROW.map((c: ColumnSpec) =>
 
 export const COMIC_COLUMN_NAMES: readonly ComicColumn[] = COMIC_ROW.map((c) => c.column);
 
-/** The generation-wide sort positions (ranks.ts, next-generation.ts), each indexed uniquely. */
-export const RANK_COLUMNS = ['rank_series', 'rank_title', 'rank_added', 'rank_size', 'rank_file'] as const satisfies readonly ComicColumn[];
-export type RankColumn = (typeof RANK_COLUMNS)[number];
+/**
+ * Each sort key's dense rank column (computed by ranks.ts / next-generation.ts / delta-writer.ts), each
+ * indexed: a page at any depth is a range seek on it.
+ */
+export const RANK_COLUMN_OF = {
+  series: 'rank_series',
+  title: 'rank_title',
+  added: 'rank_added',
+  size: 'rank_size',
+  file: 'rank_file',
+} as const satisfies Record<SortKey, ComicColumn>;
+export type RankColumn = (typeof RANK_COLUMN_OF)[SortKey];
+export const RANK_COLUMNS: readonly RankColumn[] = SORT_KEYS.map((key) => RANK_COLUMN_OF[key]);
 
 export function createComicsTableSql(table: string): string {
   return `CREATE TABLE ${table} (${COMIC_COLUMNS.join(', ')}) STRICT`;
