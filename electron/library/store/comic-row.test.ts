@@ -1,8 +1,5 @@
 // The row table drives the DDL, the stored row and its mapping: each column must survive the whole way
 // (write a generation, read it back, map it to ComicSummary / ComicDetail's metadata).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMIC_ROW, METADATA_COLUMNS, SEARCH_COLUMNS, type ColumnSpec } from '../../../shared/comic-fields.js';
 import { openDatabase, type Db } from './open-database.js';
@@ -20,16 +17,12 @@ const DDL_BEFORE_THE_TABLE =
   'CREATE TABLE comics (id INTEGER PRIMARY KEY, path TEXT NOT NULL, folder TEXT NOT NULL, file_name TEXT NOT NULL, ext TEXT NOT NULL, format TEXT NOT NULL, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, inode INTEGER NOT NULL, page_count INTEGER NOT NULL, cover_entry TEXT, series TEXT, number TEXT, number_sort REAL, volume INTEGER, title TEXT, year INTEGER, month INTEGER, writer TEXT, penciller TEXT, publisher TEXT, genre TEXT, summary TEXT, declared_page_count INTEGER, language_iso TEXT, manga TEXT, sources TEXT NOT NULL, fingerprint TEXT NOT NULL, dup_count INTEGER NOT NULL, series_key TEXT NOT NULL, error_kind TEXT, error_message TEXT, added_at INTEGER NOT NULL, changed_at INTEGER NOT NULL, rank_series INTEGER NOT NULL, rank_title INTEGER NOT NULL, rank_added INTEGER NOT NULL, rank_size INTEGER NOT NULL, rank_file INTEGER NOT NULL) STRICT';
 const FTS_BEFORE_THE_TABLE = `CREATE VIRTUAL TABLE comics_fts USING fts5(series, title, writer, file_name, publisher, folder, content='', tokenize="unicode61 remove_diacritics 2", prefix='2 3')`;
 
-let dir: string;
+// In memory: the same migrations and DDL as a file, nothing to clean up.
 let db: Db;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'lb-comic-row-'));
-  db = openDatabase(join(dir, 'library.db'));
+  db = openDatabase(':memory:');
 });
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => db.close());
 
 /** A row with a distinct, non-null value in every column the enrich pass fills. */
 function fullRow(id: number): EnrichedRow {
