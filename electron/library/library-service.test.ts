@@ -270,6 +270,9 @@ describe('LibraryService', () => {
     await pool.whenReady();
     expect(pool.readyThreads).toBe(1);
     expect(await service.listComics(ALL)).toEqual(expected);
+    // The HTTP host's form of the same page: the items as JSON text.
+    const json = await service.listComicsJson(ALL);
+    expect({ ...json, itemsJson: undefined, items: JSON.parse(json.itemsJson) as unknown }).toEqual({ ...expected, itemsJson: undefined });
     const [item] = expected.items;
     expect((await service.getComic(item!.id)).pages).toHaveLength(4);
     expect((await service.listSeries({ offset: 0, limit: 10, sort: 'name', order: 'asc' })).items[0]).toMatchObject({ issue_count: 2 });

@@ -194,6 +194,12 @@ export class LibraryService implements LibraryServiceApi {
     };
   }
 
+  async listComicsJson(query: ComicQuery): Promise<Omit<ComicPage, 'items'> & { itemsJson: string }> {
+    await this.#rebuilds.whenPopulated();
+    const result = await this.#read('listComicsJson', query);
+    return { itemsJson: result.itemsJson, total: result.total, offset: query.offset, generation: result.generation, stale: this.#rebuilds.isRebuilding };
+  }
+
   async #row(id: number) {
     const row = await this.#read('getRow', id);
     if (!row) throw new LongboxError('NOT_FOUND', `No comic with id ${id} in this library.`);

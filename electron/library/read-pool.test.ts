@@ -108,6 +108,7 @@ const CALLS: Call[] = [
   ['listComics', page({ folder: 'Pub 2/Series 5' })],
   ['listComics', page({ series: 'no-such-series' })],
   ['listComics', page({ folder: 'No/Such' })],
+  ['listComicsJson', page({ q: 'series 3', sort: 'title' })],
   ['getRow', 1],
   ['getRow', 13],
   ['getRow', 9999],

@@ -41,6 +41,12 @@ export interface LibraryServiceApi {
   getStatus(): CacheStatus;
   /** From the current generation at once; on a cold start, waits for the first generation. */
   listComics(query: ComicQuery): Promise<ComicPage>;
+  /**
+   * listComics with the items already as JSON text (`itemsJson` is `JSON.stringify(page.items)`): the
+   * HTTP host sends it as it is, so the stringify (and the rows' garbage) stays off its main thread.
+   * Optional: a service without it is asked listComics.
+   */
+  listComicsJson?(query: ComicQuery): Promise<Omit<ComicPage, 'items'> & { itemsJson: string }>;
   /** Rejects with LongboxError('NOT_FOUND') for an unknown id. */
   getComic(id: number): Promise<ComicDetail>;
   /** Cover thumbnail (made lazily, cached on disk by fingerprint). Rejects NOT_FOUND / UNSUPPORTED. */

@@ -57,6 +57,13 @@ export function parseComicId(raw: string): number {
 const listComics: Handler = async ({ service }, { res, params }) => {
   const query = parseComicQueryParams(params);
   if (!query.ok) throw new HttpError(400, 'BAD_REQUEST', query.message);
+  if (service.listComicsJson) {
+    // The items come as JSON text from the reader thread; the body is the same bytes JSON.stringify of
+    // the object below would give.
+    const page = await service.listComicsJson(query.value);
+    sendJson(res, 200, `{"items":${page.itemsJson},"total":${page.total},"offset":${page.offset},"generation":${page.generation},"stale":${page.stale}}`);
+    return;
+  }
   const page = await service.listComics(query.value);
   sendJson(res, 200, {
     items: page.items,
