@@ -3,10 +3,9 @@
 // of every main view; axe-core over every main view in light and dark with no serious or critical
 // violation.
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './helpers/serve.js';
-import { badge, resultCount, rows, screenshot } from './helpers/ui.js';
+import { badge, expectNoSeriousViolations, resultCount, rows, screenshot } from './helpers/ui.js';
 
 const SIZES = [
   { name: '800x600', width: 800, height: 600 },
@@ -200,13 +199,6 @@ for (const size of SIZES) {
     await page.emulateMedia({ colorScheme: 'light' });
     // The view settings are kept in localStorage: leave them as they were for the next size.
   });
-}
-
-async function expectNoSeriousViolations(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const summary = serious.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.html.slice(0, 300)}`).join('\n  ')}`);
-  expect(summary, `axe on ${what}`).toEqual([]);
 }
 
 test('axe: no serious or critical violations in any main view, light and dark', async ({ page }) => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { ComicPage, SeriesPage } from '../shared/types.js';
 import { addComics, makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './helpers/serve.js';
-import { badge, resultCount, screenshot } from './helpers/ui.js';
+import { badge, expectNoSeriousViolations, resultCount, screenshot } from './helpers/ui.js';
 
 let server: ServedLibrary | null = null;
 const cleanups: Array<() => Promise<void>> = [];
@@ -159,6 +159,18 @@ test('a selection stays through a rebuild (same comics, by id); layout at 1280×
   const ids = await selected(page).evaluateAll((els) => els.map((el) => el.getAttribute('data-comic-id')));
   expect(ids).toHaveLength(5);
   await screenshot(page, 'selection-grid-1280');
+  // The checks, the "N selected" bar and the selection's menu pass axe, light and dark.
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await expectNoSeriousViolations(page, `multi-selection (${scheme})`);
+    await selected(page).first().click({ button: 'right' });
+    await expect(page.getByRole('menu', { name: 'Actions for 5 selected comics' })).toBeVisible();
+    await expectNoSeriousViolations(page, `selection menu (${scheme})`);
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('menu')).toHaveCount(0);
+  }
+  await screenshot(page, 'selection-grid-1280-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // New comics sort first ('Aa …'): after the swap the same comics are selected at their new places.
   await addComics(lib.root, 'Aa First Arrivals', 12);

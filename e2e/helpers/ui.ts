@@ -1,7 +1,8 @@
 // Locators and small helpers for the Longbox UI in the specs.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { REPO_ROOT } from './serve.js';
 
 /** The few browser globals the in-page helpers use (tsconfig.json has no DOM lib: it is the Node program). */
@@ -75,4 +76,12 @@ export async function recordBadge(page: Page): Promise<void> {
 
 export async function badgeLog(page: Page): Promise<BadgeLogEntry[]> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).__badgeLog);
+}
+
+/** axe-core (WCAG 2.1 A/AA) over the page as it is: no serious or critical violations. */
+export async function expectNoSeriousViolations(page: Page, what: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const summary = serious.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.html.slice(0, 300)}`).join('\n  ')}`);
+  expect(summary, `axe on ${what}`).toEqual([]);
 }
