@@ -12,8 +12,11 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string[]; action: string }> = [
   { keys: ['Page Up', 'Page Down'], action: 'Move a screen at a time' },
   { keys: ['Home', 'End'], action: 'First or last comic' },
   { keys: ['Enter'], action: 'Show details' },
-  { keys: ['Esc'], action: 'Close details, clear the search' },
-  { keys: ['Shift F10', 'Menu'], action: 'Actions for the comic (as right-click)' },
+  { keys: ['Esc'], action: 'Close details, clear the selection or the search' },
+  { keys: ['Ctrl click', 'Shift click'], action: 'Select several comics, or a range' },
+  { keys: ['Shift ↑', 'Shift ↓'], action: 'Extend the selection' },
+  { keys: ['Ctrl A'], action: 'Select every comic in the view' },
+  { keys: ['Shift F10', 'Menu'], action: 'Actions for the comic or the selection (as right-click)' },
   { keys: ['?'], action: 'This help' },
 ];
 
