@@ -3,7 +3,7 @@
 // moved back, a drive re-plugged under another name) it gets its old id and "Date added" back, and its
 // reading state, keyed by fingerprint too, was never lost. Also: which folders went away whole, and
 // how many comics each held, for the message the UI shows.
-import type { Db } from './store/open-database.js';
+import type { Db } from './store/db.js';
 import type { StoredRow } from './store/comic-row.js';
 
 export interface DepartedIdentity {

@@ -12,7 +12,8 @@ import { goneFolders, readDeparted, updateDeparted, type DepartedIdentity } from
 import { planRebuild, isNoChange, type PlannedRebuild } from './rebuild-plan.js';
 import { IndexIo } from './index-io.js';
 import { walkLibrary } from './scan/walk.js';
-import { openDatabase, type Db } from './store/open-database.js';
+import { openDatabase } from './store/open-database.js';
+import type { Db } from './store/db.js';
 import { dropLeftovers, markValidated, readLiveKeys, readMetaNumber, swapInNextGeneration } from './store/generation-writer.js';
 import { iterateLiveIdentities, liveIdentities, liveRowReader } from './store/live-rows.js';
 import { beginNextGeneration, type NextGeneration } from './store/next-generation.js';

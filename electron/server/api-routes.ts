@@ -9,42 +9,17 @@ import {
   seriesKeySchema,
   userStatePatchSchema,
 } from '../../shared/query.js';
-import type { HostCapabilities, LibraryInfo } from '../../shared/types.js';
-import type { Logger } from '../library/logger.js';
-import type { CoverImage, LibraryServiceApi } from '../library/service-types.js';
+import type { HostCapabilities } from '../../shared/types.js';
+import type { CoverImage } from '../library/service-types.js';
 import { HttpError, readJsonBody, sendErrorBody, sendJson } from './http-util.js';
-import type { EventStreams } from './sse.js';
 import { messageOf } from '../../shared/errors.js';
 import { BROWSE_ROUTES } from './browse-routes.js';
+import type { ApiContext, Handler, Route } from './route-types.js';
 
 export const STATE_BODY_LIMIT = 4 * 1024;
 
 /** The browser build cannot open native dialogs or files. */
 export const HTTP_CAPABILITIES: Readonly<HostCapabilities> = { chooseFolder: false, openFile: false, revealFile: false };
-
-export interface ApiContext {
-  service: LibraryServiceApi;
-  library: LibraryInfo;
-  events: EventStreams;
-  logger: Logger;
-}
-
-export interface Call {
-  req: http.IncomingMessage;
-  res: http.ServerResponse;
-  params: URLSearchParams;
-  /** The `:id` segment, raw. */
-  id: string;
-  /** The second captured segment (a page's `:index`), raw; '' when the route has none. */
-  sub: string;
-}
-
-export type Handler = (ctx: ApiContext, call: Call) => Promise<void> | void;
-
-export interface Route {
-  pattern: RegExp;
-  methods: Readonly<Record<string, Handler>>;
-}
 
 /** `:id` must be a positive decimal integer that fits comicIdSchema; anything else is 400. */
 export function parseComicId(raw: string): number {

@@ -1,7 +1,7 @@
 // The browse endpoints: series shelf, folder tree, Home shelves and bulk read state.
 import { bulkStateSchema, parseSeriesQueryParams } from '../../shared/browse-query.js';
 import { folderPathSchema, parseWith } from '../../shared/query.js';
-import type { Handler, Route } from './api-routes.js';
+import type { Handler, Route } from './route-types.js';
 import { HttpError, readJsonBody, sendJson } from './http-util.js';
 
 /** Room for MAX_BULK_IDS ids; a series or a folder is one short string. */

@@ -2,7 +2,8 @@
 import type { ComicSummary } from '../../shared/types.js';
 import { Cover } from '../components/Cover.js';
 import { displayTitle } from '../lib/format.js';
-import { isReadable, useReaderOpener } from '../reader/ReaderHost.js';
+import { useReaderOpener } from '../reader/reader-context.js';
+import { isReadable } from '../reader/ReaderHost.js';
 import { useStores } from '../store/context.js';
 
 export function ComicCard({ comic }: { comic: ComicSummary }) {

@@ -7,7 +7,8 @@ import type { ComicSummary } from '../../shared/types.js';
 import { nextIndex } from '../lib/keyboard.js';
 import { useResults, useSelection, useStatus, useStores } from '../store/context.js';
 import { itemAt } from '../store/results.js';
-import { isReadable, useReaderOpener } from '../reader/ReaderHost.js';
+import { useReaderOpener } from '../reader/reader-context.js';
+import { isReadable } from '../reader/ReaderHost.js';
 import { isSelected, selectedCount } from '../browse/multi-select.js';
 
 export interface NavigationOptions {

@@ -5,7 +5,7 @@ import { useElementSize } from '../lib/use-element-size.js';
 import { FALLBACK_SIZE, fitView, type Size } from './fit.js';
 import { onScreenOrder, sideToStep } from './layout.js';
 import { PageImage } from './PageImage.js';
-import { useReader, useReaderContext } from './ReaderHost.js';
+import { useReader, useReaderContext } from './reader-context.js';
 import { currentView } from './reader-store.js';
 
 /** Width of each click zone, as a share of the stage. */

@@ -1,6 +1,6 @@
 // The details panel's way into the reader: "Read", or "Continue from page N" and "Start over".
 import type { ComicDetail } from '../../shared/types.js';
-import { useReaderOpener } from './ReaderHost.js';
+import { useReaderOpener } from './reader-context.js';
 import { startPageOf } from './reader-store.js';
 
 export function ReadButtons({ comic }: { comic: ComicDetail }) {

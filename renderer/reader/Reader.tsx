@@ -7,7 +7,7 @@ import { isTypingTarget } from '../lib/keyboard.js';
 import { readerActionFor, type ReaderAction } from './keys.js';
 import { viewLabel } from './layout.js';
 import { PagedView } from './PagedView.js';
-import { useReader, useReaderContext, type ReaderOpener } from './ReaderHost.js';
+import { useReader, useReaderContext, type ReaderOpener } from './reader-context.js';
 import { currentView, isAtEnd, type ReaderState } from './reader-store.js';
 import { FIT_MODES, type FitMode } from './settings.js';
 import { WebtoonView } from './WebtoonView.js';

@@ -1,49 +1,18 @@
 // The reader's mount point: wraps the library screen (kept mounted, inert, under the reader, so its
 // scroll position and selection are exactly as they were on return), owns the reader store, and keeps
 // the URL hash (#/read/<id>/<page>) and the browser's Back button in step with it.
-import { createContext, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { ComicSummary } from '../../shared/types.js';
 import { useStores } from '../store/context.js';
 import type { Stores } from '../store/stores.js';
 import { Reader } from './Reader.js';
-import type { ReaderComic } from './reader-api.js';
-import { createReaderStore, currentView, type ReaderController, type ReaderState } from './reader-store.js';
+import { ReaderContext, type ReaderOpener } from './reader-context.js';
+import { createReaderStore, currentView, type ReaderController } from './reader-store.js';
 import { parseReaderHash, readerHash } from './route.js';
 import { libraryHashOf, parseBrowseHash, withLibraryHash } from '../browse/route.js';
 import { apiSettingsSource } from './settings.js';
 import './reader.css';
-
-export interface ReaderOpener {
-  /** Opens a comic at `page` (0-based), or at its saved page when null. */
-  open(comic: ReaderComic, page?: number | null): void;
-  /** Opens the next issue in place (Back still returns to the library). */
-  replace(comic: ReaderComic): void;
-  /** Back to the library. */
-  close(): void;
-}
-
-interface ReaderContextValue {
-  controller: ReaderController;
-  opener: ReaderOpener | null;
-}
-
-const ReaderContext = createContext<ReaderContextValue | null>(null);
-
-export function useReaderContext(): { controller: ReaderController; opener: ReaderOpener } {
-  const value = useContext(ReaderContext);
-  if (!value?.opener) throw new Error('reader hooks outside <ReaderHost>');
-  return { controller: value.controller, opener: value.opener };
-}
-
-/** The opener for the grid, the list and the details panel; null outside a ReaderHost (then they do not offer reading). */
-export function useReaderOpener(): ReaderOpener | null {
-  return useContext(ReaderContext)?.opener ?? null;
-}
-
-export function useReader<T>(selector: (s: ReaderState) => T): T {
-  return useStore(useReaderContext().controller.store, selector);
-}
 
 /** Where Esc goes when the reader's entry is not ours to pop (a reload, a pasted link): the view it came from. */
 function libraryHref(): string {

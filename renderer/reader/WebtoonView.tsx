@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useElementSize } from '../lib/use-element-size.js';
 import { PageImage } from './PageImage.js';
-import { useReader, useReaderContext } from './ReaderHost.js';
+import { useReader, useReaderContext } from './reader-context.js';
 import { currentView } from './reader-store.js';
 import { currentPage, layoutColumn, pageAt, renderRange } from './webtoon-model.js';
 

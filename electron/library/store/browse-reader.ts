@@ -5,8 +5,8 @@ import type Database from 'better-sqlite3';
 import { LongboxError } from '../../../shared/errors.js';
 import type { FolderEntry, HomeComic, ReadStateTarget, SeriesQuery, SeriesSortKey, SeriesSummary } from '../../../shared/types.js';
 import { SUMMARY_COLUMNS, toComicSummary, type SummaryRow } from './comic-row.js';
-import { toFtsMatch } from './library-reader.js';
-import type { Db } from './open-database.js';
+import type { Db } from './db.js';
+import { browseFilterOf, toFtsMatch } from './query-sql.js';
 import { StatementCache } from './statement-cache.js';
 import { joinUserState, READ_AT_COLUMN, userStateTable } from './user-state-access.js';
 
@@ -75,34 +75,6 @@ type HomeRow = SummaryRow;
 
 function toHomeComic(row: HomeRow): HomeComic {
   return toComicSummary(row);
-}
-
-/** SQL and parameters that narrow a comics query to a series or a folder (see LibraryReader.list). */
-export interface BrowseFilter {
-  where: string[];
-  params: Record<string, string>;
-}
-
-/** `folder/…` is the range [folder + '/', folder + '0'): '0' is the character after '/'. */
-export function browseFilterOf(query: { series?: string; folder?: string; recursive?: boolean }): BrowseFilter {
-  const where: string[] = [];
-  const params: Record<string, string> = {};
-  if (query.series !== undefined) {
-    where.push('c.series_key = @series');
-    params.series = query.series;
-  }
-  if (query.folder !== undefined) {
-    if (!query.recursive) {
-      where.push('c.folder = @folder');
-      params.folder = query.folder;
-    } else if (query.folder !== '') {
-      where.push('(c.folder = @folder OR (c.folder >= @folderFrom AND c.folder < @folderTo))');
-      params.folder = query.folder;
-      params.folderFrom = `${query.folder}/`;
-      params.folderTo = `${query.folder}0`;
-    }
-  }
-  return { where, params };
 }
 
 export class BrowseReader {

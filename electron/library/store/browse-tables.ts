@@ -2,7 +2,7 @@
 // (from comics_next once its ranks are written, streaming in series order; or from rows in memory)
 // and writes them beside comics_next; the swap renames them in with
 // the comics table, so a reader always sees series, folders and comics of the same generation.
-import type { Db } from './open-database.js';
+import type { Db } from './db.js';
 import type { StoredRow } from './comic-row.js';
 import { naturalKey, seriesKey as seriesSortKey } from './ranks.js';
 

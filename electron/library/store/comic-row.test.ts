@@ -2,7 +2,8 @@
 // (write a generation, read it back, map it to ComicSummary / ComicDetail's metadata).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMIC_ROW, METADATA_COLUMNS, SEARCH_COLUMNS, type ColumnSpec } from '../../../shared/comic-fields.js';
-import { openDatabase, type Db } from './open-database.js';
+import { openDatabase } from './open-database.js';
+import type { Db } from './db.js';
 import { swapInNextGeneration, writeNextGeneration } from './generation-writer.js';
 import { LibraryReader } from './library-reader.js';
 import { COMIC_COLUMNS, createComicsTableSql, createFtsTableSql } from './schema.js';

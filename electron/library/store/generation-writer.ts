@@ -2,7 +2,7 @@
 // Readers (other connections, WAL) see either the complete old generation or the complete new one.
 // A crash at any point before the swap's COMMIT leaves the live tables untouched; leftovers
 // (`comics_next`) are dropped by the next rebuild.
-import type { Db } from './open-database.js';
+import type { Db } from './db.js';
 import type { EnrichedRow, StoredRow } from './comic-row.js';
 import { createComicsIndexesSql, createComicsTableSql, createFtsTableSql } from './schema.js';
 import { BROWSE_TABLES, createBrowseTablesSql, swapBrowseTablesSql } from './browse-tables.js';

@@ -2,11 +2,11 @@
 // (or the headless host), so every query must stay in the millisecond range at 100,000 rows.
 import type { ComicFilter, ComicQuery } from '../../../shared/types.js';
 import type Database from 'better-sqlite3';
-import type { Db } from './open-database.js';
+import type { Db } from './db.js';
 import { StatementCache } from './statement-cache.js';
 import { attachUserDb, userStateTable } from './user-state-access.js';
 import { SUMMARY_COLUMNS, type StoredRow, type SummaryRow } from './comic-row.js';
-import { browseFilterOf } from './browse-reader.js';
+import { browseFilterOf, toFtsMatch } from './query-sql.js';
 import { RANK_COLUMN_OF } from './schema.js';
 
 type Statement = Database.Statement<unknown[]>;
@@ -23,13 +23,6 @@ export interface ListRows {
   rows: SummaryRow[];
   total: number;
   generation: number;
-}
-
-/** FTS5 query for free text: each word a prefix term, all required. Returns null when nothing to search. */
-export function toFtsMatch(text: string): string | null {
-  const words = text.normalize('NFKC').match(/[\p{L}\p{N}]+/gu);
-  if (!words || words.length === 0) return null;
-  return words.slice(0, 12).map((w) => `"${w}"*`).join(' AND ');
 }
 
 function hasFilter(filter: ComicFilter | undefined): boolean {

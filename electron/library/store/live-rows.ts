@@ -1,6 +1,6 @@
 // Reads of the live generation's rows for a rebuild, one row (or a few columns) at a time, so the
 // rebuild never holds the library's rows: by id through a prepared statement, or streamed.
-import type { Db } from './open-database.js';
+import type { Db } from './db.js';
 import type { StoredRow } from './comic-row.js';
 import type { LeavingRow } from '../departed.js';
 

@@ -9,7 +9,7 @@
 // (SQLite's UTF-8 bytes; ranks.ts compareText) and end every sort order on the raw path, unique in a
 // generation, so a row's ranks never depend on where it came in the walk (a delta generation,
 // delta-writer.ts, places changed rows with the same keys).
-import type { Db } from './open-database.js';
+import type { Db } from './db.js';
 import type { EnrichedRow } from './comic-row.js';
 import { COMIC_ROW, type ColumnSpec } from '../../../shared/comic-fields.js';
 import { COMIC_COLUMN_NAMES, createComicsIndexesSql, createComicsTableSql, createFtsTableSql, fillFtsTableSql } from './schema.js';

@@ -1,9 +1,8 @@
 // Opening library.db: pragmas, migrations, and the refusals (newer schema, corrupt file).
 import Database from 'better-sqlite3';
 import { LongboxError } from '../../../shared/errors.js';
+import type { Db } from './db.js';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations.js';
-
-export type Db = Database.Database;
 
 export interface OpenOptions {
   readonly?: boolean;

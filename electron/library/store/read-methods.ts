@@ -7,7 +7,7 @@ import type { ComicQuery, ComicSummary, ReadStateTarget, SeriesQuery } from '../
 import { BrowseReader, type FolderRows, type HomeRows, type SeriesRows, type TargetComic } from './browse-reader.js';
 import { toComicSummary, type StoredRow } from './comic-row.js';
 import { LibraryReader } from './library-reader.js';
-import type { Db } from './open-database.js';
+import type { Db } from './db.js';
 
 /** The two readers over one read-only connection to library.db (with user.db attached). */
 export interface ReadSide {

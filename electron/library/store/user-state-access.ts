@@ -1,7 +1,7 @@
 // Where user state lives, as the cache's read queries see it: the one module that names its table and
 // columns. The state itself is in user.db (electron/library/user/), attached to the service's read
 // connection as `userdb`; queries join it by fingerprint. Writes go through the UserStore only.
-import type { Db } from './open-database.js';
+import type { Db } from './db.js';
 
 /** The schema name user.db is attached under on the read connection. */
 export const USER_SCHEMA = 'userdb';

@@ -5,7 +5,7 @@
 // A corrupt library.db is read for what it still gives before it is moved aside.
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import type { Db } from '../store/open-database.js';
+import type { Db } from '../store/db.js';
 import type { StoredComicState } from './comic-state.js';
 import type { UserStore } from './user-store.js';
 
