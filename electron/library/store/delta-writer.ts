@@ -11,7 +11,7 @@
 // (its key against the keys of the rows at probed ranks), and every other row moves by the number of
 // rows that arrived below it minus the number that left below it: one UPDATE over the ranks between
 // the first and last change (or to the end when the count changed), nothing elsewhere.
-import type { Db } from './open-database.js';
+import type { Db } from './db.js';
 import type { EnrichedRow, StoredRow } from './comic-row.js';
 import { COMIC_COLUMN_NAMES, ftsValuesSql } from './schema.js';
 import { COMIC_ROW, SEARCH_COLUMNS } from '../../../shared/comic-fields.js';
