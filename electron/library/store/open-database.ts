@@ -2,6 +2,9 @@
 import Database from 'better-sqlite3';
 import { LongboxError } from '../../../shared/errors.js';
 import type { Db } from './db.js';
+// Also named here for callers that open the database; the modules the migrations run (generation
+// writer, browse tables…) import it from db.ts, or the import would close a circle (import-cycles.test.ts).
+export type { Db };
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations.js';
 
 export interface OpenOptions {

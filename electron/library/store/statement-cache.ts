@@ -3,7 +3,7 @@
 // folder, sort, order), so the set is bounded only by the combinations: the cache keeps the most recently
 // used MAX_STATEMENTS and finalizes nothing itself (better-sqlite3 frees a statement with its object).
 import type Database from 'better-sqlite3';
-import type { Db } from './open-database.js';
+import type { Db } from './db.js';
 
 type Statement = Database.Statement<unknown[]>;
 
