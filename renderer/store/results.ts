@@ -53,6 +53,11 @@ export function indexOfId(state: Pick<ResultsState, 'pages'>, id: number): numbe
   return -1;
 }
 
+/** What the store holds before its first answer, and again after reset() (a fresh object each time). */
+function noRows(): Pick<ResultsState, 'isHolding' | 'pages' | 'total' | 'generation' | 'minGeneration' | 'isStale' | 'error'> {
+  return { isHolding: false, pages: {}, total: null, generation: 0, minGeneration: 0, isStale: false, error: null };
+}
+
 export function createResultsStore(api: LibraryApi, initialQuery: BaseQuery = baseQuery({ q: '', sort: 'series', order: 'asc', filter: {}, view: 'library' })) {
   const inflight = new Set<string>();
   const retried = new Set<string>();
@@ -114,14 +119,8 @@ export function createResultsStore(api: LibraryApi, initialQuery: BaseQuery = ba
       query: initialQuery,
       key: queryKey(initialQuery),
       epoch: 0,
-      isHolding: false,
-      pages: {},
-      total: null,
-      generation: 0,
-      minGeneration: 0,
-      isStale: false,
+      ...noRows(),
       visible: { start: 0, end: PAGE_SIZE - 1 },
-      error: null,
       setQuery(query) {
         const key = queryKey(query);
         const s = get();
@@ -160,17 +159,7 @@ export function createResultsStore(api: LibraryApi, initialQuery: BaseQuery = ba
       },
       reset() {
         const s = get();
-        set({
-          epoch: s.epoch + 1,
-          isHolding: false,
-          pages: {},
-          total: null,
-          generation: 0,
-          minGeneration: 0,
-          isStale: false,
-          error: null,
-          visible: { start: 0, end: Math.max(0, s.visible.end - s.visible.start) },
-        });
+        set({ epoch: s.epoch + 1, ...noRows(), visible: { start: 0, end: Math.max(0, s.visible.end - s.visible.start) } });
         ensure();
       },
       patchItem(id, patch) {
