@@ -35,27 +35,16 @@ export function buildCbz(entries: readonly CbzEntry[], options: CbzOptions = {})
     const name = Buffer.from(entry.name, 'utf8');
     const crc = (entry.crc32 ?? crc32(entry.data)) >>> 0;
     const flags = (entry.encrypted ? 0x1 : 0) | (/[^\x20-\x7e]/.test(entry.name) ? 0x800 : 0);
+    // The local header and the central directory record share one block of fields (version needed
+    // to extract … file name length); it starts at byte 4 of the one and byte 6 of the other.
+    const fields = { flags, time, day, crc, size: entry.data.length, nameLength: name.length };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(day, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(entry.data.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    writeSharedFields(local, 4, fields);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(0x031e, 4); // made by: UNIX, spec 3.0
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(day, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(entry.data.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeSharedFields(central, 6, fields);
     central.writeUInt32LE(offset, 42);
     parts.push(local, name, entry.data);
     centrals.push(central, name);
@@ -71,4 +60,16 @@ export function buildCbz(entries: readonly CbzEntry[], options: CbzOptions = {})
   end.writeUInt32LE(offset, 16);
   end.writeUInt16LE(comment.length, 20);
   return Buffer.concat([...parts, directory, end, comment]);
+}
+
+/** Version needed (2.0), flags, method 0 (stored), time, date, CRC-32, both sizes, name length. */
+function writeSharedFields(buf: Buffer, at: number, f: { flags: number; time: number; day: number; crc: number; size: number; nameLength: number }): void {
+  buf.writeUInt16LE(20, at);
+  buf.writeUInt16LE(f.flags, at + 2);
+  buf.writeUInt16LE(f.time, at + 6);
+  buf.writeUInt16LE(f.day, at + 8);
+  buf.writeUInt32LE(f.crc, at + 10);
+  buf.writeUInt32LE(f.size, at + 14);
+  buf.writeUInt32LE(f.size, at + 18);
+  buf.writeUInt16LE(f.nameLength, at + 22);
 }
