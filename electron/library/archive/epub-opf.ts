@@ -1,6 +1,7 @@
 // EPUB package documents (container.xml, the OPF, spine XHTML pages) read as plain data. Pure functions
 // over strings, bounded, never throwing on bad input (the fuzz tests feed them anything).
 import { XMLParser } from 'fast-xml-parser';
+import { SAFE_XML_OPTIONS } from '../metadata/xml.js';
 import type { ComicMetadata } from '../../../shared/types.js';
 import { yearMonth } from '../metadata/document.js';
 import { cleanString, decodeXmlEntities } from '../metadata/text.js';
@@ -24,17 +25,9 @@ export interface OpfPackage {
 }
 
 const parser = new XMLParser({
-  processEntities: false,
-  htmlEntities: false,
+  ...SAFE_XML_OPTIONS,
   ignoreAttributes: false,
   attributeNamePrefix: '@',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  removeNSPrefix: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  trimValues: true,
-  maxNestedTags: 100,
   isArray: (_name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute,
 });
 

@@ -1,6 +1,7 @@
 // ComicInfo.xml (Anansi schema v1, v2.0, v2.1) → ComicMetadata fields. Tolerant and bounded: never throws,
 // never expands DOCTYPE entities, refuses documents over 1 MiB without parsing them.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SAFE_XML_OPTIONS } from './xml.js';
 import type { ComicMetadata } from '../../../shared/types.js';
 import { cleanString, decodeXmlBytes, decodeXmlEntities, parseIntInRange, shortMessage } from './text.js';
 import { messageOf } from '../../../shared/errors.js';
@@ -41,21 +42,11 @@ const MANGA_VALUES = new Map<string, string>(Object.entries({
 }));
 
 const parser = new XMLParser({
-  // Entities: none at all from the parser (we decode the five predefined ones and character references
-  // ourselves), so DOCTYPE-declared entities cannot expand.
-  processEntities: false,
-  htmlEntities: false,
+  ...SAFE_XML_OPTIONS,
   // Attributes are only needed in <Pages>, which is read by pagesBlock() below: skipping them here
   // makes the parse several times cheaper (it ran on every file of a cold index).
   ignoreAttributes: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
   cdataPropName: '#cdata',
-  removeNSPrefix: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  trimValues: true,
-  maxNestedTags: 100,
 });
 
 export function parseComicInfo(xml: Buffer | string): ComicInfoResult {

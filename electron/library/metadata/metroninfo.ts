@@ -2,6 +2,7 @@
 // ComicMetadata fields. Bounded and tolerant like the ComicInfo parser: never throws, never expands
 // DOCTYPE entities, refuses documents over 1 MiB.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SAFE_XML_OPTIONS } from './xml.js';
 import type { ComicMetadata } from '../../../shared/types.js';
 import { yearMonth } from './document.js';
 import { cleanString, decodeXmlBytes, decodeXmlEntities, parseIntInRange, shortMessage } from './text.js';
@@ -20,17 +21,9 @@ const WRITER_ROLES = new Set(['writer', 'script', 'story', 'plot', 'scripter']);
 const PENCILLER_ROLES = new Set(['penciller', 'artist', 'illustrator', 'breakdowns', 'layouts']);
 
 const parser = new XMLParser({
-  processEntities: false,
-  htmlEntities: false,
+  ...SAFE_XML_OPTIONS,
   ignoreAttributes: false,
   attributeNamePrefix: '@',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  removeNSPrefix: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  trimValues: true,
-  maxNestedTags: 100,
   isArray: (name) => ['Story', 'Genre', 'Credit', 'Role', 'Creator'].includes(name),
 });
 
