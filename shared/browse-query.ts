@@ -2,7 +2,7 @@
 // handlers and the HTTP routes like query.ts.
 import { z } from 'zod';
 import { SERIES_SORT_KEYS, type BulkStateRequest, type SeriesQuery } from './types.js';
-import { comicIdSchema, folderPathSchema, MAX_OFFSET, MAX_QUERY_LENGTH, pagingParams, parseWith, seriesIdentitySchema, type ParseResult } from './query.js';
+import { comicIdSchema, folderPathSchema, pagingFields, pagingParams, parseWith, seriesIdentitySchema, type ParseResult } from './query.js';
 
 export const MAX_SERIES_PAGE = 500;
 /** A selection larger than this is a series or a folder: send that instead. */
@@ -10,9 +10,7 @@ export const MAX_BULK_IDS = 10_000;
 
 export const seriesQuerySchema = z
   .object({
-    offset: z.number().int().min(0).max(MAX_OFFSET).default(0),
-    limit: z.number().int().min(1).max(MAX_SERIES_PAGE).default(100),
-    q: z.string().max(MAX_QUERY_LENGTH).optional(),
+    ...pagingFields(MAX_SERIES_PAGE),
     sort: z.enum(SERIES_SORT_KEYS).default('name'),
     order: z.enum(['asc', 'desc']).default('asc'),
   })

@@ -35,11 +35,18 @@ export function isFolderPath(path: string): boolean {
 }
 export const folderPathSchema = z.string().max(MAX_FOLDER_PATH).refine(isFolderPath, 'expected a folder path relative to the library root');
 
+/** The paging part of a list query's schema: offset, limit (1…maxLimit, default 100), search text. */
+export function pagingFields(maxLimit: number) {
+  return {
+    offset: z.number().int().min(0).max(MAX_OFFSET).default(0),
+    limit: z.number().int().min(1).max(maxLimit).default(100),
+    q: z.string().max(MAX_QUERY_LENGTH).optional(),
+  };
+}
+
 export const comicQuerySchema = z
   .object({
-    offset: z.number().int().min(0).max(MAX_OFFSET).default(0),
-    limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(100),
-    q: z.string().max(MAX_QUERY_LENGTH).optional(),
+    ...pagingFields(MAX_PAGE_SIZE),
     sort: z.enum(SORT_KEYS).default('series'),
     order: z.enum(['asc', 'desc']).default('asc'),
     filter: comicFilterSchema.optional(),
