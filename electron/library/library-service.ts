@@ -3,6 +3,10 @@
 // (triggers, coalescing, backoff, lock, worker, polling, status events) belong to the RebuildScheduler
 // it owns (rebuild-scheduler.ts). New reads (pages, series, folders) go in the reads section here.
 // See docs/architecture.md §5.
+//
+// Over ~400 lines on purpose: it is the one class behind LibraryApi, and each method is a few lines
+// that hand a read to store/read-methods.ts (in-thread or a reader thread), the covers or the pages;
+// splitting it would spread one contract over several classes with no logic of their own.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { LongboxError, messageOf } from '../../shared/errors.js';

@@ -11,6 +11,10 @@
 // (its key against the keys of the rows at probed ranks), and every other row moves by the number of
 // rows that arrived below it minus the number that left below it: one UPDATE over the ranks between
 // the first and last change (or to the end when the count changed), nothing elsewhere.
+//
+// Over ~400 lines on purpose: its steps (rows, volumes, ranks, FTS, duplicates, series, folders,
+// check) share one transaction and one set of touched keys, and the crash test injects a throw
+// before each; read it top to bottom as one procedure.
 import type { Db } from './db.js';
 import type { EnrichedRow, StoredRow } from './comic-row.js';
 import { COMIC_COLUMN_NAMES, ftsValuesSql } from './schema.js';
