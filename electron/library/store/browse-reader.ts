@@ -171,21 +171,21 @@ export class BrowseReader {
       const continueRows = this.#stmt(continueReadingSql(this.#stateTable)).all(HOME_SHELF_SIZE) as HomeRow[];
       const inProgress = new Set(continueRows.map((r) => r.series_key));
       // The series read most recently, then in each the first unread issue after the last read one.
-      const reading = this.#stmt(
-        `SELECT c.series_key AS key, max(c.rank_series) AS last_rank, max(u.${READ_AT_COLUMN}) AS at
-         FROM ${this.#stateTable} u CROSS JOIN comics c ON c.fingerprint = u.fingerprint
-         WHERE u.read = 1 GROUP BY c.series_key ORDER BY at DESC LIMIT ?`,
-      ).all(ON_DECK_SERIES) as Array<{ key: string; last_rank: number }>;
+      const lastReadRank = this.#stmt(
+        `SELECT max(c.rank_series) AS last_rank FROM comics c CROSS JOIN ${this.#stateTable} u ON u.fingerprint = c.fingerprint
+         WHERE c.series_key = ? AND u.read = 1`,
+      );
       const nextUnread = this.#stmt(
         `SELECT ${SUMMARY_COLUMNS} FROM comics c ${joinUserState(this.#stateTable)}
          WHERE c.series_key = ? AND c.rank_series > ? AND coalesce(u.read, 0) = 0 AND c.error_kind IS NULL
          ORDER BY c.rank_series LIMIT 1`,
       );
       const onDeck: HomeRow[] = [];
-      for (const series of reading) {
+      for (const key of this.#seriesReadRecently(ON_DECK_SERIES)) {
         if (onDeck.length >= HOME_SHELF_SIZE) break;
-        if (inProgress.has(series.key)) continue;
-        const next = nextUnread.get(series.key, series.last_rank) as HomeRow | undefined;
+        if (inProgress.has(key)) continue;
+        const { last_rank } = lastReadRank.get(key) as { last_rank: number };
+        const next = nextUnread.get(key, last_rank) as HomeRow | undefined;
         if (next) onDeck.push(next);
       }
       const recent = this.#stmt(
@@ -199,6 +199,39 @@ export class BrowseReader {
         generation,
       };
     })();
+  }
+
+  /**
+   * Up to `limit` series keys, the series whose latest read mark is newest first. Walks the read marks
+   * newest first on user.db's last_read_at index and stops at `limit` distinct series, so Home does not
+   * group every read comic of a 100k library; marks without a time (older imports) come last.
+   */
+  *#seriesReadRecently(limit: number): Generator<string> {
+    const seen = new Set<string>();
+    const walk = this.#stmt(
+      `SELECT c.series_key AS key FROM ${this.#stateTable} u CROSS JOIN comics c ON c.fingerprint = u.fingerprint
+       WHERE u.read = 1 AND u.${READ_AT_COLUMN} IS NOT NULL AND c.series_key IS NOT NULL ORDER BY u.${READ_AT_COLUMN} DESC`,
+    );
+    const keys: string[] = [];
+    for (const row of walk.iterate() as IterableIterator<{ key: string }>) {
+      if (seen.has(row.key)) continue;
+      seen.add(row.key);
+      keys.push(row.key);
+      if (keys.length >= limit) break;
+    }
+    yield* keys;
+    if (keys.length >= limit) return;
+    const untimed = this.#stmt(
+      `SELECT DISTINCT c.series_key AS key FROM ${this.#stateTable} u CROSS JOIN comics c ON c.fingerprint = u.fingerprint
+       WHERE u.read = 1 AND u.${READ_AT_COLUMN} IS NULL AND c.series_key IS NOT NULL LIMIT ?`,
+    ).all(limit) as Array<{ key: string }>;
+    for (const { key } of untimed) {
+      if (keys.length >= limit) return;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      keys.push(key);
+      yield key;
+    }
   }
 
   // ---- bulk state -----------------------------------------------------------------------------
