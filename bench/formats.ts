@@ -18,7 +18,7 @@ import { enrichFile } from '../electron/library/enrich.js';
 import { buildCb7 } from '../electron/library/sample/cb7-writer.js';
 import { buildPdf, type PdfPage } from '../electron/library/sample/pdf-writer.js';
 import { mulberry32 } from '../electron/library/sample/prng.js';
-import { buildZip } from '../scripts/fixtures/zip-writer.js';
+import { buildZip } from '../scripts/testing/zip-writer.js';
 import { percentile } from './stats.js';
 
 const { values } = parseArgs({ options: { files: { type: 'string', default: '2000' }, 'book-pages': { type: 'string', default: '40' } } });

@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildZip } from '../scripts/fixtures/zip-writer.js';
+import { buildZip } from '../scripts/testing/zip-writer.js';
 import { readArchiveEntry } from '../electron/library/archive/extract.js';
 import { fingerprintFromIndex } from '../electron/library/archive/fingerprint.js';
 import { findComicInfo, listPages } from '../electron/library/archive/pages.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchReportSchema, formatReport, validateReport, writeReport } from './report.js';
 import { evaluateTargets } from './targets.js';
-import { sampleReport } from './fixtures.test-support.js';
+import { sampleReport } from './testing/sample-report.js';
 
 function withTargets() {
   const report = sampleReport();

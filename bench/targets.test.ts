@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, evaluateTargets, SIZE_TARGETS, worst } from './targets.js';
-import { sampleReport, sampleSize } from './fixtures.test-support.js';
+import { sampleReport, sampleSize } from './testing/sample-report.js';
 
 describe('evaluate', () => {
   it('passes at and below an upper limit, fails above it', () => {

@@ -3,8 +3,8 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { ComicPage, SeriesPage } from '../shared/types.js';
-import { addComics, makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './helpers/serve.js';
-import { badge, resultCount, rows, screenshot } from './helpers/ui.js';
+import { addComics, makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './testing/serve.js';
+import { badge, resultCount, rows, screenshot } from './testing/ui.js';
 
 let server: ServedLibrary | null = null;
 const cleanups: Array<() => Promise<void>> = [];

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { generateLibrary } from '../scripts/lib/dev-library.js';
 import type { LongboxBridge } from '../shared/ipc.js';
 import { MENU_IDS } from '../electron/menu.js';
-import { MAIN_SCRIPT, appEnv, electronAvailability, launchLongbox } from './helpers/electron-app.js';
+import { MAIN_SCRIPT, appEnv, electronAvailability, launchLongbox } from './testing/electron-app.js';
 
 // The page-side globals the evaluate() callbacks use (this tsconfig has no DOM lib; kept local).
 declare const window: { longbox?: LongboxBridge; __badgeSeen?: boolean; __pageId?: number; require?: unknown; process?: unknown; location: { hash: string } };

@@ -5,7 +5,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generateLibrary } from '../scripts/lib/dev-library.js';
-import { REPO_ROOT, assertBuilt } from './helpers/serve.js';
+import { REPO_ROOT, assertBuilt } from './testing/serve.js';
 
 export const LARGE_FILES = Number(process.env.LONGBOX_E2E_LARGE_FILES ?? 20_000);
 

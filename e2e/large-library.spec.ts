@@ -1,8 +1,8 @@
 // The 20,000-file library (generated once per run by global-setup.ts): cold start progress, time to
 // first rows with a warm cache, scrolling to the very end.
 import { expect, test } from '@playwright/test';
-import { removeDir, scanLibrary, serveLibrary, sharedLargeLibrary, tempDir, type ServedLibrary } from './helpers/serve.js';
-import { resultCount, rows, screenshot, type PageElement, type PageGlobals } from './helpers/ui.js';
+import { removeDir, scanLibrary, serveLibrary, sharedLargeLibrary, tempDir, type ServedLibrary } from './testing/serve.js';
+import { resultCount, rows, screenshot, type PageElement, type PageGlobals } from './testing/ui.js';
 
 test.describe.configure({ mode: 'serial' });
 

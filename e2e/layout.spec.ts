@@ -4,8 +4,8 @@
 // violation.
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './helpers/serve.js';
-import { badge, expectNoSeriousViolations, resultCount, rows, screenshot } from './helpers/ui.js';
+import { makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './testing/serve.js';
+import { badge, expectNoSeriousViolations, resultCount, rows, screenshot } from './testing/ui.js';
 
 const SIZES = [
   { name: '800x600', width: 800, height: 600 },

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { brokenKindOf } from '../scripts/lib/dev-library.js';
 import { problemLabel } from '../renderer/lib/problem-text.js';
-import { addComics, makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './helpers/serve.js';
-import { badge, badgeLog, countShown, type PageGlobals, recordBadge, resultCount, rows, screenshot } from './helpers/ui.js';
+import { addComics, makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './testing/serve.js';
+import { badge, badgeLog, countShown, type PageGlobals, recordBadge, resultCount, rows, screenshot } from './testing/ui.js';
 
 let server: ServedLibrary | null = null;
 const cleanups: Array<() => Promise<void>> = [];

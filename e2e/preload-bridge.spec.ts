@@ -1,6 +1,6 @@
 // The REAL preload (electron/preload.ts) and the REAL IPC router (electron/ipc.ts) with a real
 // LibraryService on a generated library, driven by the real renderer (out/renderer) in Chromium.
-// Only the transport is a double (e2e/doubles/renderer-electron.ts): contextBridge and
+// Only the transport is a double (e2e/testing/renderer-electron.ts): contextBridge and
 // ipcRenderer are replaced by Playwright bindings with a JSON round trip, so this runs without the
 // Electron binary. What it cannot check: Electron's contextBridge copying and the real ipcMain.
 // window.longbox is the raw bridge (its calls answer IpcResults); the tests call the library the way
@@ -21,7 +21,7 @@ import { openLibraryService } from '../electron/library/library-service.js';
 import type { LibraryServiceApi } from '../electron/library/service-types.js';
 import { APP_CSP, contentTypeFor, resolveAppFile } from '../electron/protocol-url.js';
 import { generateLibrary } from '../scripts/lib/dev-library.js';
-import { ROOT } from './helpers/electron-app.js';
+import { ROOT } from './testing/electron-app.js';
 
 declare const window: { longbox?: LongboxBridge; __libraryApi?: LibraryApi; __badgeSeen?: boolean };
 declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null; body: unknown };
@@ -82,7 +82,7 @@ test.beforeAll(async () => {
   const specifier: string = '../scripts/build-preload.mjs';
   const { buildPreload } = (await import(specifier)) as { buildPreload(o: { outfile: string; electronModule: string }): Promise<unknown> };
   const outfile = path.join(workDir, 'preload.browser.js');
-  await buildPreload({ outfile, electronModule: path.join(ROOT, 'e2e/doubles/renderer-electron.ts') });
+  await buildPreload({ outfile, electronModule: path.join(ROOT, 'e2e/testing/renderer-electron.ts') });
   preloadCode = readFileSync(outfile, 'utf8');
   // The renderer's own unwrapping of the bridge, for calls made from the tests.
   const unwrap = await build({

@@ -4,10 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { numberedPages, renderPage, writeComic } from './helpers/reader-fixtures.js';
-import { installProbe, keyToPaint, resetProbe, summary } from './helpers/reader-probe.js';
-import { removeDir, serveLibrary, tempDir, type ServedLibrary } from './helpers/serve.js';
-import { resultCount } from './helpers/ui.js';
+import { numberedPages, renderPage, writeComic } from './testing/reader-fixtures.js';
+import { installProbe, keyToPaint, resetProbe, summary } from './testing/reader-probe.js';
+import { removeDir, serveLibrary, tempDir, type ServedLibrary } from './testing/serve.js';
+import { resultCount } from './testing/ui.js';
 
 test.skip(process.env.LONGBOX_READER_BENCH !== '1', 'reader figures run with LONGBOX_READER_BENCH=1 (npx playwright test e2e/reader-bench.spec.ts)');
 test.setTimeout(600_000);

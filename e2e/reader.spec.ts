@@ -5,10 +5,10 @@ import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { WEBTOON_MAX_IMAGES } from '../renderer/reader/webtoon-model.js';
-import { numberedPages, writeComic } from './helpers/reader-fixtures.js';
-import { installProbe, keyToPaint, summary } from './helpers/reader-probe.js';
-import { addComics, removeDir, serveLibrary, tempDir, type ServedLibrary } from './helpers/serve.js';
-import { resultCount, rows, screenshot } from './helpers/ui.js';
+import { numberedPages, writeComic } from './testing/reader-fixtures.js';
+import { installProbe, keyToPaint, summary } from './testing/reader-probe.js';
+import { addComics, removeDir, serveLibrary, tempDir, type ServedLibrary } from './testing/serve.js';
+import { resultCount, rows, screenshot } from './testing/ui.js';
 
 let server: ServedLibrary | null = null;
 const cleanups: Array<() => Promise<void>> = [];

@@ -3,8 +3,8 @@
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './helpers/serve.js';
-import { badge, resultCount, rows } from './helpers/ui.js';
+import { makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './testing/serve.js';
+import { badge, resultCount, rows } from './testing/ui.js';
 
 let server: ServedLibrary | null = null;
 const cleanups: Array<() => Promise<void>> = [];

@@ -14,7 +14,7 @@ import { writeLibrary } from './library/testing/fixtures.js';
 import { APP_CSP } from './protocol-url.js';
 import { createHttpHost, type HttpHost } from './server/http-server.js';
 import { HTML_SECURITY_HEADERS } from './server/static-files.js';
-import { rawRequest } from './server/test-support.js';
+import { rawRequest } from './server/testing/raw-http.js';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
 

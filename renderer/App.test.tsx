@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CacheStatus } from '../shared/types.js';
 import { App } from './App.js';
 import { createStores, type Stores } from './store/stores.js';
-import { createFakeLibraryApi, makeComic, makeComics, type FakeLibraryApi } from './test/fake-api.js';
-import { flush, memoryStorage, mockLayout } from './test/setup-dom.js';
+import { createFakeLibraryApi, makeComic, makeComics, type FakeLibraryApi } from './testing/fake-api.js';
+import { flush, memoryStorage, mockLayout } from './testing/setup-dom.js';
 
 let restoreLayout: () => void;
 beforeEach(() => {

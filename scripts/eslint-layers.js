@@ -18,7 +18,8 @@ export const LAYERS = {
   renderer: ['shared', 'renderer'],
 };
 
-const TEST_CODE = [/\.(test|spec)\.[cm]?[jt]sx?$/, /(^|\/)test-support\.[jt]s$/, /^electron\/library\/testing\//, /^renderer\/test\//];
+// Test code: the *.test.* / *.spec.* files and every layer's testing/ folder (the one home of test helpers).
+const TEST_CODE = [/\.(test|spec)\.[cm]?[jt]sx?$/, /(^|\/)testing\//];
 
 /** Repository-relative path (forward slashes) → layer name, 'tooling' (scripts, e2e, bench) or null (config files). */
 export function layerOf(rel) {

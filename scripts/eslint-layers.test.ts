@@ -21,6 +21,8 @@ describe('longbox/layers', () => {
     ['electron/main.ts', "import { generateLibrary } from '../scripts/lib/dev-library.js';\nvoid generateLibrary;\n", /must not import scripts\//],
     ['electron/library/covers.ts', "import { writeComic } from './testing/fixtures.js';\nvoid writeComic;\n", /must not import test code/],
     ['electron/server/api-routes.ts', "export { harness } from './cli.test.js';\n", /must not import test code/],
+    ['electron/server/http-server.ts', "import { rawRequest } from './testing/raw-http.js';\nvoid rawRequest;\n", /must not import test code/],
+    ['renderer/App.tsx', "import { createFakeApi } from './testing/fake-api.js';\nvoid createFakeApi;\n", /must not import test code/],
     ['renderer/App.tsx', "import { LibraryService } from '../electron/library/library-service.js';\nvoid LibraryService;\n", /the renderer must not import the engine/],
     ['shared/api.ts', "const load = () => import('../electron/library/logger.js');\nvoid load;\n", /shared\/ must not import the engine/],
     ['electron/menu.ts', "import { ipcMain } from 'electron';\nvoid ipcMain;\n", /Only electron\/main.ts imports ipcMain/],
@@ -36,8 +38,8 @@ describe('longbox/layers', () => {
     ['electron/server/cli.ts', "import { openLibraryService } from '../library/library-service.js';\nvoid openLibraryService;\n"],
     ['electron/main.ts', "import { createHttpHost } from './server/http-server.js';\nimport { ipcMain } from 'electron';\nvoid createHttpHost;\nvoid ipcMain;\n"],
     ['electron/ipc.ts', "declare const ipcMain: { handle(c: string, f: () => number): void };\nipcMain.handle('x', () => 1);\n"],
-    ['electron/library/covers.test.ts', "import { buildZip } from '../../scripts/fixtures/zip-writer.js';\nvoid buildZip;\n"],
-    ['e2e/helpers/serve.ts', "import { generateLibrary } from '../../scripts/lib/dev-library.js';\nvoid generateLibrary;\n"],
+    ['electron/library/covers.test.ts', "import { buildZip } from '../../scripts/testing/zip-writer.js';\nvoid buildZip;\n"],
+    ['e2e/testing/serve.ts', "import { generateLibrary } from '../../scripts/lib/dev-library.js';\nvoid generateLibrary;\n"],
   ])('%s: an allowed import passes', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);
   });

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   });
   if (isTty) process.stderr.write('\n');
   const seconds = (performance.now() - started) / 1000;
-  if (!result.rarWriter) process.stderr.write('note: scripts/fixtures/rar-writer.ts not available, every comic is a CBZ\n');
+  if (!result.rarWriter) process.stderr.write('note: scripts/testing/rar-writer.ts not available, every comic is a CBZ\n');
   process.stdout.write(
     `generated ${result.files.length} files (${result.cbr} cbr) + ${result.broken.length} broken in ${seconds.toFixed(1)} s, ${(result.bytes / 1e6).toFixed(1)} MB → ${out}\n`,
   );

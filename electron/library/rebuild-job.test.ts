@@ -6,7 +6,7 @@ import { runRebuild, type RebuildInput } from './rebuild-job.js';
 import { openDatabase } from './store/open-database.js';
 import { LibraryReader } from './store/library-reader.js';
 import { writeComic, writeLibrary } from './testing/fixtures.js';
-import { buildZip } from '../../scripts/fixtures/zip-writer.js';
+import { buildZip } from '../../scripts/testing/zip-writer.js';
 import type { ComicQuery } from '../../shared/types.js';
 
 let dir: string;

@@ -8,7 +8,7 @@ import type { BulkStateResult, ComicDetail, ComicPage, FolderListing, HomeShelve
 import { openLibraryService, type LibraryService } from '../library/library-service.js';
 import { writeComic } from '../library/testing/fixtures.js';
 import { createHttpHost, type HttpHost } from './http-server.js';
-import { rawRequest } from './test-support.js';
+import { rawRequest } from './testing/raw-http.js';
 
 let tmp: string;
 let root: string;

@@ -9,7 +9,7 @@ import type { LibraryServiceOptions } from '../library/service-options.js';
 import type { LibraryServiceApi } from '../library/service-types.js';
 import { main, type CliDeps, type SampleLibraryOptions } from './cli.js';
 import { formatDuration, formatProgress, ProgressReporter } from './progress.js';
-import { rawRequest } from './test-support.js';
+import { rawRequest } from './testing/raw-http.js';
 import { emptyCacheStatus } from '../../shared/status.js';
 
 function status(over: Partial<CacheStatus> = {}): CacheStatus {

@@ -25,7 +25,7 @@ import { statusForCode } from './http-util.js';
 import { createHttpHost, type HttpHost } from './http-server.js';
 import { isLoopbackHost, hostnameOf } from './security.js';
 import { safeSegments } from './static-files.js';
-import { rawRequest, SseClient, type RawResponse } from './test-support.js';
+import { rawRequest, SseClient, type RawResponse } from './testing/raw-http.js';
 
 // ---- Test double: an in-memory LibraryServiceApi -------------------------------------------------
 

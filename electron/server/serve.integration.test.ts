@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheStatus, ComicDetail, ComicPage } from '../../shared/types.js';
-import { rawRequest, SseClient } from './test-support.js';
+import { rawRequest, SseClient } from './testing/raw-http.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = path.join(repo, 'bin', 'longbox.js');

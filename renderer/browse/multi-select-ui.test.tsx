@@ -4,8 +4,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../App.js';
 import { createStores, type Stores } from '../store/stores.js';
-import { createFakeLibraryApi, makeComics, type FakeLibraryApi } from '../test/fake-api.js';
-import { flush, memoryStorage, mockLayout } from '../test/setup-dom.js';
+import { createFakeLibraryApi, makeComics, type FakeLibraryApi } from '../testing/fake-api.js';
+import { flush, memoryStorage, mockLayout } from '../testing/setup-dom.js';
 
 let restoreLayout: () => void;
 beforeEach(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LongboxError } from '../../shared/errors.js';
 import type { LibraryEvent } from '../../shared/types.js';
-import { makeStatus } from '../test/fake-api.js';
+import { makeStatus } from '../testing/fake-api.js';
 import { createHttpApi } from './http-api.js';
 import { isRefreshShortcut, nextIndex } from './keyboard.js';
 

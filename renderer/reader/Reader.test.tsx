@@ -2,10 +2,10 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../App.js';
 import { createStores, type Stores } from '../store/stores.js';
-import { createFakeLibraryApi } from '../test/fake-api.js';
-import { flush, memoryStorage, mockLayout } from '../test/setup-dom.js';
+import { createFakeLibraryApi } from '../testing/fake-api.js';
+import { flush, memoryStorage, mockLayout } from '../testing/setup-dom.js';
 import { LongboxError } from '../../shared/errors.js';
-import { portraitPages } from './test-support.js';
+import { portraitPages } from '../testing/reader-pages.js';
 import { WEBTOON_MAX_IMAGES } from './webtoon-model.js';
 
 const STAGE = { width: 1200, height: 800 };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeLibraryApi, makeComic, makePageList } from '../test/fake-api.js';
-import { flush } from '../test/setup-dom.js';
+import { createFakeLibraryApi, makeComic, makePageList } from '../testing/fake-api.js';
+import { flush } from '../testing/setup-dom.js';
 import { createReaderStore, currentView, isAtEnd } from './reader-store.js';
 import { apiSettingsSource } from './settings.js';
 import { LongboxError } from '../../shared/errors.js';
-import { portraitPages } from './test-support.js';
+import { portraitPages } from '../testing/reader-pages.js';
 
 function setup() {
   // Two issues of one series (ids 1 and 9 with the fake's 8 series), page counts 24.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeLibraryApi } from '../test/fake-api.js';
+import { createFakeLibraryApi } from '../testing/fake-api.js';
 import { apiSettingsSource, clampZoom, defaultSettings, parseSettings, type ReaderSettings } from './settings.js';
 
 describe('reader settings', () => {

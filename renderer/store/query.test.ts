@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createFakeLibraryApi, makeComics } from '../test/fake-api.js';
-import { memoryStorage } from '../test/setup-dom.js';
+import { createFakeLibraryApi, makeComics } from '../testing/fake-api.js';
+import { memoryStorage } from '../testing/setup-dom.js';
 import { baseQuery, createQueryStore, isNarrowed, queryKey } from './query.js';
 import { createStores } from './stores.js';
 import { createViewStore, VIEW_STORAGE_KEY } from './view.js';

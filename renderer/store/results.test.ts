@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeLibraryApi, makeComics } from '../test/fake-api.js';
-import { flush, memoryStorage } from '../test/setup-dom.js';
+import { createFakeLibraryApi, makeComics } from '../testing/fake-api.js';
+import { flush, memoryStorage } from '../testing/setup-dom.js';
 import { createStores, type Stores } from './stores.js';
 import { indexOfId, itemAt, PAGE_SIZE, createResultsStore } from './results.js';
 import { baseQuery } from './query.js';

@@ -2,7 +2,7 @@
 // generated libraries for development, e2e and benchmarks have their CBR files. The product's
 // sample library is CBZ only and never loads this.
 import { generateLibrary as generateProductLibrary, type GenerateLibraryOptions, type GenerateLibraryResult } from '../../electron/library/sample/generate-library.js';
-import { buildRar } from '../fixtures/rar-writer.js';
+import { buildRar } from '../testing/rar-writer.js';
 
 export {
   BROKEN_KINDS,

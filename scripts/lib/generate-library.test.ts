@@ -254,7 +254,7 @@ describe('generateLibrary', () => {
 
   it('writes CBR files through the RAR writer when it exists', async () => {
     const cbr = result.files.filter((rel) => rel.endsWith('.cbr'));
-    const writerExists = existsSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/rar-writer.ts'));
+    const writerExists = existsSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../testing/rar-writer.ts'));
     expect(result.rarWriter).toBe(writerExists);
     if (!result.rarWriter) {
       expect(cbr).toHaveLength(0);

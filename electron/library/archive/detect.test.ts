@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildZip } from '../../../scripts/fixtures/zip-writer.js';
-import { buildRar } from '../../../scripts/fixtures/rar-writer.js';
+import { buildZip } from '../../../scripts/testing/zip-writer.js';
+import { buildRar } from '../../../scripts/testing/rar-writer.js';
 import { detectFormat, rarVersion } from './detect.js';
 
 function tarHead(): Buffer {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildZip, type ZipEntryInput } from '../../../scripts/fixtures/zip-writer.js';
+import { buildZip, type ZipEntryInput } from '../../../scripts/testing/zip-writer.js';
 import { TINY_PNG } from '../testing/fixtures.js';
 import { enrichFile } from '../enrich.js';
 import { inspectXhtml, parseOpf, resolveHref, rootfilePath } from './epub-opf.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildZip, type ZipEntryInput, type ZipOptions } from '../../../scripts/fixtures/zip-writer.js';
+import { buildZip, type ZipEntryInput, type ZipOptions } from '../../../scripts/testing/zip-writer.js';
 import { readArchiveEntry } from './extract.js';
 import { readZipEntryWithYauzl, ZIP_IN_MEMORY_MAX_COMPRESSED } from './zip-entry.js';
 import { ArchiveError } from './types.js';

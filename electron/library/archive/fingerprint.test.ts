@@ -2,7 +2,7 @@ import { copyFile, mkdir, mkdtemp, open, rename, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildZip } from '../../../scripts/fixtures/zip-writer.js';
+import { buildZip } from '../../../scripts/testing/zip-writer.js';
 import { fingerprintFromEdges, fingerprintFromIndex } from './fingerprint.js';
 import { readArchiveIndex } from './read-index.js';
 import type { ArchiveEntry } from './types.js';

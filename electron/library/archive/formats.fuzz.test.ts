@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildZip } from '../../../scripts/fixtures/zip-writer.js';
+import { buildZip } from '../../../scripts/testing/zip-writer.js';
 import { parseMetronInfo } from '../metadata/metroninfo.js';
 import { buildCb7 } from '../sample/cb7-writer.js';
 import { buildPdf } from '../sample/pdf-writer.js';

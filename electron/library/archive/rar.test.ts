@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRar, type RarOptions } from '../../../scripts/fixtures/rar-writer.js';
+import { buildRar, type RarOptions } from '../../../scripts/testing/rar-writer.js';
 import { readArchiveEntry } from './extract.js';
 import { readArchiveIndex } from './read-index.js';
 import { ArchiveError } from './types.js';

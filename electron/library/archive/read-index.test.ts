@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRar } from '../../../scripts/fixtures/rar-writer.js';
-import { buildZip } from '../../../scripts/fixtures/zip-writer.js';
+import { buildRar } from '../../../scripts/testing/rar-writer.js';
+import { buildZip } from '../../../scripts/testing/zip-writer.js';
 import { readArchiveIndex } from './index.js';
 import { ArchiveError } from './types.js';
 

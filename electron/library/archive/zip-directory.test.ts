@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildZip, type ZipEntryInput } from '../../../scripts/fixtures/zip-writer.js';
+import { buildZip, type ZipEntryInput } from '../../../scripts/testing/zip-writer.js';
 import { decodeCp437 } from './cp437.js';
 import { readArchiveIndex } from './read-index.js';
 import { ArchiveError, type ArchiveIndex } from './types.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildZip } from '../../../scripts/fixtures/zip-writer.js';
+import { buildZip } from '../../../scripts/testing/zip-writer.js';
 import { enrichFile } from '../enrich.js';
 import { TINY_PNG } from '../testing/fixtures.js';
 import { parseMetronInfo } from './metroninfo.js';

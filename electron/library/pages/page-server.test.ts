@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LongboxError } from '../../../shared/errors.js';
 import type { ComicFormat } from '../../../shared/types.js';
-import { buildRar } from '../../../scripts/fixtures/rar-writer.js';
-import { buildZip } from '../../../scripts/fixtures/zip-writer.js';
+import { buildRar } from '../../../scripts/testing/rar-writer.js';
+import { buildZip } from '../../../scripts/testing/zip-writer.js';
 import { createPageServer, type PageServer, type PageSource } from './page-server.js';
 
 let tmp: string;

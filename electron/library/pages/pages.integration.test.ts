@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComicQuery, ComicSummary } from '../../../shared/types.js';
-import { buildZip } from '../../../scripts/fixtures/zip-writer.js';
+import { buildZip } from '../../../scripts/testing/zip-writer.js';
 import { createHttpHost, type HttpHost } from '../../server/http-server.js';
-import { rawRequest } from '../../server/test-support.js';
+import { rawRequest } from '../../server/testing/raw-http.js';
 import { openLibraryService, type LibraryService } from '../library-service.js';
 import { writeLibrary } from '../testing/fixtures.js';
 

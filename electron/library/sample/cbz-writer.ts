@@ -1,7 +1,7 @@
 // The sample library's archive writer: stored (uncompressed) ZIP entries, the shape comic scanners
 // produce, with an optional archive comment (ComicBookInfo lives there). Only what the sample needs;
 // the test writer with the odd and hostile shapes (deflate, ZIP64, data descriptors, raw names,
-// declared sizes) is scripts/fixtures/zip-writer.ts.
+// declared sizes) is scripts/testing/zip-writer.ts.
 import { crc32 } from 'node:zlib';
 
 export interface CbzEntry {

@@ -34,7 +34,7 @@ export interface GenerateLibraryOptions {
   seed?: number;
   /** Every cbrEvery-th comic is written as a stored RAR when `rarWriter` is given (default 20, 0 = never). */
   cbrEvery?: number;
-  /** Writes a stored RAR (the test writer, scripts/fixtures/rar-writer.ts); without it every comic is a CBZ. */
+  /** Writes a stored RAR (the test writer, scripts/testing/rar-writer.ts); without it every comic is a CBZ. */
   rarWriter?: BuildRar;
   /** Every cb7Every-th comic is a solid 7z written with 7z-wasm (default 25, 0 = never). */
   cb7Every?: number;

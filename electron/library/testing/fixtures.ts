@@ -1,7 +1,7 @@
 // Test fixtures: small real CBZ files written with the project's ZIP writer. Test-only code.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { buildZip } from '../../../scripts/fixtures/zip-writer.js';
+import { buildZip } from '../../../scripts/testing/zip-writer.js';
 
 /** A 1×1 PNG: a real image entry, small enough to write thousands of fixtures quickly. */
 export const TINY_PNG = Buffer.from(

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CacheStatus, ComicSummary, UserState } from '../../../shared/types.js';
-import { rawRequest } from '../../server/test-support.js';
+import { rawRequest } from '../../server/testing/raw-http.js';
 import { writeLibrary } from '../testing/fixtures.js';
 
 const CLI = fileURLToPath(new URL('../testing/cli-process.ts', import.meta.url));

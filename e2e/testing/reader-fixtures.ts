@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import sharp from 'sharp';
-import { buildZip, type ZipEntryInput } from '../../scripts/fixtures/zip-writer.js';
+import { buildZip, type ZipEntryInput } from '../../scripts/testing/zip-writer.js';
 import { textToSvg, textWidth, toFontText } from '../../electron/library/sample/pixel-font.js';
 
 export interface PageSpec {

@@ -1,6 +1,6 @@
 // A complete, valid benchmark report for the schema and target tests (numbers are made up).
-import type { BenchReport, LatencyByQuery, SizeResult } from './report.js';
-import { summarize } from './stats.js';
+import type { BenchReport, LatencyByQuery, SizeResult } from '../report.js';
+import { summarize } from '../stats.js';
 
 function latency(ms: number): LatencyByQuery {
   return {
