@@ -9,9 +9,10 @@ import type { RebuildPhase } from '../../shared/types.js';
 import { enrichFile, errorRow, type EnrichedFile } from './enrich.js';
 import { defaultEnrichThreads, EnrichPool, type EnrichPoolOptions } from './enrich-pool.js';
 import { goneFolders, readDeparted, updateDeparted, type DepartedIdentity } from './departed.js';
-import { planRebuild, isNoChange, type PlannedRebuild } from './rebuild-plan.js';
+import { planRebuild, isNoChange, type FileToRead, type PlannedRebuild } from './rebuild-plan.js';
 import { IndexIo } from './index-io.js';
-import { walkLibrary } from './scan/walk.js';
+import { walkLibrary, type WalkedFile } from './scan/walk.js';
+import { formatOfExtension } from './scan/library-files.js';
 import { openDatabase } from './store/open-database.js';
 import type { Db } from './store/db.js';
 import { dropLeftovers, markValidated, readLiveKeys, readMetaNumber, swapInNextGeneration } from './store/generation-writer.js';
@@ -53,6 +54,17 @@ export const DELTA_MAX_SHARE = 0.05;
 /** Rows a plan changes: files read, moved, removed, or rewritten for a new inode. */
 function changedRows(plan: PlannedRebuild): number {
   return plan.toRead.length + plan.moved + plan.removed + plan.inodesChanged;
+}
+
+/**
+ * Files of the formats the WASM format worker lists (archive/wasm-worker.ts) in flight at once per
+ * worker: one running, one queued behind it. More would only wait in its queue.
+ */
+export const FORMAT_WORKER_SLOTS = 2;
+
+function usesFormatWorker(file: WalkedFile): boolean {
+  const format = formatOfExtension(file.ext);
+  return format === '7z' || format === 'pdf';
 }
 
 /** Below this many files to open, starting threads costs more than it saves (a watcher's few changes). */
@@ -219,36 +231,41 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
         : withTimeout(enrichFile(root, file, io), options.maxFileMs, () =>
             errorRow(file, 'timeout', `Reading this file took longer than ${Math.round(options.maxFileMs / 1000)} s.`),
           );
-    await forEachLimited(
-      toRead,
-      pool ? threads * Math.max(1, Math.ceil(options.concurrency / threads)) : options.concurrency,
-      async ({ file, index, previous }) => {
-        input.onOpen?.(file.path);
-        stats.opened++;
-        const enriched: EnrichedFile = await enrichOne(file);
-        const back = previous || enriched.error_kind !== null ? undefined : departed.get(enriched.fingerprint);
-        if (back) {
-          departed.delete(enriched.fingerprint);
-          returned.push(enriched.fingerprint);
-        }
-        write(
-          {
-            ...enriched,
-            id: previous?.id ?? back?.id ?? nextId++,
-            added_at: previous?.added_at ?? back?.added_at ?? stamp,
-            changed_at: stamp,
-          },
-          index,
-        );
-        done++;
-        const t = Date.now();
-        if (t - lastReport >= 100) {
-          lastReport = t;
-          progress('enriching', done, total);
-        }
-      },
-      signal,
-    );
+    const readOne = async ({ file, index, previous }: FileToRead): Promise<void> => {
+      input.onOpen?.(file.path);
+      stats.opened++;
+      const enriched: EnrichedFile = await enrichOne(file);
+      const back = previous || enriched.error_kind !== null ? undefined : departed.get(enriched.fingerprint);
+      if (back) {
+        departed.delete(enriched.fingerprint);
+        returned.push(enriched.fingerprint);
+      }
+      write(
+        {
+          ...enriched,
+          id: previous?.id ?? back?.id ?? nextId++,
+          added_at: previous?.added_at ?? back?.added_at ?? stamp,
+          changed_at: stamp,
+        },
+        index,
+      );
+      done++;
+      const t = Date.now();
+      if (t - lastReport >= 100) {
+        lastReport = t;
+        progress('enriching', done, total);
+      }
+    };
+    // Two lanes: the files the WASM format worker indexes (7z, PDF: one request at a time per worker,
+    // milliseconds each) have their own few slots, so they never fill the slots of the other files
+    // and leave this thread idle waiting on that worker's queue.
+    const inFormatWorker = toRead.filter((f) => usesFormatWorker(f.file));
+    const direct = inFormatWorker.length === 0 ? toRead : toRead.filter((f) => !usesFormatWorker(f.file));
+    const directSlots = pool ? threads * Math.max(1, Math.ceil(options.concurrency / threads)) : options.concurrency;
+    await Promise.all([
+      forEachLimited(direct, directSlots, readOne, signal),
+      forEachLimited(inFormatWorker, FORMAT_WORKER_SLOTS * (pool ? threads : 1), readOne, signal),
+    ]);
     progress('enriching', total, total);
     if (pool) {
       await pool.close();
