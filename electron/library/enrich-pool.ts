@@ -8,12 +8,11 @@
 // So one bad file costs one error row and at most two thread restarts (two per-file limits for a hang);
 // the rebuild finishes.
 import os from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { onThreadEnd, startEntryThread } from './entry-thread.js';
 import { errorRow, type EnrichedFile } from './enrich.js';
 import type { EnrichReply, EnrichRequest, EnrichThreadData } from './enrich-protocol.js';
 import type { WalkedFile } from './scan/walk.js';
-import { messageOf } from '../../shared/errors.js';
 
 /** How long a thread with an overdue file has to answer a ping before it counts as stuck. */
 const PING_MS = 2_000;
@@ -69,17 +68,6 @@ interface Slot {
   exclusive: boolean;
 }
 
-function startThread(data: EnrichThreadData): Worker {
-  const self = fileURLToPath(import.meta.url);
-  if (self.endsWith('.ts')) {
-    // From source (tests, the bench's in-process runs): register tsx inside the thread first.
-    const entry = pathToFileURL(self.replace(/enrich-pool\.ts$/, 'enrich-thread-entry.ts')).href;
-    const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(boot, { eval: true, workerData: data });
-  }
-  return new Worker(new URL('./enrich-thread-entry.js', import.meta.url), { workerData: data });
-}
-
 export class EnrichPool {
   readonly #o: EnrichPoolOptions;
   readonly #slots: Slot[] = [];
@@ -120,7 +108,7 @@ export class EnrichPool {
 
   #startSlot(): Slot {
     const data: EnrichThreadData = { root: this.#o.root, ...(this.#o.faults ? { faults: this.#o.faults } : {}) };
-    const worker = startThread(data);
+    const worker = startEntryThread(import.meta.url, 'enrich-thread-entry', { workerData: data });
     const slot: Slot = { worker, inFlight: new Map(), dead: false, ready: false, exclusive: false, overdue: new Set() };
     worker.on('message', (reply: EnrichReply) => {
       if (reply.type === 'ready') slot.ready = true;
@@ -131,8 +119,7 @@ export class EnrichPool {
       }
       this.#pump();
     });
-    worker.on('error', (error) => this.#onDeath(slot, messageOf(error)));
-    worker.on('exit', (code) => this.#onDeath(slot, `exited with code ${code}`));
+    onThreadEnd(worker, (why) => this.#onDeath(slot, why));
     return slot;
   }
 

@@ -12,9 +12,9 @@
 // - close() ends the threads; reads still waiting get CANCELLED.
 // The switch: `readThreads: 0` (or LONGBOX_READ_THREADS=0) keeps every read on the calling thread.
 import os from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { LongboxError, fromSerializedError, messageOf } from '../../shared/errors.js';
+import type { Worker } from 'node:worker_threads';
+import { LongboxError, fromSerializedError } from '../../shared/errors.js';
+import { onThreadEnd, startEntryThread } from './entry-thread.js';
 import type { Logger } from './logger.js';
 import type { ReadReply, ReadRequest, ReadThreadData } from './read-protocol.js';
 import type { CacheReads, ReadAnswer, ReadArgs, ReadName } from './store/read-methods.js';
@@ -66,17 +66,6 @@ interface Slot {
   inFlight: Map<number, Task>;
   /** Why the thread could not start (its `failed` message), for the log. */
   failure?: string;
-}
-
-function startThread(data: ReadThreadData): Worker {
-  const self = fileURLToPath(import.meta.url);
-  if (self.endsWith('.ts')) {
-    // From source (tests, the bench's in-process runs): register tsx inside the thread first.
-    const entry = pathToFileURL(self.replace(/read-pool\.ts$/, 'read-thread-entry.ts')).href;
-    const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(boot, { eval: true, workerData: data });
-  }
-  return new Worker(new URL('./read-thread-entry.js', import.meta.url), { workerData: data });
 }
 
 export class ReadPool implements CacheReads {
@@ -179,15 +168,14 @@ export class ReadPool implements CacheReads {
       ...(this.#o.nativeBinding ? { nativeBinding: this.#o.nativeBinding } : {}),
       ...(this.#o.faults ? { faults: this.#o.faults } : {}),
     };
-    const worker = startThread(data);
+    const worker = startEntryThread(import.meta.url, 'read-thread-entry', { workerData: data });
     this.#alive++;
     worker.once('exit', () => this.#alive--);
     // An idle thread never keeps the process alive on its own (the service closes them).
     worker.unref();
     const slot: Slot = { worker, ready: false, dead: false, inFlight: new Map() };
     worker.on('message', (reply: ReadReply) => this.#onReply(slot, reply));
-    worker.on('error', (error) => this.#onDeath(slot, messageOf(error)));
-    worker.on('exit', (code) => this.#onDeath(slot, `exited with code ${code}`));
+    onThreadEnd(worker, (why) => this.#onDeath(slot, why));
     return slot;
   }
 

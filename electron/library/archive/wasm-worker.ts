@@ -3,11 +3,10 @@
 // that overruns terminates the thread (the only way to stop a running WebAssembly call) and fails with
 // 'timeout'; a thread whose WebAssembly heap grew past `maxHeapBytes` (heaps never shrink) is replaced
 // after the request. The thread is unref'd while idle, so it never keeps a process alive.
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { onThreadEnd, startEntryThread } from '../entry-thread.js';
 import type { WasmReply, WasmRequest, WasmResults } from './wasm-protocol.js';
 import { ArchiveError } from './types.js';
-import { messageOf } from '../../../shared/errors.js';
 
 export interface WasmWorkerOptions {
   /** Per-request limit (default 30 s, the rebuild's per-file limit). */
@@ -23,18 +22,6 @@ interface Pending {
   request: WasmRequest;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
-}
-
-/** The worker entry next to this module: .js when built, .ts when run from source (tests, tsx). */
-function startWorker(): Worker {
-  const self = fileURLToPath(import.meta.url);
-  if (self.endsWith('.ts')) {
-    // From source: register tsx inside the thread first (Node 20 ignores --import in a worker's execArgv).
-    const entry = pathToFileURL(self.replace(/wasm-worker\.ts$/, 'wasm-worker-entry.ts')).href;
-    const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(boot, { eval: true });
-  }
-  return new Worker(new URL('./wasm-worker-entry.js', import.meta.url));
 }
 
 export class WasmWorker {
@@ -69,10 +56,9 @@ export class WasmWorker {
 
   #ensureWorker(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = startWorker();
+    const worker = startEntryThread(import.meta.url, 'wasm-worker-entry');
     worker.on('message', (reply: WasmReply) => this.#onReply(worker, reply));
-    worker.on('error', (error) => this.#onDeath(worker, messageOf(error)));
-    worker.on('exit', (code) => this.#onDeath(worker, `exited with code ${code}`));
+    onThreadEnd(worker, (why) => this.#onDeath(worker, why));
     this.#worker = worker;
     return worker;
   }

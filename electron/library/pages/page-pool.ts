@@ -3,8 +3,8 @@
 // archive stays open there between page turns. If worker threads cannot start (an odd packaging, a
 // sandbox), reads run in this thread instead, logged once.
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
+import { startEntryThread } from '../entry-thread.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { PageReader, type PageEntries, type PageReaderOptions } from './page-reader.js';
 import { deserializeFailure, type PageWorkerRequest, type PageWorkerResponse } from './page-protocol.js';
@@ -23,14 +23,6 @@ export interface PageBackendOptions extends PageReaderOptions {
   logger?: Logger;
   /** Another worker script (tests of the fallback). */
   workerScript?: URL;
-}
-
-/** The worker entry next to this module: .js when built, .ts from source (tests, tsx: loaded through tsx). */
-function workerScript(): { script: string | URL; eval: boolean } {
-  const self = fileURLToPath(import.meta.url);
-  if (!self.endsWith('.ts')) return { script: new URL('./page-worker.js', import.meta.url), eval: false };
-  const entry = pathToFileURL(self.replace(/page-pool\.ts$/, 'page-worker.ts')).href;
-  return { script: `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, eval: true };
 }
 
 type RequestBody = PageWorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
@@ -55,8 +47,9 @@ class PageWorker {
   ) {}
 
   #start(): Worker {
-    const { script, eval: isEval } = this.scriptOverride ? { script: this.scriptOverride, eval: false } : workerScript();
-    const worker = new Worker(script, { eval: isEval, workerData: this.options });
+    const worker = this.scriptOverride
+      ? new Worker(this.scriptOverride, { workerData: this.options })
+      : startEntryThread(import.meta.url, 'page-worker', { workerData: this.options });
     worker.on('message', (response: PageWorkerResponse) => {
       const pending = this.#pending.get(response.id);
       if (!pending) return;
