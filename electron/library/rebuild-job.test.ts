@@ -179,4 +179,15 @@ describe('rebuild job', () => {
     await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(rows()).toHaveLength(10);
   });
+
+  it('stops for a cancel that arrives as an event (as the worker messages do), also when every read blocks', async () => {
+    writeLibrary(root, 10);
+    await rebuild();
+    writeLibrary(root, 40, 'More');
+    const controller = new AbortController();
+    // setImmediate stands in for the IPC message: it runs only when the job lets the event loop turn.
+    const onProgress = (phase: string) => phase === 'enriching' && setImmediate(() => controller.abort());
+    await expect(rebuild({ signal: controller.signal, onProgress })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(rows()).toHaveLength(10);
+  });
 });

@@ -92,6 +92,18 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new LongboxError('CANCELLED', 'The rebuild was stopped.');
 }
 
+// With blocking index reads most files finish within microtasks, so a whole pass could run without
+// the event loop ever turning: a cancel, a shutdown or the host's disconnect would wait for the swap.
+// Every YIELD_MS the loop gets one turn (setImmediate: after I/O callbacks) before the next file.
+const YIELD_MS = 25;
+const turnEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Lets pending messages (cancel, shutdown, disconnect) run, then stops if one aborted the job. */
+async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
+  await turnEventLoop();
+  throwIfAborted(signal);
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<T>((resolve) => {
@@ -103,8 +115,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Pr
 /** Runs `work` over `items` with at most `limit` in flight, in order of completion. */
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
   let next = 0;
+  let turnedAt = Date.now();
   const runners = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
     while (next < items.length) {
+      if (Date.now() - turnedAt >= YIELD_MS) {
+        turnedAt = Date.now();
+        await turnEventLoop();
+        if (next >= items.length) break; // the other runners took the rest meanwhile
+      }
       throwIfAborted(signal);
       const index = next++;
       await work(items[index]!, index);
@@ -287,7 +305,7 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     let durationMs = 0;
     let fileCount = 0;
     if (useDelta) {
-      throwIfAborted(signal);
+      await checkpoint(signal);
       durationMs = Date.now() - started;
       try {
         const upserts = changed.map((c) => c.row);
@@ -313,7 +331,9 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     if (next !== null) {
       const full: NextGeneration = next;
       full.finish();
-      throwIfAborted(signal);
+      // The last moment to learn that the job was cancelled or its host is gone (the worker exits on
+      // disconnect): an orphan must not swap in a generation while another host may own the lock.
+      await checkpoint(signal);
       progress('swapping', total, total);
       durationMs = Date.now() - started;
       swapInNextGeneration(db, { generation, nextId, builtAt: now(), durationMs }, { fileCount: full.added, errorCount: stats.errors });
