@@ -85,7 +85,7 @@ async function readMetronInfo(abs: string, index: ArchiveIndex): Promise<MetronI
   if (!entry) return null;
   if (entry.size > MAX_COMICINFO_BYTES) return { metadata: {}, ageRating: null, problem: `MetronInfo.xml is too large (${entry.size} bytes)` };
   try {
-    return parseMetronInfo(await readArchiveEntry(abs, index.format, entry.name, { maxBytes: MAX_COMICINFO_BYTES }));
+    return parseMetronInfo(await readArchiveEntry(abs, index.format, entry.name, { maxBytes: MAX_COMICINFO_BYTES, once: true }));
   } catch (err) {
     if (err instanceof ArchiveError) return { metadata: {}, ageRating: null, problem: `MetronInfo.xml unreadable: ${err.message}` };
     throw err;

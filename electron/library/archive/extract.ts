@@ -12,6 +12,8 @@ import { ArchiveError, DEFAULT_ARCHIVE_LIMITS } from './types.js';
 export interface ReadArchiveEntryOptions {
   /** Refuse entries whose declared or actual size is larger ('too-large'). Default: maxEntryBytes. */
   maxBytes?: number;
+  /** Read once (the index pass): a CB7 decodes only this entry and its reader keeps nothing (seven-zip.ts). */
+  once?: boolean;
 }
 
 export async function readArchiveEntry(filePath: string, format: ComicFormat, entryName: string, options: ReadArchiveEntryOptions = {}): Promise<Buffer> {
@@ -34,7 +36,7 @@ export async function readArchiveEntry(filePath: string, format: ComicFormat, en
     case '7z':
     case 'pdf':
       try {
-        return format === '7z' ? await readSevenZipEntry(filePath, entryName, maxBytes) : await readPdfEntry(filePath, entryName, maxBytes);
+        return format === '7z' ? await readSevenZipEntry(filePath, entryName, maxBytes, { keep: options.once !== true }) : await readPdfEntry(filePath, entryName, maxBytes);
       } catch (error) {
         throw toUnreadable(error);
       }

@@ -86,7 +86,7 @@ export async function readArchiveIndex(filePath: string, options: ReadArchiveInd
       }
       case '7z': {
         const index = await readSevenZipIndex(filePath, limits);
-        return await withEntry(index, options, maxEntryBytes, (chosen) => readSevenZipEntry(filePath, chosen.name, maxEntryBytes, limits.maxEntries));
+        return await withEntry(index, options, maxEntryBytes, (chosen) => readSevenZipEntry(filePath, chosen.name, maxEntryBytes, { maxEntries: limits.maxEntries, keep: false }));
       }
       case 'pdf': {
         const index = await readPdfIndex(filePath, limits);

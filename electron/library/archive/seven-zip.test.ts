@@ -10,6 +10,7 @@ import { readArchiveEntry } from './extract.js';
 import { fingerprintFromIndex } from './fingerprint.js';
 import { listPages } from './pages.js';
 import { readArchiveIndex } from './read-index.js';
+import { keptEntryBytes } from './seven-zip.js';
 import { parseSevenZipListing, sevenZipFailure } from './seven-zip-listing.js';
 import { sevenZipCreate, sevenZipExtract, sevenZipList } from './seven-zip-wasm.js';
 import { ArchiveError } from './types.js';
@@ -92,6 +93,17 @@ describe.skipIf(!available)('7z archives (7z-wasm)', () => {
     expect(row.cover_entry).toBe(pages[0]!.name);
     expect(row.series).toBe('Seven');
     expect(row.number).toBe('7');
+  });
+
+  it('the index pass keeps no extracted bytes (a touched CB7 must not grow the rebuild worker); a reader does', async () => {
+    const path = make('kept.cb7', ['-mx=5', '-ms=on']);
+    const before = keptEntryBytes();
+    const index = await readArchiveIndex(path, { readEntry: (entries) => entries.find((e) => e.name === pages[0]!.name) });
+    expect(index.entry?.data?.equals(pages[0]!.data)).toBe(true);
+    expect((await readArchiveEntry(path, '7z', pages[1]!.name, { once: true })).equals(pages[1]!.data)).toBe(true);
+    expect(keptEntryBytes()).toBe(before);
+    await readArchiveEntry(path, '7z', pages[2]!.name);
+    expect(keptEntryBytes()).toBeGreaterThan(before);
   });
 
   it('encrypted data: listed, every page encrypted → an encrypted row', async () => {

@@ -21,6 +21,9 @@ class ByteLru<V extends { length: number }> {
   #map = new Map<string, V>();
   #bytes = 0;
   constructor(readonly maxBytes: number) {}
+  get bytes(): number {
+    return this.#bytes;
+  }
   get(key: string): V | undefined {
     const value = this.#map.get(key);
     if (value !== undefined) {
@@ -45,6 +48,11 @@ class ByteLru<V extends { length: number }> {
 }
 
 const entryCache = new ByteLru<Buffer>(CACHE_BYTES);
+
+/** Bytes of extracted entries this process keeps (tests: the index pass keeps none). */
+export function keptEntryBytes(): number {
+  return entryCache.bytes;
+}
 const listings = new Map<string, SevenZipEntry[]>();
 
 async function fileKey(filePath: string): Promise<string> {
@@ -86,7 +94,19 @@ function windowFor(entries: readonly SevenZipEntry[], entry: SevenZipEntry, maxB
   return window;
 }
 
-export async function readSevenZipEntry(filePath: string, entryName: string, maxBytes: number, maxEntries = Number.MAX_SAFE_INTEGER): Promise<Buffer> {
+export interface SevenZipEntryOptions {
+  maxEntries?: number;
+  /**
+   * false: this entry only, and nothing kept (the index pass reads one ComicInfo.xml per file, once:
+   * kept, each rescan of a touched CB7 added its window to the cache under a new mtime key, and the
+   * rebuild worker grew by ≈ 14 KB per CB7 per rebuild up to CACHE_BYTES). Default true (a reader).
+   */
+  keep?: boolean;
+}
+
+export async function readSevenZipEntry(filePath: string, entryName: string, maxBytes: number, options: SevenZipEntryOptions = {}): Promise<Buffer> {
+  const keep = options.keep ?? true;
+  const maxEntries = options.maxEntries ?? Number.MAX_SAFE_INTEGER;
   const key = await fileKey(filePath);
   const hit = entryCache.get(`${key}\0${entryName}`);
   if (hit) return hit;
@@ -96,17 +116,17 @@ export async function readSevenZipEntry(filePath: string, entryName: string, max
   if (entry.isEncrypted) throw new ArchiveError('encrypted', `"${entryName}" is password protected.`, '7z');
   if (entry.size > maxBytes) throw new ArchiveError('too-large', `"${entryName}" is ${entry.size} bytes, over the ${maxBytes}-byte limit.`, '7z');
   if (entry.size === 0) return Buffer.alloc(0);
-  const window = windowFor(entries, entry, maxBytes);
+  const window = keep ? windowFor(entries, entry, maxBytes) : [entry];
   const { rc, out, err, files } = await wasmWorker().run({ op: '7z-extract', path: filePath, names: window.map((e) => e.name) });
   let wanted: Buffer | null = null;
   for (const file of files) {
     const data = Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength);
     if (file.name === entryName) wanted = data;
-    else entryCache.set(`${key}\0${file.name}`, data);
+    else if (keep) entryCache.set(`${key}\0${file.name}`, data);
   }
   if (wanted === null || wanted.length !== entry.size) {
     throw sevenZipFailure(rc, out, err) ?? new ArchiveError('corrupt', `7z entry "${entryName}" could not be extracted.`, '7z');
   }
-  entryCache.set(`${key}\0${entryName}`, wanted);
+  if (keep) entryCache.set(`${key}\0${entryName}`, wanted);
   return wanted;
 }
