@@ -1,13 +1,17 @@
 // What the rebuild's memory consists of, phase by phase: runRebuild in this process (as the worker runs
 // it, without the worker's IPC), process.memoryUsage() sampled every 20 ms and at every phase change;
-// per phase the peak RSS, JS heap used, external (SQLite's and Buffers' native memory shows in RSS
-// only, not here). Then rebuilds again (every file touched) in the same process: what stays behind.
+// per phase the peak RSS, JS heap used, external, and what the RSS consisted of at its peak: V8's
+// committed heap (young / old generation), external (Buffers, ArrayBuffers, WASM memories of this
+// isolate), and the rest (SQLite's page caches and sorters, malloc, code, other threads' isolates).
+// Then rebuilds again (every file touched) in the same process: what stays behind.
 //   node --expose-gc --import tsx bench/memory-phases.ts [--files 20000] [--rebuilds 3] [--threads 0]
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import { closeWasmWorker } from '../electron/library/archive/wasm-worker.js';
 import { runRebuild } from '../electron/library/rebuild-job.js';
 import { openDatabase } from '../electron/library/store/open-database.js';
 import { ensureLibrary } from './libraries.js';
@@ -20,6 +24,19 @@ interface Peak {
   rss: number;
   heapUsed: number;
   external: number;
+  /** At the RSS peak: V8's committed heap, its young and old generation, external and ArrayBuffers. */
+  atRss: { heapTotal: number; young: number; old: number; external: number; arrayBuffers: number };
+}
+
+/** Committed bytes of V8's young generation (new space) and of everything else in the heap. */
+function heapSpaces(): { young: number; old: number } {
+  let young = 0;
+  let old = 0;
+  for (const space of v8.getHeapSpaceStatistics()) {
+    if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') young += space.space_size;
+    else old += space.space_size;
+  }
+  return { young, old };
 }
 
 async function main(): Promise<void> {
@@ -35,10 +52,13 @@ async function main(): Promise<void> {
   const dbPath = join(dir, 'library.db');
   openDatabase(dbPath).close();
   const gc = (globalThis as { gc?: () => void }).gc;
-  const fmt = (p: Peak) => `rss ${(p.rss / MB).toFixed(0)} MB, heap ${(p.heapUsed / MB).toFixed(0)} MB, external ${(p.external / MB).toFixed(0)} MB`;
+  const mb = (b: number) => (b / MB).toFixed(0);
+  const fmt = (p: Peak) =>
+    `rss ${mb(p.rss)} MB, heap ${mb(p.heapUsed)} MB, external ${mb(p.external)} MB` +
+    ` | at the rss peak: V8 heap ${mb(p.atRss.heapTotal)} (young ${mb(p.atRss.young)}, old ${mb(p.atRss.old)}), external ${mb(p.atRss.external)} (ArrayBuffers ${mb(p.atRss.arrayBuffers)}), rest ${mb(p.rss - p.atRss.heapTotal - p.atRss.external)} MB`;
   const sample = (): Peak => {
     const m = process.memoryUsage();
-    return { rss: m.rss, heapUsed: m.heapUsed, external: m.external };
+    return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, atRss: { heapTotal: m.heapTotal, ...heapSpaces(), external: m.external, arrayBuffers: m.arrayBuffers } };
   };
   gc?.();
   process.stdout.write(`load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; before: ${fmt(sample())}\n`);
@@ -49,8 +69,9 @@ async function main(): Promise<void> {
       let phase = 'start';
       const note = () => {
         const s = sample();
-        const p = peaks.get(phase) ?? { rss: 0, heapUsed: 0, external: 0 };
-        peaks.set(phase, { rss: Math.max(p.rss, s.rss), heapUsed: Math.max(p.heapUsed, s.heapUsed), external: Math.max(p.external, s.external) });
+        const p = peaks.get(phase);
+        if (!p) return void peaks.set(phase, s);
+        peaks.set(phase, { rss: Math.max(p.rss, s.rss), heapUsed: Math.max(p.heapUsed, s.heapUsed), external: Math.max(p.external, s.external), atRss: s.rss > p.rss ? s.atRss : p.atRss });
       };
       const timer = setInterval(note, 20);
       const started = performance.now();
@@ -68,6 +89,8 @@ async function main(): Promise<void> {
       });
       clearInterval(timer);
       note();
+      // As the worker does after each rebuild (worker-entry.ts).
+      await closeWasmWorker();
       const ms = performance.now() - started;
       process.stdout.write(`rebuild ${i + 1}: ${result.fileCount} files in ${ms.toFixed(0)} ms (load ${os.loadavg()[0]!.toFixed(1)})\n`);
       for (const [name, p] of peaks) process.stdout.write(`  ${name.padEnd(10)} peak ${fmt(p)}\n`);

@@ -3,6 +3,7 @@
 // child_process.fork (process.send / 'message') in the headless host and in tests.
 import { dirname } from 'node:path';
 import { LongboxError, toSerializedError } from '../../shared/errors.js';
+import { closeWasmWorker } from './archive/wasm-worker.js';
 import { runRebuild } from './rebuild-job.js';
 import { lowerThreadsOf, ownTargetPriority } from './worker-priority.js';
 import { isWorkerRequest, type WorkerMessage, type WorkerRequest } from './worker-protocol.js';
@@ -56,6 +57,8 @@ async function start(request: Extract<WorkerRequest, { type: 'start' }>): Promis
     post({ type: 'failed', jobId: request.jobId, error: toSerializedError(explain(err, request.dbPath)) });
   } finally {
     current = null;
+    // Nothing of a rebuild's CB7/PDF reading is kept until the next one (the worker lives on between them).
+    await closeWasmWorker().catch(() => undefined);
   }
 }
 

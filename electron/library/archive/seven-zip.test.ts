@@ -11,6 +11,7 @@ import { fingerprintFromIndex } from './fingerprint.js';
 import { listPages } from './pages.js';
 import { readArchiveIndex } from './read-index.js';
 import { keptEntryBytes } from './seven-zip.js';
+import { closeWasmWorker, wasmWorker } from './wasm-worker.js';
 import { parseSevenZipListing, sevenZipFailure } from './seven-zip-listing.js';
 import { sevenZipCreate, sevenZipExtract, sevenZipList } from './seven-zip-wasm.js';
 import { ArchiveError } from './types.js';
@@ -104,6 +105,15 @@ describe.skipIf(!available)('7z archives (7z-wasm)', () => {
     expect(keptEntryBytes()).toBe(before);
     await readArchiveEntry(path, '7z', pages[2]!.name);
     expect(keptEntryBytes()).toBeGreaterThan(before);
+  });
+
+  it('closeWasmWorker stops the format worker; the next read starts a new one', async () => {
+    const path = make('closed.cb7', ['-ms=off']);
+    const first = wasmWorker();
+    await readArchiveIndex(path);
+    await closeWasmWorker();
+    expect(wasmWorker()).not.toBe(first);
+    expect(listPages((await readArchiveIndex(path)).entries)).toEqual(pages.map((p) => p.name));
   });
 
   it('encrypted data: listed, every page encrypted → an encrypted row', async () => {
