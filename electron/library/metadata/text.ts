@@ -40,18 +40,23 @@ export function decodeXmlEntities(text: string): string {
   });
 }
 
+// Decoders are stateless between calls (no `stream` option): one of each serves every document.
+const UTF8 = new TextDecoder('utf-8');
+const UTF16LE = new TextDecoder('utf-16le');
+const UTF16BE = new TextDecoder('utf-16be');
+
 /**
  * Bytes of an XML document to a string: UTF-8 (with or without BOM), UTF-16 LE/BE (with BOM, or detected
  * from the `<?` / `<C` zero-byte pattern), or the single-byte encoding named in the XML declaration.
  */
 export function decodeXmlBytes(bytes: Uint8Array): string {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    return new TextDecoder('utf-8').decode(bytes.subarray(3));
+    return UTF8.decode(bytes.subarray(3));
   }
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  if (bytes.length >= 2 && bytes[0] === 0x3c && bytes[1] === 0x00) return new TextDecoder('utf-16le').decode(bytes);
-  if (bytes.length >= 2 && bytes[0] === 0x00 && bytes[1] === 0x3c) return new TextDecoder('utf-16be').decode(bytes);
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return UTF16LE.decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return UTF16BE.decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0x3c && bytes[1] === 0x00) return UTF16LE.decode(bytes);
+  if (bytes.length >= 2 && bytes[0] === 0x00 && bytes[1] === 0x3c) return UTF16BE.decode(bytes);
   const declared = declaredEncoding(bytes);
   if (declared !== null && !/^utf-?8$/i.test(declared)) {
     try {
@@ -60,11 +65,12 @@ export function decodeXmlBytes(bytes: Uint8Array): string {
       // Unknown label: fall through to UTF-8 (invalid sequences become U+FFFD).
     }
   }
-  return new TextDecoder('utf-8').decode(bytes);
+  return UTF8.decode(bytes);
 }
 
 function declaredEncoding(bytes: Uint8Array): string | null {
-  const head = String.fromCharCode(...bytes.subarray(0, Math.min(bytes.length, 200)));
+  // Each byte as one character (latin1), as the declaration is ASCII.
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 200)).toString('latin1');
   const match = /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']/.exec(head);
   return match ? match[1] : null;
 }
