@@ -1,10 +1,10 @@
 // EPUB 2 and 3: OPF metadata, covers, spine order, image-only vs text books. Fixtures built here.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildZip, type ZipEntryInput } from '../../../scripts/testing/zip-writer.js';
 import { TINY_PNG } from '../testing/fixtures.js';
+import { tempDirForAll } from '../testing/temp-dir.js';
 import { enrichFile } from '../enrich.js';
 import { inspectXhtml, parseOpf, resolveHref, rootfilePath } from './epub-opf.js';
 import { readArchiveEntry } from './extract.js';
@@ -12,10 +12,7 @@ import { listPages } from './pages.js';
 import { readArchiveIndex } from './read-index.js';
 
 let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'longbox-epub-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+tempDirForAll('longbox-epub-', (made) => (dir = made));
 
 const walked = (path: string) => ({ path, ext: '.epub', size: 1, mtimeMs: 0, ino: 1 });
 const png = (n: number) => Buffer.concat([TINY_PNG, Buffer.from(`#${n}`)]);

@@ -1,22 +1,17 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildZip, type ZipEntryInput, type ZipOptions } from '../../../scripts/testing/zip-writer.js';
 import { readArchiveEntry } from './extract.js';
 import { readZipEntryWithYauzl, ZIP_IN_MEMORY_MAX_COMPRESSED } from './zip-entry.js';
 import { ArchiveError } from './types.js';
+import { rejectionOf } from '../testing/rejections.js';
+import { tempDirForAll } from '../testing/temp-dir.js';
 
 let dir: string;
 let counter = 0;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'longbox-extract-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+tempDirForAll('longbox-extract-', (made) => (dir = made));
 
 async function zipFile(entries: ZipEntryInput[], options?: ZipOptions): Promise<string> {
   const path = join(dir, `z${counter++}.cbz`);
@@ -24,14 +19,7 @@ async function zipFile(entries: ZipEntryInput[], options?: ZipOptions): Promise<
   return path;
 }
 
-async function failure(promise: Promise<unknown>): Promise<ArchiveError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ArchiveError);
-  return error as ArchiveError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, ArchiveError);
 
 const readers = {
   'readArchiveEntry (in-memory path for small entries)': (path: string, name: string, maxBytes?: number) => readArchiveEntry(path, 'zip', name, { maxBytes }),

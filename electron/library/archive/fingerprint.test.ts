@@ -1,19 +1,14 @@
-import { copyFile, mkdir, mkdtemp, open, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, open, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildZip } from '../../../scripts/testing/zip-writer.js';
 import { fingerprintFromEdges, fingerprintFromIndex } from './fingerprint.js';
 import { readArchiveIndex } from './read-index.js';
 import type { ArchiveEntry } from './types.js';
+import { tempDirForAll } from '../testing/temp-dir.js';
 
 let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'longbox-fp-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+tempDirForAll('longbox-fp-', (made) => (dir = made));
 
 const comic = buildZip([
   { name: 'p1.jpg', data: Buffer.alloc(1000, 1) },

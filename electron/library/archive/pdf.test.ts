@@ -1,16 +1,17 @@
 // PDF through PDFium (WASM): virtual page entries, embedded JPEGs served as stored, other pages rendered.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPdf } from '../sample/pdf-writer.js';
 import { enrichFile } from '../enrich.js';
 import { readArchiveEntry } from './extract.js';
 import { listPages } from './pages.js';
 import { readArchiveIndex } from './read-index.js';
 import { ArchiveError } from './types.js';
+import { rejectionOf } from '../testing/rejections.js';
+import { tempDirForAll } from '../testing/temp-dir.js';
 
 function hasTool(command: string, args: string[]): boolean {
   try {
@@ -30,14 +31,7 @@ let jpegs: Buffer[];
 
 const walked = (path: string) => ({ path, ext: path.slice(path.lastIndexOf('.')), size: 1, mtimeMs: 0, ino: 1 });
 
-async function failure(promise: Promise<unknown>): Promise<ArchiveError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ArchiveError);
-  return error as ArchiveError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, ArchiveError);
 
 function write(name: string, data: Buffer): string {
   const path = join(dir, name);
@@ -45,13 +39,12 @@ function write(name: string, data: Buffer): string {
   return path;
 }
 
+tempDirForAll('longbox-pdf-', (made) => (dir = made));
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'longbox-pdf-'));
   jpegs = await Promise.all(
     [0, 1, 2].map((i) => sharp({ create: { width: 400, height: 600, channels: 3, background: { r: 60 * i, g: 120, b: 200 } } }).jpeg().toBuffer()),
   );
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('PDF (PDFium WASM)', () => {
   it('one JPEG per page: virtual .jpg entries, page bytes are the embedded JPEGs exactly', async () => {

@@ -1,22 +1,17 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildRar, type RarOptions } from '../../../scripts/testing/rar-writer.js';
 import { readArchiveEntry } from './extract.js';
 import { readArchiveIndex } from './read-index.js';
 import { ArchiveError } from './types.js';
+import { rejectionOf } from '../testing/rejections.js';
+import { tempDirForAll } from '../testing/temp-dir.js';
 
 let dir: string;
 let counter = 0;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'longbox-rar-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+tempDirForAll('longbox-rar-', (made) => (dir = made));
 
 const ENTRIES = [
   { name: 'Chapter 1/', data: Buffer.alloc(0) },
@@ -32,14 +27,7 @@ async function rarFile(options: RarOptions, entries = ENTRIES): Promise<string> 
   return path;
 }
 
-async function failure(promise: Promise<unknown>): Promise<ArchiveError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ArchiveError);
-  return error as ArchiveError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, ArchiveError);
 
 describe.each([4, 5] as const)('RAR%i', (version) => {
   it('lists entries with sizes, CRC-32s and directories', async () => {

@@ -1,30 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildRar } from '../../../scripts/testing/rar-writer.js';
 import { buildZip } from '../../../scripts/testing/zip-writer.js';
 import { readArchiveIndex } from './index.js';
 import { ArchiveError } from './types.js';
+import { rejectionOf } from '../testing/rejections.js';
+import { tempDirForAll } from '../testing/temp-dir.js';
 
 let dir: string;
+tempDirForAll('longbox-index-', (made) => (dir = made));
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'longbox-index-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function failure(path: string): Promise<ArchiveError> {
-  const error = await readArchiveIndex(path).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ArchiveError);
-  return error as ArchiveError;
-}
+const failure = (path: string) => rejectionOf(readArchiveIndex(path), ArchiveError);
 
 describe('readArchiveIndex errors and dispatch', () => {
   it('reports a 0-byte file as empty', async () => {

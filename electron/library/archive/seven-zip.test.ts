@@ -1,10 +1,9 @@
 // 7z / CB7 through 7z-wasm, against archives made by the real `7z` command (p7zip-full in CI).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { enrichFile } from '../enrich.js';
 import { readArchiveEntry } from './extract.js';
 import { fingerprintFromIndex } from './fingerprint.js';
@@ -15,6 +14,8 @@ import { closeWasmWorker, wasmWorker } from './wasm-worker.js';
 import { parseSevenZipListing, sevenZipFailure } from './seven-zip-listing.js';
 import { sevenZipCreate, sevenZipExtract, sevenZipList } from './seven-zip-wasm.js';
 import { ArchiveError } from './types.js';
+import { rejectionOf } from '../testing/rejections.js';
+import { tempDirForAll } from '../testing/temp-dir.js';
 
 function has7z(): boolean {
   try {
@@ -37,23 +38,15 @@ function make(name: string, switches: string[], files: string[] = ['.']): string
   return path;
 }
 
-async function failure(promise: Promise<unknown>): Promise<ArchiveError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ArchiveError);
-  return error as ArchiveError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, ArchiveError);
 
+tempDirForAll('longbox-7z-', (made) => (dir = made));
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'longbox-7z-'));
   src = join(dir, 'src');
   mkdirSync(join(src, 'Chapter 1'), { recursive: true });
   for (const page of pages) writeFileSync(join(src, page.name), page.data);
   writeFileSync(join(src, 'ComicInfo.xml'), '<ComicInfo><Series>Seven</Series><Number>7</Number></ComicInfo>');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!available)('7z archives (7z-wasm)', () => {
   const kinds: Array<[string, string[]]> = [

@@ -1,12 +1,13 @@
 // tar fixtures are written by GNU tar (a writer we did not write), in ustar, GNU and pax formats.
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readArchiveEntry } from './extract.js';
 import { readArchiveIndex } from './read-index.js';
 import { ArchiveError } from './types.js';
+import { rejectionOf } from '../testing/rejections.js';
+import { tempDirForAll } from '../testing/temp-dir.js';
 
 let dir: string;
 let source: string;
@@ -19,16 +20,13 @@ const FILES: Array<[string, Buffer]> = [
   ['Été/ページ.png', Buffer.alloc(70_000, 4)],
 ];
 
+tempDirForAll('longbox-tar-', (made) => (dir = made));
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'longbox-tar-'));
   source = join(dir, 'src');
   for (const [name, data] of FILES) {
     await mkdir(join(source, name, '..'), { recursive: true });
     await writeFile(join(source, name), data);
   }
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 function gnuTar(format: string, out: string, names: string[]): void {
@@ -68,12 +66,7 @@ describe('tar errors', () => {
     const path = join(dir, `e${Math.random().toString(36).slice(2)}.tar`);
     await writeFile(path, bytes);
     const attempt = entry === undefined ? readArchiveIndex(path) : readArchiveEntry(path, 'tar', entry, { maxBytes });
-    const error = await attempt.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(ArchiveError);
-    return error as ArchiveError;
+    return rejectionOf(attempt, ArchiveError);
   }
 
   it('reports a tar cut inside a member as truncated', async () => {

@@ -1,22 +1,17 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildZip, type ZipEntryInput } from '../../../scripts/testing/zip-writer.js';
 import { decodeCp437 } from './cp437.js';
 import { readArchiveIndex } from './read-index.js';
 import { ArchiveError, type ArchiveIndex } from './types.js';
+import { rejectionOf } from '../testing/rejections.js';
+import { tempDirForAll } from '../testing/temp-dir.js';
 
 let dir: string;
 let counter = 0;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'longbox-zip-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+tempDirForAll('longbox-zip-', (made) => (dir = made));
 
 async function fixture(bytes: Buffer, name = `f${counter++}.cbz`): Promise<string> {
   const path = join(dir, name);
@@ -29,12 +24,7 @@ async function indexOf(bytes: Buffer, limits?: { maxEntries: number }): Promise<
 }
 
 async function errorOf(bytes: Buffer): Promise<ArchiveError> {
-  const error = await readArchiveIndex(await fixture(bytes)).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ArchiveError);
-  return error as ArchiveError;
+  return rejectionOf(readArchiveIndex(await fixture(bytes)), ArchiveError);
 }
 
 const page = (n: number, size = 100 + n): ZipEntryInput => ({ name: `page${n}.jpg`, data: Buffer.alloc(size, n) });

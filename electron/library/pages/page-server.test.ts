@@ -8,6 +8,7 @@ import { LongboxError } from '../../../shared/errors.js';
 import type { ComicFormat } from '../../../shared/types.js';
 import { buildRar } from '../../../scripts/testing/rar-writer.js';
 import { buildZip } from '../../../scripts/testing/zip-writer.js';
+import { rejectionOf } from '../testing/rejections.js';
 import { createPageServer, type PageServer, type PageSource } from './page-server.js';
 
 let tmp: string;
@@ -97,14 +98,7 @@ describe('page server: order and bytes', () => {
 });
 
 describe('page server: failures are clear errors', () => {
-  async function rejection(promise: Promise<unknown>): Promise<LongboxError> {
-    const error = await promise.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(LongboxError);
-    return error as LongboxError;
-  }
+  const rejection = (promise: Promise<unknown>) => rejectionOf(promise, LongboxError);
 
   it('an index past the end is NOT_FOUND', async () => {
     const pages = server();
