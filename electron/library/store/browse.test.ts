@@ -1,15 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './open-database.js';
 import type { Db } from './db.js';
-import { readLiveRows, readMetaNumber, swapInNextGeneration, writeNextGeneration, DERIVED_VERSION } from './generation-writer.js';
+import { readLiveRows, readMetaNumber, DERIVED_VERSION } from './generation-writer.js';
 import { LibraryReader } from './library-reader.js';
 import { BrowseReader } from './browse-reader.js';
 import { userStateTable } from './user-state-access.js';
 import { seriesIdentity } from './series-key.js';
 import { testRow as row } from '../testing/store-rows.js';
+import { openTempLibraryDb, publishGeneration, removeTempLibraryDb } from '../testing/library-db.js';
 import type { EnrichedRow } from './comic-row.js';
 
 
@@ -38,22 +37,10 @@ function writeReadStateBulk(db: Db, fingerprints: readonly string[], read: boole
 let dir: string;
 let db: Db;
 
-function publish(rows: EnrichedRow[], generation: number): void {
-  writeNextGeneration(db, rows, generation);
-  swapInNextGeneration(db, { generation, nextId: rows.length + 1, builtAt: Date.now(), durationMs: 5 }, {
-    fileCount: rows.length,
-    errorCount: rows.filter((r) => r.error_kind).length,
-  });
-}
+const publish = (rows: EnrichedRow[], generation: number) => publishGeneration(db, rows, generation);
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'lb-browse-'));
-  db = openDatabase(join(dir, 'library.db'));
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+beforeEach(() => ({ dir, db } = openTempLibraryDb('lb-browse-')));
+afterEach(() => removeTempLibraryDb({ dir, db }));
 
 describe('series keys', () => {
   it('ignore punctuation, case and leading zeros, and carry the volume', () => {

@@ -2,12 +2,8 @@
 // reference it replaced (withGenerationFields, seriesRowsOf, folderRowsOf): the same rows, for random
 // sets built to collide (natural-key ties, equal sizes and dates, shared fingerprints, error rows,
 // issues with and without a volume).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from './open-database.js';
 import type { Db } from './db.js';
 import { dropLeftovers, writeNextGeneration } from './generation-writer.js';
 import { beginNextGeneration, NEXT_BATCH_SIZE } from './next-generation.js';
@@ -15,17 +11,12 @@ import { withGenerationFields } from './ranks.js';
 import { folderRowsOf, seriesRowsOf } from './browse-tables.js';
 import { numberSortKey, type EnrichedRow, type StoredRow } from './comic-row.js';
 import { testRow } from '../testing/store-rows.js';
+import { openTempLibraryDb, removeTempLibraryDb } from '../testing/library-db.js';
 
 let dir: string;
 let db: Db;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'lb-next-'));
-  db = openDatabase(join(dir, 'library.db'));
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+beforeEach(() => ({ dir, db } = openTempLibraryDb('lb-next-')));
+afterEach(() => removeTempLibraryDb({ dir, db }));
 
 const rowArb = fc.record({
   folder: fc.constantFrom('', 'A', 'A/b', 'A/B', 'a1', 'a01', 'Marvel/X-Men (1991)'),

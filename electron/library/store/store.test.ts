@@ -13,6 +13,7 @@ import { naturalKey } from './ranks.js';
 import { StatementCache } from './statement-cache.js';
 import type { EnrichedRow } from './comic-row.js';
 import { testRow as row } from '../testing/store-rows.js';
+import { openTempLibraryDb, publishGeneration, removeTempLibraryDb } from '../testing/library-db.js';
 import type { ComicQuery } from '../../../shared/types.js';
 
 const query = (q: Partial<ComicQuery> = {}): ComicQuery => ({ offset: 0, limit: 100, sort: 'series', order: 'asc', ...q });
@@ -20,22 +21,10 @@ const query = (q: Partial<ComicQuery> = {}): ComicQuery => ({ offset: 0, limit: 
 let dir: string;
 let db: Db;
 
-function publish(rows: EnrichedRow[], generation: number): void {
-  writeNextGeneration(db, rows, generation);
-  swapInNextGeneration(db, { generation, nextId: rows.length + 1, builtAt: Date.now(), durationMs: 5 }, {
-    fileCount: rows.length,
-    errorCount: rows.filter((r) => r.error_kind).length,
-  });
-}
+const publish = (rows: EnrichedRow[], generation: number) => publishGeneration(db, rows, generation);
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'lb-store-'));
-  db = openDatabase(join(dir, 'library.db'));
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+beforeEach(() => ({ dir, db } = openTempLibraryDb('lb-store-')));
+afterEach(() => removeTempLibraryDb({ dir, db }));
 
 describe('schema and migrations', () => {
   it('creates the schema at the latest version in WAL mode', () => {
