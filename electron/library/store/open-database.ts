@@ -1,29 +1,18 @@
 // Opening library.db: pragmas, migrations, and the refusals (newer schema, corrupt file).
-import Database from 'better-sqlite3';
 import { LongboxError } from '../../../shared/errors.js';
+import { openSqliteFile, type SqliteFileOptions } from '../sqlite-file.js';
 import type { Db } from './db.js';
 // Also named here for callers that open the database; the modules the migrations run (generation
 // writer, browse tables…) import it from db.ts, or the import would close a circle (import-cycles.test.ts).
 export type { Db };
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations.js';
 
-export interface OpenOptions {
-  readonly?: boolean;
-  /** better-sqlite3 binding for this runtime (Electron's ABI during development). */
-  nativeBinding?: string;
-  /** ms to wait for another connection's write lock; 0 for callers that retry on their own. */
-  busyTimeoutMs?: number;
-}
+/** The connection options (`busyTimeoutMs: 0` for callers that retry on their own). */
+export type OpenOptions = SqliteFileOptions;
 
 /** Opens the database and brings its schema up to date (writable connections only). */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  const db = new Database(file, {
-    readonly: options.readonly ?? false,
-    fileMustExist: options.readonly ?? false,
-    timeout: options.busyTimeoutMs ?? 5000,
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-  });
-  try {
+  return openSqliteFile(file, options, (db) => {
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -40,11 +29,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     else if (version < LATEST_SCHEMA_VERSION) {
       throw new LongboxError('INTERNAL', `${file} has schema ${version}; expected ${LATEST_SCHEMA_VERSION}`);
     }
-    return db;
-  } catch (err) {
-    db.close();
-    throw err;
-  }
+  });
 }
 
 export function schemaVersion(db: Db): number {

@@ -1,17 +1,13 @@
 // Opening user.db: the connection settings chosen for durability, the health check, and the words for
 // SQLite's failures. Recovery (backups, restore) is in recovery.ts; the queries are in user-store.ts.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { LongboxError } from '../../../shared/errors.js';
+import { openSqliteFile, type SqliteFileOptions } from '../sqlite-file.js';
 import { latestVersion, USER_MIGRATIONS } from './user-migrations.js';
 
 export type UserDb = Database.Database;
 
-export interface UserDbOptions {
-  readonly?: boolean;
-  nativeBinding?: string;
-  /** How long a write waits for another process's write lock (default 5000 ms). */
-  busyTimeoutMs?: number;
-}
+export type UserDbOptions = SqliteFileOptions;
 
 /**
  * Why these settings (user.db holds what cannot be rebuilt, library.db what can):
@@ -30,17 +26,10 @@ export interface UserDbOptions {
  * - trusted_schema=OFF: a damaged or planted file cannot make SQL functions run from its schema.
  */
 export function openUserConnection(file: string, options: UserDbOptions = {}): UserDb {
-  const readonly = options.readonly ?? false;
-  const db = new Database(file, {
-    readonly,
-    fileMustExist: readonly,
-    timeout: options.busyTimeoutMs ?? 5000,
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-  });
-  try {
+  return openSqliteFile(file, options, (db) => {
     // Before anything can write to it: a file from a newer Longbox stays byte for byte as it was.
     assertNotFromFuture(db, file);
-    if (!readonly) {
+    if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('fullfsync = ON');
@@ -49,11 +38,7 @@ export function openUserConnection(file: string, options: UserDbOptions = {}): U
     }
     db.pragma('cell_size_check = ON');
     db.pragma('trusted_schema = OFF');
-    return db;
-  } catch (err) {
-    db.close();
-    throw err;
-  }
+  });
 }
 
 export function userVersion(db: UserDb): number {
