@@ -1,9 +1,9 @@
 // ComicInfo.xml (Anansi schema v1, v2.0, v2.1) → ComicMetadata fields. Tolerant and bounded: never throws,
 // never expands DOCTYPE entities, refuses documents over 1 MiB without parsing them.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { SAFE_XML_OPTIONS } from './xml.js';
+import { parseXmlDocument, SAFE_XML_OPTIONS, type XmlDocumentOptions } from './xml.js';
 import type { ComicMetadata } from '../../../shared/types.js';
-import { cleanString, decodeXmlBytes, decodeXmlEntities, parseIntInRange, shortMessage } from './text.js';
+import { cleanString, decodeXmlEntities, parseIntInRange, shortMessage } from './text.js';
 import { messageOf } from '../../../shared/errors.js';
 
 export const COMICINFO_MAX_BYTES = 1024 * 1024;
@@ -49,32 +49,18 @@ const parser = new XMLParser({
   cdataPropName: '#cdata',
 });
 
+const DOCUMENT: XmlDocumentOptions<ComicInfoResult> = { name: 'ComicInfo.xml', maxBytes: COMICINFO_MAX_BYTES, nothing: () => ({ metadata: {}, frontCoverPage: null }) };
+
 export function parseComicInfo(xml: Buffer | string): ComicInfoResult {
-  return parseGuarded(xml, true);
+  return parseXmlDocument(xml, DOCUMENT, (text) => parseText(text, true));
 }
 
 /** parseComicInfo without the simple-document scan: always the validator and the parser (tests compare the two). */
 export function parseComicInfoWithParser(xml: Buffer | string): ComicInfoResult {
-  return parseGuarded(xml, false);
+  return parseXmlDocument(xml, DOCUMENT, (text) => parseText(text, false));
 }
 
-function parseGuarded(xml: Buffer | string, simpleScan: boolean): ComicInfoResult {
-  try {
-    return parseUnsafe(xml, simpleScan);
-  } catch (err) {
-    // Defensive: every known failure is handled below; anything else still must not escape.
-    return { metadata: {}, frontCoverPage: null, problem: `ComicInfo.xml could not be read: ${shortMessage(String(err))}` };
-  }
-}
-
-function parseUnsafe(xml: Buffer | string, simpleScan: boolean): ComicInfoResult {
-  const size = typeof xml === 'string' ? Buffer.byteLength(xml, 'utf8') : xml.length;
-  if (size > COMICINFO_MAX_BYTES) {
-    return { metadata: {}, frontCoverPage: null, problem: `ComicInfo.xml is too large (${size} bytes)` };
-  }
-  const text = typeof xml === 'string' ? xml.replace(/^\uFEFF/, '') : decodeXmlBytes(xml).replace(/^\uFEFF/, '');
-  if (text.trim() === '') return { metadata: {}, frontCoverPage: null, problem: 'ComicInfo.xml is empty' };
-
+function parseText(text: string, simpleScan: boolean): ComicInfoResult {
   // <Pages> is most of a typical ComicInfo.xml and only its FrontCover attribute matters: read it with
   // a small linear scan and leave it out of the (costly) validation and parse.
   const pages = pagesBlock(text);

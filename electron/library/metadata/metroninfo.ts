@@ -2,10 +2,10 @@
 // ComicMetadata fields. Bounded and tolerant like the ComicInfo parser: never throws, never expands
 // DOCTYPE entities, refuses documents over 1 MiB.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { SAFE_XML_OPTIONS } from './xml.js';
+import { parseXmlDocument, SAFE_XML_OPTIONS } from './xml.js';
 import type { ComicMetadata } from '../../../shared/types.js';
 import { yearMonth } from './document.js';
-import { cleanString, decodeXmlBytes, decodeXmlEntities, parseIntInRange, shortMessage } from './text.js';
+import { cleanString, decodeXmlEntities, parseIntInRange, shortMessage } from './text.js';
 
 export const METRONINFO_MAX_BYTES = 1024 * 1024;
 
@@ -60,18 +60,10 @@ function unique(values: Array<string | null>): string | null {
 }
 
 export function parseMetronInfo(xml: Buffer | string): MetronInfoResult {
-  try {
-    return parseUnsafe(xml);
-  } catch (err) {
-    return { metadata: {}, ageRating: null, problem: `MetronInfo.xml could not be read: ${shortMessage(String(err))}` };
-  }
+  return parseXmlDocument(xml, { name: 'MetronInfo.xml', maxBytes: METRONINFO_MAX_BYTES, nothing: () => ({ metadata: {}, ageRating: null }) }, parseText);
 }
 
-function parseUnsafe(xml: Buffer | string): MetronInfoResult {
-  const size = typeof xml === 'string' ? Buffer.byteLength(xml, 'utf8') : xml.length;
-  if (size > METRONINFO_MAX_BYTES) return { metadata: {}, ageRating: null, problem: `MetronInfo.xml is too large (${size} bytes)` };
-  const body = (typeof xml === 'string' ? xml : decodeXmlBytes(xml)).replace(/^\uFEFF/, '');
-  if (body.trim() === '') return { metadata: {}, ageRating: null, problem: 'MetronInfo.xml is empty' };
+function parseText(body: string): MetronInfoResult {
   const validation = XMLValidator.validate(body);
   if (validation !== true) {
     return { metadata: {}, ageRating: null, problem: `MetronInfo.xml is not well-formed (line ${validation.err.line}): ${shortMessage(validation.err.msg, 120)}` };
