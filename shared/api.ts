@@ -39,11 +39,11 @@ export interface LibraryApi {
   setReaderSettings(seriesKey: string, settings: ReaderSettings): Promise<void>;
   /** The series shelf (paged, searchable by name), with unread counts. */
   listSeries(query: SeriesQuery): Promise<SeriesPage>;
-  /** A folder's sub-folders (path relative to the root, '' = root). Rejects NOT_FOUND for an unknown folder. */
+  /** A folder's sub-folders (path relative to the root, '' = root). Rejects NOT_FOUND for a folder with no comics in or below it. */
   listFolder(path: string): Promise<FolderListing>;
   /** Continue reading, On deck, Recently added. */
   getHome(): Promise<HomeShelves>;
-  /** Marks a selection, a whole series or a whole folder read/unread in one transaction. */
+  /** Marks a selection, a whole series or a whole folder read/unread in one transaction. Rejects NOT_FOUND for unknown targets. */
   setReadState(request: BulkStateRequest): Promise<BulkStateResult>;
   getLibrary(): Promise<LibraryInfo | null>;
   /** Asks the host for a folder (native dialog). Resolves null when cancelled or unsupported. */

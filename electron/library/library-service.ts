@@ -29,7 +29,7 @@ import type {
   UserState,
 } from '../../shared/types.js';
 import { readArchiveIndex } from './archive/index.js';
-import { BrowseService } from './browse-service.js';
+import { createBrowseService, type BrowseService } from './browse-service.js';
 import { readArchiveEntry } from './archive/extract.js';
 import { listPages } from './archive/pages.js';
 import { CoverError, createCoverStore, type CoverStore } from './covers/cover-store.js';
@@ -140,7 +140,7 @@ export class LibraryService implements LibraryServiceApi {
       nativeBinding: options.nativeBinding,
       userDataNotice: () => this.#user.notice,
     });
-    this.#browse = new BrowseService({
+    this.#browse = createBrowseService({
       read: (name, ...args) => this.#read(name, ...args),
       user: this.#user,
       root: this.root,

@@ -4,24 +4,9 @@ import { fromSerializedError, isErrorCode, LongboxError, messageOf } from '../..
 import { pageQuery } from '../../shared/ipc.js';
 import { comicQueryToParams } from '../../shared/query.js';
 import { seriesQueryToParams } from '../../shared/browse-query.js';
-import type {
-  BulkStateRequest,
-  BulkStateResult,
-  FolderListing,
-  HomeShelves,
-  SeriesPage,
-  SeriesQuery,
-  CacheStatus,
-  ComicDetail,
-  ComicPage,
-  ComicQuery,
-  HostCapabilities,
-  LibraryEvent,
-  LibraryInfo,
-  PageList,
-  ReaderSettings,
-  UserState,
-} from '../../shared/types.js';
+// Only the wire's own shapes are named here: each operation's argument and answer types come from
+// LibraryApi (the object below is typed by it), so a new operation is not listed again.
+import type { CacheStatus, HostCapabilities, LibraryEvent, LibraryInfo, ReaderSettings } from '../../shared/types.js';
 
 export interface HttpApiOptions {
   /** Access token from the page URL (`?token=`): sent as a Bearer header and as `?token=` where headers cannot go. */
@@ -143,21 +128,21 @@ export function createHttpApi(baseUrl: string, options: HttpApiOptions = {}): Ht
   const api: HttpLibraryApi = {
     capabilities: { ...NO_CAPABILITIES },
     getStatus: async () => (await request<{ enriched_file_cache: CacheStatus }>('GET', '/api/cache/stats')).enriched_file_cache,
-    listComics: (query: ComicQuery) => request<ComicPage>('GET', `/api/comics?${comicQueryToParams(query).toString()}`),
-    getComic: (id: number) => request<ComicDetail>('GET', `/api/comics/${encodeURIComponent(String(id))}`),
-    listPages: (id: number) => request<PageList>('GET', `/api/comics/${encodeURIComponent(String(id))}/pages`),
+    listComics: (query) => request('GET', `/api/comics?${comicQueryToParams(query).toString()}`),
+    getComic: (id) => request('GET', `/api/comics/${encodeURIComponent(String(id))}`),
+    listPages: (id) => request('GET', `/api/comics/${encodeURIComponent(String(id))}/pages`),
     refresh: async () => (await request<{ enriched_file_cache: CacheStatus }>('POST', '/api/cache/refresh')).enriched_file_cache,
-    setUserState: (id: number, patch: Partial<UserState>) =>
-      request<UserState>('POST', `/api/comics/${encodeURIComponent(String(id))}/state`, patch),
-    getReaderSettings: async (seriesKey: string) =>
+    setUserState: (id, patch) =>
+      request('POST', `/api/comics/${encodeURIComponent(String(id))}/state`, patch),
+    getReaderSettings: async (seriesKey) =>
       (await request<{ settings: ReaderSettings | null }>('GET', `/api/reader-settings/${encodeURIComponent(seriesKey)}`)).settings,
-    setReaderSettings: async (seriesKey: string, settings: ReaderSettings) => {
+    setReaderSettings: async (seriesKey, settings) => {
       await request<unknown>('PUT', `/api/reader-settings/${encodeURIComponent(seriesKey)}`, settings);
     },
-    listSeries: (query: SeriesQuery) => request<SeriesPage>('GET', `/api/series?${seriesQueryToParams(query).toString()}`),
-    listFolder: (path: string) => request<FolderListing>('GET', `/api/folders?${new URLSearchParams({ path }).toString()}`),
-    getHome: () => request<HomeShelves>('GET', '/api/home'),
-    setReadState: (body: BulkStateRequest) => request<BulkStateResult>('POST', '/api/state', body),
+    listSeries: (query) => request('GET', `/api/series?${seriesQueryToParams(query).toString()}`),
+    listFolder: (path) => request('GET', `/api/folders?${new URLSearchParams({ path }).toString()}`),
+    getHome: () => request('GET', '/api/home'),
+    setReadState: (body) => request('POST', '/api/state', body),
     getLibrary: async () => {
       const answer = await request<LibraryResponse>('GET', '/api/library');
       api.capabilities = { ...NO_CAPABILITIES, ...answer.capabilities };
@@ -174,12 +159,12 @@ export function createHttpApi(baseUrl: string, options: HttpApiOptions = {}): Ht
     revealComic: async () => {
       throw new LongboxError('UNSUPPORTED', 'Revealing a file is not available in the browser.');
     },
-    retryComic: async (id: number) => {
+    retryComic: async (id) => {
       await request<unknown>('POST', `/api/comics/${encodeURIComponent(String(id))}/retry`);
     },
-    coverUrl: (id: number, fingerprint: string) =>
+    coverUrl: (id, fingerprint) =>
       withToken(`/api/comics/${encodeURIComponent(String(id))}/cover?v=${encodeURIComponent(fingerprint)}`),
-    pageUrl: (id: number, index: number, fingerprint: string, width?: number) =>
+    pageUrl: (id, index, fingerprint, width) =>
       withToken(`/api/comics/${encodeURIComponent(String(id))}/pages/${encodeURIComponent(String(index))}${pageQuery(fingerprint, width)}`),
     subscribe: (listener) => {
       listeners.add(listener);
