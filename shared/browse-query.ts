@@ -2,7 +2,7 @@
 // handlers and the HTTP routes like query.ts.
 import { z } from 'zod';
 import { SERIES_SORT_KEYS, type BulkStateRequest, type SeriesQuery } from './types.js';
-import { comicIdSchema, folderPathSchema, pagingFields, pagingParams, parseWith, seriesIdentitySchema, type ParseResult } from './query.js';
+import { comicIdSchema, folderPathSchema, pagingFields, pagingParams, pagingToParams, parseWith, seriesIdentitySchema, type ParseResult } from './query.js';
 
 export const MAX_SERIES_PAGE = 500;
 /** A selection larger than this is a series or a folder: send that instead. */
@@ -46,12 +46,7 @@ export function parseSeriesQueryParams(params: URLSearchParams): ParseResult<Ser
   return parseWith(seriesQuerySchema, raw);
 }
 
+/** The inverse of parseSeriesQueryParams, used by the HTTP client. */
 export function seriesQueryToParams(query: SeriesQuery): URLSearchParams {
-  const params = new URLSearchParams();
-  params.set('offset', String(query.offset));
-  params.set('limit', String(query.limit));
-  if (query.q) params.set('q', query.q);
-  params.set('sort', query.sort);
-  params.set('order', query.order);
-  return params;
+  return pagingToParams(query);
 }

@@ -159,14 +159,20 @@ export function parseComicQueryParams(params: URLSearchParams): ParseResult<Comi
   return parseComicQuery(raw);
 }
 
-/** The inverse of parseComicQueryParams, used by the HTTP client. */
-export function comicQueryToParams(query: ComicQuery): URLSearchParams {
+/** What every list query sends (the inverse of pagingParams, with the query's sort and order), for the HTTP client. */
+export function pagingToParams(query: { offset: number; limit: number; q?: string; sort: string; order: string }): URLSearchParams {
   const params = new URLSearchParams();
   params.set('offset', String(query.offset));
   params.set('limit', String(query.limit));
   if (query.q) params.set('q', query.q);
   params.set('sort', query.sort);
   params.set('order', query.order);
+  return params;
+}
+
+/** The inverse of parseComicQueryParams, used by the HTTP client. */
+export function comicQueryToParams(query: ComicQuery): URLSearchParams {
+  const params = pagingToParams(query);
   const flags: string[] = [];
   if (query.filter?.hasError === true) flags.push('errors');
   if (query.filter?.hasError === false) flags.push('ok');
