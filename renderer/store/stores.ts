@@ -46,13 +46,12 @@ export function createStores(api: LibraryApi, options: StoreOptions = {}): Store
     offs.push(
       api.subscribe((event) => {
         switch (event.type) {
-          case 'status': {
-            const before = status.getState().status;
+          case 'status':
             status.getState().applyStatus(event.status);
-            // The first generation has just landed (cold start over) or the library was empty.
-            if (before && !before.is_populated && event.status.is_populated) results.getState().invalidate(event.status.generation);
             break;
-          }
+          // The one way a new generation is learned, the first one (the cold start is over) included:
+          // every host sends library-changed when a generation lands, and the HTTP client turns a
+          // newer generation seen only in a status (missed while disconnected) into one.
           case 'library-changed':
             results.getState().invalidate(event.generation);
             if (selection.getState().selectedId !== null) void detail.getState().reload();
