@@ -1,47 +1,28 @@
 // Browsing in Chromium against `longbox serve`: the sidebar's views, the series shelf and a series page,
 // walking folders by breadcrumbs, marking a series read, Continue reading, and all of it during a rebuild.
-import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { ComicPage, SeriesPage } from '../shared/types.js';
-import { addComics, makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './testing/serve.js';
+import { expect, openAllComics, test, type Host } from './testing/host-fixture.js';
+import { addComics, apiUrl } from './testing/serve.js';
 import { badge, resultCount, rows, screenshot } from './testing/ui.js';
 
-let server: ServedLibrary | null = null;
-const cleanups: Array<() => Promise<void>> = [];
-
-// eslint-disable-next-line no-empty-pattern
-test.afterEach(async ({}, testInfo) => {
-  if (server && testInfo.status !== testInfo.expectedStatus) console.log(`host output:\n${server.output()}`);
-  await server?.stop();
-  server = null;
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function open(page: Page, files = 300) {
-  const lib = await makeLibrary({ files, broken: 2 });
-  server = await serveLibrary(lib.root, { watch: false });
-  const { dataDir } = server;
-  cleanups.push(() => removeDir(path.dirname(lib.root)), () => removeDir(dataDir));
-  await page.goto(`${server.url}#/all`); // the app starts on Home; this spec is about All comics
-  await expect(resultCount(page)).toHaveText(`${files + 2} comics`, { timeout: 60_000 });
+async function open(page: Page, host: Host, files = 300) {
+  const { lib, server } = await host.serveNew({ files, broken: 2, watch: false });
+  await openAllComics(page, server, files + 2); // the app starts on Home; this spec is about All comics
   return { lib, server };
-}
-
-function api(served: ServedLibrary, pathAndQuery: string): string {
-  return `${new URL(served.url).origin}${pathAndQuery}`;
 }
 
 const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Library sections' });
 
-test('sidebar views, the series shelf, a series page; the hash follows and Back works', async ({ page }) => {
-  const { server: served } = await open(page);
+test('sidebar views, the series shelf, a series page; the hash follows and Back works', async ({ page, host }) => {
+  const { server: served } = await open(page, host);
   await expect(sidebar(page).getByRole('button', { name: 'All comics' })).toHaveAttribute('aria-current', 'page');
 
   await sidebar(page).getByRole('button', { name: 'Series' }).click();
   await expect(page).toHaveURL(/#\/series$/);
   const cards = page.getByTestId('series-card');
   await expect(cards.first()).toBeVisible();
-  const series = (await (await page.request.get(api(served, '/api/series?limit=500'))).json()) as SeriesPage;
+  const series = (await (await page.request.get(apiUrl(served, '/api/series?limit=500'))).json()) as SeriesPage;
   await expect(page.getByTestId('series-shelf').getByText(`${series.total} series`)).toBeVisible();
   await expect(page.locator('.series-card .cover[data-state="loaded"] img').first()).toBeVisible();
   await screenshot(page, 'browse-series-shelf');
@@ -52,7 +33,7 @@ test('sidebar views, the series shelf, a series page; the hash follows and Back 
   await expect(page).toHaveURL(new RegExp(`#/series/${encodeURIComponent(first.key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
   await expect(page.getByTestId('series-header').getByRole('heading')).toBeVisible();
   await expect(resultCount(page)).toHaveText(`${first.issue_count} ${first.issue_count === 1 ? 'comic' : 'comics'}`);
-  const issues = (await (await page.request.get(api(served, `/api/comics?series=${encodeURIComponent(first.key)}&limit=500`))).json()) as ComicPage;
+  const issues = (await (await page.request.get(apiUrl(served, `/api/comics?series=${encodeURIComponent(first.key)}&limit=500`))).json()) as ComicPage;
   await expect(rows(page)).toHaveCount(Math.min(issues.total, await rows(page).count()));
   await screenshot(page, 'browse-series-page');
 
@@ -80,8 +61,8 @@ test('sidebar views, the series shelf, a series page; the hash follows and Back 
   await page.getByRole('button', { name: 'Show the sidebar' }).click();
 });
 
-test('walk the folders with breadcrumbs', async ({ page }) => {
-  await open(page);
+test('walk the folders with breadcrumbs', async ({ page, host }) => {
+  await open(page, host);
   await sidebar(page).getByRole('button', { name: 'Folders' }).click();
   await expect(page).toHaveURL(/#\/folders$/);
   const crumbs = page.getByTestId('breadcrumbs');
@@ -111,8 +92,8 @@ test('walk the folders with breadcrumbs', async ({ page }) => {
   await expect(page).toHaveURL(/#\/folders$/);
 });
 
-test('mark a series read: the badges update; continue reading after reading; during a rebuild', async ({ page }) => {
-  const { server: served, lib } = await open(page);
+test('mark a series read: the badges update; continue reading after reading; during a rebuild', async ({ page, host }) => {
+  const { server: served, lib } = await open(page, host);
   await page.goto(`${served.url}#/series`);
   const card = page.getByTestId('series-card').first();
   await expect(card).toBeVisible();
@@ -127,9 +108,9 @@ test('mark a series read: the badges update; continue reading after reading; dur
   await screenshot(page, 'browse-series-read');
 
   // Reading (the reader saves lastPage through the state route) puts the comic on Continue reading.
-  const all = (await (await page.request.get(api(served, '/api/comics?limit=20&sort=added&order=desc&filter=ok'))).json()) as ComicPage;
+  const all = (await (await page.request.get(apiUrl(served, '/api/comics?limit=20&sort=added&order=desc&filter=ok'))).json()) as ComicPage;
   const reading = all.items.find((c) => c.seriesKey !== key)!;
-  expect((await page.request.post(api(served, `/api/comics/${reading.id}/state`), { data: { lastPage: 2 } })).status()).toBe(200);
+  expect((await page.request.post(apiUrl(served, `/api/comics/${reading.id}/state`), { data: { lastPage: 2 } })).status()).toBe(200);
   await page.getByRole('navigation', { name: 'Library sections' }).getByRole('button', { name: 'Home' }).click();
   const continueShelf = page.getByTestId('shelf-continue');
   await expect(continueShelf.getByTestId('shelf-card')).toHaveCount(1);
@@ -138,7 +119,7 @@ test('mark a series read: the badges update; continue reading after reading; dur
 
   // During a rebuild: the views keep what they show, then pick up the new generation.
   await addComics(lib.root, 'Zz New Arrivals', 40);
-  expect((await page.request.post(api(served, '/api/cache/refresh'))).status()).toBe(202);
+  expect((await page.request.post(apiUrl(served, '/api/cache/refresh'))).status()).toBe(202);
   await expect(badge(page)).toBeVisible();
   await expect(continueShelf.getByTestId('shelf-card')).toHaveCount(1);
   await sidebar(page).getByRole('button', { name: 'Series' }).click();

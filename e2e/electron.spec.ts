@@ -3,15 +3,14 @@
 // cannot run (no binary, no display, better-sqlite3 not built for Electron).
 // On a desktop: `npm start` once (prepares better-sqlite3 for Electron), then
 // `npx playwright test e2e/electron.spec.ts` (Linux without a display: `xvfb-run -a npx playwright test e2e/electron.spec.ts`).
-import { expect, test, type Page } from '@playwright/test';
-import { spawn } from 'node:child_process';
+import { expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generateLibrary } from '../scripts/lib/dev-library.js';
 import type { LongboxBridge } from '../shared/ipc.js';
 import { MENU_IDS } from '../electron/menu.js';
-import { MAIN_SCRIPT, appEnv, electronAvailability, launchLongbox } from './testing/electron-app.js';
+import { electronAvailability, launchLongbox, runSecondInstance } from './testing/electron-app.js';
 
 // The page-side globals the evaluate() callbacks use (this tsconfig has no DOM lib; kept local).
 declare const window: { longbox?: LongboxBridge; __badgeSeen?: boolean; __pageId?: number; require?: unknown; process?: unknown; location: { hash: string } };
@@ -52,6 +51,18 @@ async function showAllComics(page: Page): Promise<Page> {
   return page;
 }
 
+/** Starts the app on the remembered library, shows All comics, waits for its rows, runs `body`, closes the app. */
+async function withRowsShown(body: (app: ElectronApplication, page: Page) => Promise<void>): Promise<void> {
+  const app = await launchLongbox(availability, userData);
+  try {
+    const page = await showAllComics(await app.firstWindow());
+    await expect(rows(page).first()).toBeVisible({ timeout: 60_000 });
+    await body(app, page);
+  } finally {
+    await app.close();
+  }
+}
+
 test('starts on a folder, shows its comics, and shows them from the cache at the next start', async () => {
   const first = await launchLongbox(availability, userData, library);
   try {
@@ -81,10 +92,7 @@ test('starts on a folder, shows its comics, and shows them from the cache at the
 });
 
 test('Refresh (F5) shows the rebuilding badge and clears it, without reloading the page', async () => {
-  const app = await launchLongbox(availability, userData);
-  try {
-    const page = await showAllComics(await app.firstWindow());
-    await expect(rows(page).first()).toBeVisible({ timeout: 60_000 });
+  await withRowsShown(async (app, page) => {
     await expect(page.getByTestId('rebuild-badge')).toHaveAttribute('data-visible', 'false', { timeout: 60_000 });
     // Record every appearance of the badge, however short (a no-change rescan takes milliseconds).
     await page.evaluate(() => {
@@ -103,28 +111,13 @@ test('Refresh (F5) shows the rebuilding badge and clears it, without reloading t
     // Same document: F5 refreshed the library, it did not reload the page.
     expect(await page.evaluate(() => window.__pageId)).toBe(42);
     await expect(rows(page).first()).toBeVisible();
-  } finally {
-    await app.close();
-  }
+  });
 });
 
 test('a second instance hands over to the first and exits', async () => {
-  const app = await launchLongbox(availability, userData);
-  try {
-    const page = await showAllComics(await app.firstWindow());
-    await expect(rows(page).first()).toBeVisible({ timeout: 60_000 });
+  await withRowsShown(async (app) => {
     await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].minimize());
-    const exitCode = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(availability.binary!, [MAIN_SCRIPT], { env: appEnv(availability, userData), stdio: 'ignore' });
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error('the second instance did not exit within 20 s'));
-      }, 20_000);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        resolve(code);
-      });
-    });
+    const exitCode = await runSecondInstance(availability, userData);
     expect(exitCode).toBe(0);
     await expect.poll(() => app.evaluate(() => (globalThis as { __longboxSecondInstances?: number }).__longboxSecondInstances ?? 0)).toBe(1);
     const state = await app.evaluate(({ BrowserWindow }) => {
@@ -132,33 +125,16 @@ test('a second instance hands over to the first and exits', async () => {
       return { count: windows.length, visible: windows[0].isVisible(), minimized: windows[0].isMinimized() };
     });
     expect(state).toEqual({ count: 1, visible: true, minimized: false });
-  } finally {
-    await app.close();
-  }
+  });
 });
 
 test('a second instance with a comic file opens that file in the running app (its folder, outside the open library)', async () => {
   const other = path.join(workDir, 'downloads');
   await generateLibrary({ out: other, files: 6, broken: 0, seed: 3 });
   const comic = (await readdir(other, { recursive: true })).map((name) => path.join(other, String(name))).find((file) => file.endsWith('.cbz'))!;
-  const app = await launchLongbox(availability, userData);
-  try {
-    const page = await showAllComics(await app.firstWindow());
-    await expect(rows(page).first()).toBeVisible({ timeout: 60_000 });
-    const exitCode = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(availability.binary!, [MAIN_SCRIPT, comic], { env: appEnv(availability, userData), stdio: 'ignore' });
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error('the second instance did not exit within 20 s'));
-      }, 20_000);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        resolve(code);
-      });
-    });
+  await withRowsShown(async (app, page) => {
+    const exitCode = await runSecondInstance(availability, userData, comic);
     expect(exitCode).toBe(0);
     await expect.poll(() => page.evaluate(() => window.longbox!.getLibrary().then((r) => (r.ok ? (r.value?.root ?? null) : null))), { timeout: 30_000 }).toBe(path.dirname(comic));
-  } finally {
-    await app.close();
-  }
+  });
 });

@@ -3,9 +3,10 @@
 // of every main view; axe-core over every main view in light and dark with no serious or critical
 // violation.
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, openAllComics, test } from './testing/host-fixture.js';
 import { makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './testing/serve.js';
-import { badge, expectNoSeriousViolations, resultCount, rows, screenshot } from './testing/ui.js';
+import { badge, expectNoSeriousViolations, rows, screenshot } from './testing/ui.js';
 
 const SIZES = [
   { name: '800x600', width: 800, height: 600 },
@@ -35,9 +36,7 @@ test.afterAll(async () => {
 
 async function open(page: Page, width: number, height: number): Promise<void> {
   await page.setViewportSize({ width, height });
-  await page.goto(`${server.url}#/all`); // the app starts on Home; this spec is about All comics
-  await expect(resultCount(page)).toHaveText(`${TOTAL} comics`, { timeout: 60_000 });
-  await expect(rows(page).first()).toBeVisible();
+  await openAllComics(page, server, TOTAL);
   await expect(badge(page)).toBeHidden();
 }
 

@@ -1,45 +1,13 @@
 // The renderer in Chromium against `longbox serve` on small generated libraries.
 import { rename } from 'node:fs/promises';
-import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
 import { brokenKindOf } from '../scripts/lib/dev-library.js';
 import { problemLabel } from '../renderer/lib/problem-text.js';
-import { addComics, makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './testing/serve.js';
+import { expect, openNewLibrary, test } from './testing/host-fixture.js';
+import { addComics, apiUrl } from './testing/serve.js';
 import { badge, badgeLog, countShown, type PageGlobals, recordBadge, resultCount, rows, screenshot } from './testing/ui.js';
 
-let server: ServedLibrary | null = null;
-const cleanups: Array<() => Promise<void>> = [];
-
-// eslint-disable-next-line no-empty-pattern
-test.afterEach(async ({}, testInfo) => {
-  if (server && testInfo.status !== testInfo.expectedStatus) console.log(`host output:\n${server.output()}`);
-  await server?.stop();
-  server = null;
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function openLibrary(page: Page, files: number, options: { broken?: number; watch?: boolean; token?: string } = {}) {
-  const lib = await makeLibrary({ files, broken: options.broken ?? 0 });
-  server = await serveLibrary(lib.root, { watch: options.watch, token: options.token });
-  const { dataDir } = server;
-  // Runs after the host is stopped (afterEach stops it first).
-  cleanups.push(() => removeDir(path.dirname(lib.root)), () => removeDir(dataDir));
-  await page.goto(`${server.url}#/all`); // the app starts on Home; this spec is about All comics
-  const total = files + (options.broken ?? 0);
-  // A fresh data dir: the first scan runs, then the rows appear.
-  await expect(resultCount(page)).toHaveText(`${total} comics`, { timeout: 60_000 });
-  await expect(rows(page).first()).toBeVisible();
-  await expect(badge(page)).toBeHidden();
-  return { lib, server, total };
-}
-
-function apiUrl(served: ServedLibrary, pathAndQuery: string): string {
-  const url = new URL(served.url);
-  return `${url.origin}${pathAndQuery}`;
-}
-
-test('first load shows rows; details, list view, light and dark', async ({ page }) => {
-  await openLibrary(page, 60, { broken: 3 });
+test('first load shows rows; details, list view, light and dark', async ({ page, host }) => {
+  await openNewLibrary(page, host, { files: 60, broken: 3 });
   await expect(page.locator('.cover[data-state="loaded"]').first()).toBeVisible();
   await screenshot(page, 'grid-light');
 
@@ -69,8 +37,8 @@ test('first load shows rows; details, list view, light and dark', async ({ page 
   await expect(page.locator('.list-row').first()).toBeVisible();
 });
 
-test('Refresh: the badge shows while the old rows stay, then the new files appear', async ({ page }) => {
-  const { lib, total } = await openLibrary(page, 40, { watch: false });
+test('Refresh: the badge shows while the old rows stay, then the new files appear', async ({ page, host }) => {
+  const { lib, server: served, total } = await openNewLibrary(page, host, { files: 40, watch: false });
   const added = await addComics(lib.root, 'New Arrivals', 10);
   await recordBadge(page);
   await page.getByRole('button', { name: 'Refresh library' }).click();
@@ -82,7 +50,7 @@ test('Refresh: the badge shows while the old rows stay, then the new files appea
   expect(log.at(-1)?.visible).toBe(false);
 
   // The newest comic is one of the added files.
-  const newest = (await (await page.request.get(apiUrl(server!, '/api/comics?limit=1&sort=added&order=desc'))).json()) as { items: Array<{ id: number; path: string }> };
+  const newest = (await (await page.request.get(apiUrl(served, '/api/comics?limit=1&sort=added&order=desc'))).json()) as { items: Array<{ id: number; path: string }> };
   expect(newest.items[0].path).toContain('New Arrivals/');
   await page.getByLabel('Sort by').selectOption('added');
   await page.getByRole('button', { name: /Ascending order/ }).click();
@@ -91,8 +59,8 @@ test('Refresh: the badge shows while the old rows stay, then the new files appea
   await expect(page.getByRole('complementary', { name: 'Comic details' }).locator('dd.path')).toContainText('New Arrivals/');
 });
 
-test('F5 in the browser refreshes the library instead of reloading the page', async ({ page }) => {
-  const { lib, total } = await openLibrary(page, 20, { watch: false });
+test('F5 in the browser refreshes the library instead of reloading the page', async ({ page, host }) => {
+  const { lib, total } = await openNewLibrary(page, host, { files: 20, watch: false });
   await addComics(lib.root, 'Late', 3);
   await page.evaluate(() => ((globalThis as unknown as PageGlobals).__marker = 42));
   await rows(page).first().click();
@@ -102,14 +70,14 @@ test('F5 in the browser refreshes the library instead of reloading the page', as
   expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__marker)).toBe(42);
 });
 
-test('files added on disk appear by themselves (watcher)', async ({ page }) => {
-  const { lib, total } = await openLibrary(page, 30);
+test('files added on disk appear by themselves (watcher)', async ({ page, host }) => {
+  const { lib, total } = await openNewLibrary(page, host, { files: 30 });
   await addComics(lib.root, 'Dropped In', 5, 123);
   await expect(resultCount(page)).toHaveText(`${total + 5} comics`, { timeout: 30_000 });
 });
 
-test('search and sort', async ({ page }) => {
-  const { server: served, total } = await openLibrary(page, 80);
+test('search and sort', async ({ page, host }) => {
+  const { server: served, total } = await openNewLibrary(page, host, { files: 80 });
   const first = (await (await page.request.get(apiUrl(served, '/api/comics?limit=1&sort=series&order=asc'))).json()) as { items: Array<{ series: string | null; fileName: string }> };
   const word = (first.items[0].series ?? first.items[0].fileName).split(/\s+/)[0];
 
@@ -131,8 +99,8 @@ test('search and sort', async ({ page }) => {
   await expect(rows(page).nth(1)).toHaveAttribute('data-comic-id', String(biggest.items[1].id));
 });
 
-test('broken archives are listed in Problems', async ({ page }) => {
-  const { lib } = await openLibrary(page, 24, { broken: 6 });
+test('broken archives are listed in Problems', async ({ page, host }) => {
+  const { lib } = await openNewLibrary(page, host, { files: 24, broken: 6 });
   await page.getByRole('tab', { name: /Problems/ }).click();
   const list = page.getByRole('listbox', { name: 'Files with problems' });
   await expect(list.getByRole('option')).toHaveCount(lib.broken.length);
@@ -151,11 +119,11 @@ test('broken archives are listed in Problems', async ({ page }) => {
   await screenshot(page, 'problems-details');
 });
 
-test('library folder removed: error banner, the last known rows stay', async ({ page }) => {
-  const { lib, total } = await openLibrary(page, 30, { watch: false });
+test('library folder removed: error banner, the last known rows stay', async ({ page, host }) => {
+  const { lib, total } = await openNewLibrary(page, host, { files: 30, watch: false });
   const away = `${lib.root}-away`;
   await rename(lib.root, away);
-  cleanups.push(() => rename(away, lib.root).catch(() => undefined));
+  host.onCleanup(() => rename(away, lib.root).catch(() => undefined));
   await page.getByRole('button', { name: 'Refresh library' }).click();
   const banner = page.getByTestId('error-banner');
   await expect(banner).toBeVisible();
@@ -168,8 +136,8 @@ test('library folder removed: error banner, the last known rows stay', async ({ 
   await expect(banner).toBeHidden();
 });
 
-test('a token in the page URL is forwarded to the API, SSE and covers', async ({ page }) => {
-  const { server: served } = await openLibrary(page, 12, { token: 'e2e-secret' });
+test('a token in the page URL is forwarded to the API, SSE and covers', async ({ page, host }) => {
+  const { server: served } = await openNewLibrary(page, host, { files: 12, token: 'e2e-secret' });
   expect(served.url).toContain('?token=e2e-secret');
   await expect(page.locator('.cover[data-state="loaded"]').first()).toBeVisible();
   const bare = await page.request.get(apiUrl(served, '/api/cache/stats'));

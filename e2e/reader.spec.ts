@@ -3,23 +3,13 @@
 // Prints the reader's timing figures (no assertions on them: they belong in bench/README.md).
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { WEBTOON_MAX_IMAGES } from '../renderer/reader/webtoon-model.js';
 import { numberedPages, writeComic } from './testing/reader-fixtures.js';
 import { installProbe, keyToPaint, summary } from './testing/reader-probe.js';
-import { addComics, removeDir, serveLibrary, tempDir, type ServedLibrary } from './testing/serve.js';
-import { resultCount, rows, screenshot } from './testing/ui.js';
-
-let server: ServedLibrary | null = null;
-const cleanups: Array<() => Promise<void>> = [];
-
-// eslint-disable-next-line no-empty-pattern
-test.afterEach(async ({}, testInfo) => {
-  if (server && testInfo.status !== testInfo.expectedStatus) console.log(`host output:\n${server.output()}`);
-  await server?.stop();
-  server = null;
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
+import { expect, openAllComics, test, type Host } from './testing/host-fixture.js';
+import { addComics, removeDir, tempDir, type ServedLibrary } from './testing/serve.js';
+import { rows, screenshot, screenshotLightAndDark } from './testing/ui.js';
 
 const FILLERS = 40;
 const OWN = 4;
@@ -39,15 +29,10 @@ test.afterAll(async () => {
   if (libraryRoot) await removeDir(path.dirname(await libraryRoot));
 });
 
-async function openLibrary(page: Page): Promise<ServedLibrary> {
+async function openLibrary(page: Page, host: Host): Promise<ServedLibrary> {
   libraryRoot ??= buildLibrary();
-  const root = await libraryRoot;
-  server = await serveLibrary(root, { watch: false });
-  const { dataDir } = server;
-  cleanups.push(() => removeDir(dataDir));
-  await page.goto(`${server.url}#/all`); // the app starts on Home; this spec is about All comics
-  await expect(resultCount(page)).toHaveText(`${FILLERS + OWN} comics`, { timeout: 60_000 });
-  await expect(rows(page).first()).toBeVisible();
+  const server = await host.serve(await libraryRoot, { watch: false });
+  await openAllComics(page, server, FILLERS + OWN); // the app starts on Home; this spec is about All comics
   return server;
 }
 
@@ -71,21 +56,25 @@ async function openWithEnter(page: Page, title: string): Promise<void> {
   await expect(reader(page)).toBeVisible();
 }
 
+/** Serves the library, opens `title` from the grid with Enter and waits for its page 1 of `pages`. */
+async function readFromGrid(page: Page, host: Host, title: string, pages: number): Promise<ServedLibrary> {
+  const served = await openLibrary(page, host);
+  await openWithEnter(page, title);
+  await expectShown(pageImage(page, 1, pages));
+  return served;
+}
+
 async function imagesOnScreen(page: Page): Promise<string[]> {
   return reader(page).getByRole('img').evaluateAll((els) => els.map((el) => el.getAttribute('alt') ?? ''));
 }
 
-test('Enter opens page 1; → → shows page 3; a reload resumes at page 3; Esc shows the progress in the grid', async ({ page }) => {
-  await openLibrary(page);
-  await openWithEnter(page, 'Reader Test #1');
-  await expectShown(pageImage(page, 1, 10));
+test('Enter opens page 1; → → shows page 3; a reload resumes at page 3; Esc shows the progress in the grid', async ({ page, host }) => {
+  await readFromGrid(page, host, 'Reader Test #1', 10);
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
   await expectShown(pageImage(page, 3, 10));
   await expect(page).toHaveURL(/#\/read\/\d+\/3$/);
-  await screenshot(page, 'reader-single-light');
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await screenshot(page, 'reader-single-dark');
+  await screenshotLightAndDark(page, 'reader-single');
   await page.emulateMedia({ colorScheme: 'light' });
 
   await page.reload();
@@ -101,10 +90,8 @@ test('Enter opens page 1; → → shows page 3; a reload resumes at page 3; Esc 
   await screenshot(page, 'reader-progress-grid');
 });
 
-test('a right-to-left comic turns the other way', async ({ page }) => {
-  await openLibrary(page);
-  await openWithEnter(page, 'Manga Test #1');
-  await expectShown(pageImage(page, 1, 6));
+test('a right-to-left comic turns the other way', async ({ page, host }) => {
+  await readFromGrid(page, host, 'Manga Test #1', 6);
   await expect(reader(page)).toHaveAttribute('data-direction', 'rtl');
   await page.keyboard.press('ArrowRight');
   // → is "back" in a right-to-left book: still page 1.
@@ -120,15 +107,11 @@ test('a right-to-left comic turns the other way', async ({ page }) => {
   await expect.poll(() => imagesOnScreen(page)).toEqual(['Page 3 of 6', 'Page 2 of 6']);
   const [left, right] = await Promise.all([pageImage(page, 3, 6).boundingBox(), pageImage(page, 2, 6).boundingBox()]);
   expect(left!.x).toBeLessThan(right!.x);
-  await screenshot(page, 'reader-rtl-double-light');
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await screenshot(page, 'reader-rtl-double-dark');
+  await screenshotLightAndDark(page, 'reader-rtl-double');
 });
 
-test('double page keeps the cover alone and a spread alone', async ({ page }) => {
-  await openLibrary(page);
-  await openWithEnter(page, 'Reader Test #1');
-  await expectShown(pageImage(page, 1, 10));
+test('double page keeps the cover alone and a spread alone', async ({ page, host }) => {
+  await readFromGrid(page, host, 'Reader Test #1', 10);
   await page.keyboard.press('d');
   await expect.poll(() => imagesOnScreen(page)).toEqual(['Page 1 of 10']);
   await page.keyboard.press('ArrowRight');
@@ -143,9 +126,7 @@ test('double page keeps the cover alone and a spread alone', async ({ page }) =>
   await expectShown(pageImage(page, 5, 10));
   const spread = await pageImage(page, 5, 10).boundingBox();
   expect(spread!.width).toBeGreaterThan(spread!.height);
-  await screenshot(page, 'reader-double-spread-light');
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await screenshot(page, 'reader-double-spread-dark');
+  await screenshotLightAndDark(page, 'reader-double-spread');
   // The mode is remembered for the series: issue 2 opens in double page too.
   await page.keyboard.press('End');
   await page.keyboard.press('n');
@@ -153,10 +134,8 @@ test('double page keeps the cover alone and a spread alone', async ({ page }) =>
   await expect(reader(page)).toHaveAttribute('data-mode', 'double');
 });
 
-test(`webtoon: scrolling through 60 pages never holds more than ${WEBTOON_MAX_IMAGES} page images`, async ({ page }) => {
-  await openLibrary(page);
-  await openWithEnter(page, 'Long Strip #1');
-  await expectShown(pageImage(page, 1, 60));
+test(`webtoon: scrolling through 60 pages never holds more than ${WEBTOON_MAX_IMAGES} page images`, async ({ page, host }) => {
+  await readFromGrid(page, host, 'Long Strip #1', 60);
   await page.keyboard.press('w');
   const stage = page.getByTestId('reader-stage');
   await expect(stage).toHaveClass(/is-webtoon/);
@@ -179,15 +158,11 @@ test(`webtoon: scrolling through 60 pages never holds more than ${WEBTOON_MAX_IM
   await expect(page.getByTestId('reader-position')).toHaveText('Page 60 of 60');
   await stage.evaluate((el) => ((el as unknown as { scrollTop: number }).scrollTop = 9000));
   await expectShown(reader(page).getByRole('img').first());
-  await screenshot(page, 'reader-webtoon-light');
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await screenshot(page, 'reader-webtoon-dark');
+  await screenshotLightAndDark(page, 'reader-webtoon');
 });
 
-test('at the last page the next issue is offered and opens with one key', async ({ page }) => {
-  await openLibrary(page);
-  await openWithEnter(page, 'Reader Test #1');
-  await expectShown(pageImage(page, 1, 10));
+test('at the last page the next issue is offered and opens with one key', async ({ page, host }) => {
+  await readFromGrid(page, host, 'Reader Test #1', 10);
   await page.keyboard.press('End');
   await expectShown(pageImage(page, 10, 10));
   const offer = reader(page).getByRole('region', { name: 'End of this comic' });
@@ -203,8 +178,8 @@ test('at the last page the next issue is offered and opens with one key', async 
   await expect(page.getByRole('switch', { name: 'Read' })).toBeChecked();
 });
 
-test('Esc returns to the same scroll position and selection', async ({ page }) => {
-  await openLibrary(page);
+test('Esc returns to the same scroll position and selection', async ({ page, host }) => {
+  await openLibrary(page, host);
   const grid = page.getByTestId('results');
   await grid.evaluate((el) => ((el as unknown as { scrollTop: number }).scrollTop = 700));
   await page.waitForTimeout(200);
@@ -228,13 +203,11 @@ test('Esc returns to the same scroll position and selection', async ({ page }) =
   await expect(reader(page)).toHaveAttribute('aria-label', `Reader: ${title}`);
 });
 
-test('pages that cannot be read say so while the library stays browsable (folder offline)', async ({ page }) => {
-  const served = await openLibrary(page);
-  await openWithEnter(page, 'Long Strip #1');
-  await expectShown(pageImage(page, 1, 60));
+test('pages that cannot be read say so while the library stays browsable (folder offline)', async ({ page, host }) => {
+  const served = await readFromGrid(page, host, 'Long Strip #1', 60);
   const away = `${served.root}-away`;
   await rename(served.root, away);
-  cleanups.push(() => rename(away, served.root).catch(() => undefined));
+  host.onCleanup(() => rename(away, served.root).catch(() => undefined));
   await page.keyboard.press('End');
   const failed = reader(page).getByRole('img', { name: 'Page 60 of 60: cannot be read' });
   await expect(failed).toBeVisible();
@@ -245,8 +218,8 @@ test('pages that cannot be read say so while the library stays browsable (folder
   await expect(rows(page).first()).toBeVisible();
 });
 
-test('figures: open → first page painted, key → next (prefetched) page painted', async ({ page }) => {
-  await openLibrary(page);
+test('figures: open → first page painted, key → next (prefetched) page painted', async ({ page, host }) => {
+  await openLibrary(page, host);
   await installProbe(page);
   const opens: number[] = [];
   for (const title of ['Reader Test #1', 'Reader Test #2', 'Manga Test #1', 'Reader Test #1', 'Reader Test #2']) {

@@ -1,39 +1,18 @@
 // Multi-select, the selection's context menu, favourites and the start view, in Chromium against
 // `longbox serve`: the app starts on Home; a Shift-click range marked read from the context menu
 // updates the marks and the unread counts; the favourite star; a selection kept through a rebuild.
-import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { ComicPage, SeriesPage } from '../shared/types.js';
-import { addComics, makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './testing/serve.js';
+import { expect, test, type Host } from './testing/host-fixture.js';
+import { addComics, apiUrl, type ServedLibrary } from './testing/serve.js';
 import { badge, expectNoSeriousViolations, resultCount, screenshot } from './testing/ui.js';
-
-let server: ServedLibrary | null = null;
-const cleanups: Array<() => Promise<void>> = [];
-
-// eslint-disable-next-line no-empty-pattern
-test.afterEach(async ({}, testInfo) => {
-  if (server && testInfo.status !== testInfo.expectedStatus) console.log(`host output:\n${server.output()}`);
-  await server?.stop();
-  server = null;
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
 
 const FILES = 240;
 
-async function serve(files = FILES) {
-  const lib = await makeLibrary({ files, broken: 2 });
-  server = await serveLibrary(lib.root, { watch: false });
-  const { dataDir } = server;
-  cleanups.push(() => removeDir(path.dirname(lib.root)), () => removeDir(dataDir));
-  return { lib, server };
-}
-
-function api(served: ServedLibrary, pathAndQuery: string): string {
-  return `${new URL(served.url).origin}${pathAndQuery}`;
-}
+const serve = (host: Host, files = FILES) => host.serveNew({ files, broken: 2, watch: false });
 
 async function unreadTotal(page: Page, served: ServedLibrary): Promise<number> {
-  return ((await (await page.request.get(api(served, '/api/comics?limit=1&filter=unread'))).json()) as ComicPage).total;
+  return ((await (await page.request.get(apiUrl(served, '/api/comics?limit=1&filter=unread'))).json()) as ComicPage).total;
 }
 
 const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Library sections' });
@@ -41,8 +20,8 @@ const grid = (page: Page) => page.getByRole('listbox', { name: 'Comics' });
 const cell = (page: Page, index: number) => page.locator(`#comic-option-${index}`);
 const selected = (page: Page) => grid(page).locator('[role="option"][aria-selected="true"]');
 
-test('starts on Home; a Shift-click range marked read from the context menu updates marks and counts', async ({ page }) => {
-  const { server: served } = await serve();
+test('starts on Home; a Shift-click range marked read from the context menu updates marks and counts', async ({ page, host }) => {
+  const { server: served } = await serve(host);
   await page.goto(served.url);
   // No hash: Home, with its shelves.
   await expect(page.getByTestId('home')).toBeVisible({ timeout: 60_000 });
@@ -75,7 +54,7 @@ test('starts on Home; a Shift-click range marked read from the context menu upda
   expect(await unreadTotal(page, served)).toBe(before - 7);
   await expect(selected(page)).toHaveCount(7);
   for (const id of ids) {
-    const comic = (await (await page.request.get(api(served, `/api/comics/${id}`))).json()) as { read: boolean };
+    const comic = (await (await page.request.get(apiUrl(served, `/api/comics/${id}`))).json()) as { read: boolean };
     expect(comic.read).toBe(true);
   }
 
@@ -98,7 +77,7 @@ test('starts on Home; a Shift-click range marked read from the context menu upda
   await expect(page.getByTestId('selection-count')).toHaveCount(0);
 
   // A series page: all its issues selected and marked read → the shelf's badge says so.
-  const series = ((await (await page.request.get(api(served, '/api/series?limit=100&sort=issues&order=desc'))).json()) as SeriesPage).items[0]!;
+  const series = ((await (await page.request.get(apiUrl(served, '/api/series?limit=100&sort=issues&order=desc'))).json()) as SeriesPage).items[0]!;
   await page.goto(`${served.url}#/series/${encodeURIComponent(series.key)}`);
   await expect(resultCount(page)).toHaveText(`${series.issue_count} comics`);
   // Click the first issue, Shift+End: the range to the last one, rendered or not.
@@ -112,8 +91,8 @@ test('starts on Home; a Shift-click range marked read from the context menu upda
   await expect(page.locator(`[data-series-key="${series.key}"]`).getByTestId('unread-badge')).toHaveText('✓');
 });
 
-test('favourites: the star in the details, the mark on the cover, the menu, the Favourites view; the list view selects too', async ({ page }) => {
-  const { server: served } = await serve(80);
+test('favourites: the star in the details, the mark on the cover, the menu, the Favourites view; the list view selects too', async ({ page, host }) => {
+  const { server: served } = await serve(host, 80);
   await page.goto(`${served.url}#/all`);
   await expect(resultCount(page)).toHaveText('82 comics', { timeout: 60_000 });
   await cell(page, 2).click();
@@ -148,8 +127,8 @@ test('favourites: the star in the details, the mark on the cover, the menu, the 
   await screenshot(page, 'selection-favourites-list');
 });
 
-test('a selection stays through a rebuild (same comics, by id); layout at 1280×800 and 800×600', async ({ page }) => {
-  const { server: served, lib } = await serve();
+test('a selection stays through a rebuild (same comics, by id); layout at 1280×800 and 800×600', async ({ page, host }) => {
+  const { server: served, lib } = await serve(host);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${served.url}#/all`);
   await expect(resultCount(page)).toHaveText(`${FILES + 2} comics`, { timeout: 60_000 });
@@ -174,7 +153,7 @@ test('a selection stays through a rebuild (same comics, by id); layout at 1280×
 
   // New comics sort first ('Aa …'): after the swap the same comics are selected at their new places.
   await addComics(lib.root, 'Aa First Arrivals', 12);
-  expect((await page.request.post(api(served, '/api/cache/refresh'))).status()).toBe(202);
+  expect((await page.request.post(apiUrl(served, '/api/cache/refresh'))).status()).toBe(202);
   await expect(badge(page)).toBeVisible();
   await expect(selected(page)).toHaveCount(5);
   await expect(badge(page)).toBeHidden({ timeout: 60_000 });

@@ -2,40 +2,13 @@
 // matches what is shown, problems in words, feedback for Refresh, accessibility (axe).
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { makeLibrary, removeDir, serveLibrary, type ServedLibrary } from './testing/serve.js';
+import type { Page } from '@playwright/test';
+import { expect, openNewLibrary, test } from './testing/host-fixture.js';
+import { apiUrl } from './testing/serve.js';
 import { badge, resultCount, rows } from './testing/ui.js';
 
-let server: ServedLibrary | null = null;
-const cleanups: Array<() => Promise<void>> = [];
-
-// eslint-disable-next-line no-empty-pattern
-test.afterEach(async ({}, testInfo) => {
-  if (server && testInfo.status !== testInfo.expectedStatus) console.log(`host output:\n${server.output()}`);
-  await server?.stop();
-  server = null;
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function openLibrary(page: Page, files: number, options: { broken?: number; watch?: boolean } = {}) {
-  const lib = await makeLibrary({ files, broken: options.broken ?? 0 });
-  server = await serveLibrary(lib.root, { watch: options.watch });
-  const { dataDir } = server;
-  cleanups.push(() => removeDir(path.dirname(lib.root)), () => removeDir(dataDir));
-  await page.goto(`${server.url}#/all`); // the app starts on Home; this spec is about All comics
-  const total = files + (options.broken ?? 0);
-  await expect(resultCount(page)).toHaveText(`${total} comics`, { timeout: 60_000 });
-  await expect(rows(page).first()).toBeVisible();
-  await expect(badge(page)).toBeHidden();
-  return { lib, server, total };
-}
-
-function apiUrl(served: ServedLibrary, pathAndQuery: string): string {
-  return `${new URL(served.url).origin}${pathAndQuery}`;
-}
-
-test('the page has an icon: /favicon.ico and the SVG the page links', async ({ page }) => {
-  const { server: served } = await openLibrary(page, 4);
+test('the page has an icon: /favicon.ico and the SVG the page links', async ({ page, host }) => {
+  const { server: served } = await openNewLibrary(page, host, { files: 4 });
   const ico = await page.request.get(apiUrl(served, '/favicon.ico'));
   expect(ico.status()).toBe(200);
   expect(ico.headers()['content-type']).toBe('image/x-icon');
@@ -50,8 +23,8 @@ async function scrollTopOf(page: Page): Promise<number> {
   return page.getByTestId('results').evaluate((el) => (el as unknown as { scrollTop: number }).scrollTop);
 }
 
-test('the grid starts at the top after the first load and after Refresh (no 20 px offset)', async ({ page }) => {
-  await openLibrary(page, 60, { watch: false });
+test('the grid starts at the top after the first load and after Refresh (no 20 px offset)', async ({ page, host }) => {
+  await openNewLibrary(page, host, { files: 60, watch: false });
   await expect(page.locator('.cover[data-state="loaded"]').first()).toBeVisible();
   expect(await scrollTopOf(page)).toBe(0);
   await page.getByRole('button', { name: 'Refresh library' }).click();
@@ -61,16 +34,16 @@ test('the grid starts at the top after the first load and after Refresh (no 20 p
   expect(await scrollTopOf(page)).toBe(0);
 });
 
-test('Refresh on a tiny library: the badge is seen, then "Checked just now · no changes"', async ({ page }) => {
-  await openLibrary(page, 3, { watch: false });
+test('Refresh on a tiny library: the badge is seen, then "Checked just now · no changes"', async ({ page, host }) => {
+  await openNewLibrary(page, host, { files: 3, watch: false });
   await page.getByRole('button', { name: 'Refresh library' }).click();
   await expect(badge(page)).toBeVisible();
   await expect(page.getByTestId('toast')).toHaveText(/Checked just now · no changes/);
   await expect(badge(page)).toBeHidden();
 });
 
-test('list: every sortable column header sorts like the API, both ways', async ({ page }) => {
-  const { server: served } = await openLibrary(page, 40, { broken: 2 });
+test('list: every sortable column header sorts like the API, both ways', async ({ page, host }) => {
+  const { server: served } = await openNewLibrary(page, host, { files: 40, broken: 2 });
   await page.getByRole('button', { name: 'List view' }).click();
   const header = page.getByRole('group', { name: 'Columns' });
   const keys = await header.locator('button[data-sort-key]').evaluateAll((els) => els.map((el) => el.getAttribute('data-sort-key') ?? ''));
@@ -93,8 +66,8 @@ test('list: every sortable column header sorts like the API, both ways', async (
   }
 });
 
-test('Problems: labels in words (not slugs), the technical detail on request, no Read switch', async ({ page }) => {
-  await openLibrary(page, 10, { broken: 5 });
+test('Problems: labels in words (not slugs), the technical detail on request, no Read switch', async ({ page, host }) => {
+  await openNewLibrary(page, host, { files: 10, broken: 5 });
   await page.getByRole('tab', { name: /Problems/ }).click();
   const list = page.getByRole('listbox', { name: 'Files with problems' });
   await expect(list.getByRole('option')).toHaveCount(5);
@@ -113,8 +86,8 @@ test('Problems: labels in words (not slugs), the technical detail on request, no
   await expect(details.getByRole('button', { name: 'Retry this file' })).toBeVisible();
 });
 
-test('right-click a cover: the menu has the details actions and stays inside the window', async ({ page }) => {
-  await openLibrary(page, 12);
+test('right-click a cover: the menu has the details actions and stays inside the window', async ({ page, host }) => {
+  await openNewLibrary(page, host, { files: 12 });
   const size = page.viewportSize()!;
   await rows(page).first().click({ button: 'right' });
   const menu = page.getByRole('menu');
@@ -130,8 +103,8 @@ test('right-click a cover: the menu has the details actions and stays inside the
   expect(box.y + box.height).toBeLessThanOrEqual(size.height);
 });
 
-test('a folder that leaves says how many comics it held; when it comes back they keep ids and Date added', async ({ page }) => {
-  const { lib, server: served, total } = await openLibrary(page, 30, { watch: false });
+test('a folder that leaves says how many comics it held; when it comes back they keep ids and Date added', async ({ page, host }) => {
+  const { lib, server: served, total } = await openNewLibrary(page, host, { files: 30, watch: false });
   type Item = { id: number; path: string; addedAt: number };
   // A fresh connection each time: after the 4 s wait below a kept-alive socket can meet the host's
   // 5 s keep-alive timeout exactly as it is reused (ECONNRESET).
@@ -142,7 +115,7 @@ test('a folder that leaves says how many comics it held; when it comes back they
   const inTop = before.filter((c) => c.path.startsWith(`${top}/`));
   const away = `${path.dirname(lib.root)}/away-${top}`;
   await rename(path.join(lib.root, top), away);
-  cleanups.push(() => rename(away, path.join(lib.root, top)).catch(() => undefined));
+  host.onCleanup(() => rename(away, path.join(lib.root, top)).catch(() => undefined));
   await page.getByRole('button', { name: 'Refresh library' }).click();
   await expect(resultCount(page)).toHaveText(`${total - inTop.length} comics`);
   const toast = page.getByTestId('toast');

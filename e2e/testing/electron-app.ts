@@ -3,6 +3,7 @@
 // ELECTRON_SKIP_BINARY_DOWNLOAD=1), Linux needs a display, and better-sqlite3 must have been built
 // for Electron's ABI (`npm start` does that once, into .cache/electron-native).
 import { _electron as electron, type ElectronApplication } from '@playwright/test';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -67,4 +68,20 @@ export async function launchLongbox(availability: ElectronAvailability, userData
   });
 }
 
-export const MAIN_SCRIPT = MAIN;
+/**
+ * Starts a second instance (with a file to open, or none) next to a running app and resolves with its
+ * exit code: it hands over to the first instance and exits, or fails after 20 s.
+ */
+export function runSecondInstance(availability: ElectronAvailability, userData: string, file?: string): Promise<number | null> {
+  return new Promise<number | null>((resolve, reject) => {
+    const child = spawn(availability.binary!, [MAIN, ...(file ? [file] : [])], { env: appEnv(availability, userData), stdio: 'ignore' });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the second instance did not exit within 20 s'));
+    }, 20_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}

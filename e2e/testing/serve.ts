@@ -109,6 +109,11 @@ export async function scanLibrary(root: string, dataDir: string): Promise<void> 
   if (code !== 0) throw new Error(`longbox scan exited with ${code}:\n${stderr}`);
 }
 
+/** An absolute address on a served library's host, e.g. `apiUrl(server, '/api/comics?limit=1')`. */
+export function apiUrl(server: ServedLibrary, pathAndQuery: string): string {
+  return `${new URL(server.url).origin}${pathAndQuery}`;
+}
+
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

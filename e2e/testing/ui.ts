@@ -52,6 +52,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** `<name>-light.png`, then `<name>-dark.png` in the dark colour scheme (the page stays dark). */
+export async function screenshotLightAndDark(page: Page, name: string): Promise<void> {
+  await screenshot(page, `${name}-light`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, `${name}-dark`);
+}
+
 /**
  * Records, inside the page, every change of the rebuild badge together with how many rows were on
  * screen at that moment, so a rebuild that lasts only a few frames is still observed.
