@@ -33,6 +33,16 @@ function cells(): HTMLElement[] {
   return within(screen.getByRole('listbox', { name: 'Comics' })).getAllByRole('option');
 }
 
+/** A keydown on the window, as a browser sends it; the event says whether the app prevented it. */
+async function keydownOnWindow(init: KeyboardEventInit): Promise<KeyboardEvent> {
+  const event = new KeyboardEvent('keydown', { ...init, bubbles: true, cancelable: true });
+  await act(async () => {
+    window.dispatchEvent(event);
+    await flush();
+  });
+  return event;
+}
+
 function rebuilding(api: FakeLibraryApi, done: number, total: number) {
   act(() => {
     api.setStatus({ rebuild_in_progress: true, phase: 'enriching', progress: { done, total, files_per_second: 850, eta_seconds: 12 } });
@@ -91,11 +101,7 @@ describe('library screen', () => {
     const api = createFakeLibraryApi();
     await renderApp(api);
     for (const init of [{ key: 'F5' }, { key: 'r', ctrlKey: true }, { key: 'r', metaKey: true }]) {
-      const event = new KeyboardEvent('keydown', { ...init, bubbles: true, cancelable: true });
-      await act(async () => {
-        window.dispatchEvent(event);
-        await flush();
-      });
+      const event = await keydownOnWindow(init);
       expect(event.defaultPrevented).toBe(true);
     }
     expect(api.refreshCalls).toBe(3);
@@ -105,11 +111,7 @@ describe('library screen', () => {
     const api = createFakeLibraryApi();
     api.capabilities = { ...api.capabilities, appMenu: true };
     await renderApp(api);
-    const event = new KeyboardEvent('keydown', { key: 'F5', bubbles: true, cancelable: true });
-    await act(async () => {
-      window.dispatchEvent(event);
-      await flush();
-    });
+    const event = await keydownOnWindow({ key: 'F5' });
     expect(event.defaultPrevented).toBe(false);
     expect(api.refreshCalls).toBe(0);
   });

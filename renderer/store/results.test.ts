@@ -18,10 +18,16 @@ function started(api = createFakeLibraryApi({ comics: makeComics(1000) })): { ap
   return { api, stores };
 }
 
+/** A results store over a fake library of `count` comics; with `hold`, the fake keeps its answers until resolved. */
+function resultsOver(count: number, options: { hold?: boolean } = {}) {
+  const api = createFakeLibraryApi({ comics: makeComics(count) });
+  if (options.hold) api.hold = true;
+  return { api, results: createResultsStore(api, base) };
+}
+
 describe('results store', () => {
   it('fetches pages of 100 for the visible range only, never the whole library', async () => {
-    const api = createFakeLibraryApi({ comics: makeComics(20_000) });
-    const results = createResultsStore(api, base);
+    const { api, results } = resultsOver(20_000);
     results.getState().setVisibleRange(0, 40);
     await flush();
     expect(api.listCalls.map((q) => [q.offset, q.limit])).toEqual([[0, PAGE_SIZE]]);
@@ -46,9 +52,7 @@ describe('results store', () => {
   });
 
   it('does not ask twice for a page already in flight', async () => {
-    const api = createFakeLibraryApi({ comics: makeComics(500) });
-    api.hold = true;
-    const results = createResultsStore(api, base);
+    const { api, results } = resultsOver(500, { hold: true });
     results.getState().setVisibleRange(0, 50);
     results.getState().setVisibleRange(0, 60);
     results.getState().setVisibleRange(10, 60);
@@ -56,9 +60,7 @@ describe('results store', () => {
   });
 
   it('ignores an answer for an older query', async () => {
-    const api = createFakeLibraryApi({ comics: makeComics(300) });
-    api.hold = true;
-    const results = createResultsStore(api, base);
+    const { api, results } = resultsOver(300, { hold: true });
     results.getState().setVisibleRange(0, 30);
     results.getState().setQuery({ ...base, q: 'saga' });
     expect(api.held).toHaveLength(2);
@@ -75,8 +77,7 @@ describe('results store', () => {
   });
 
   it('keeps the old rows on screen until the first page of a new query arrives', async () => {
-    const api = createFakeLibraryApi({ comics: makeComics(300) });
-    const results = createResultsStore(api, base);
+    const { api, results } = resultsOver(300);
     results.getState().setVisibleRange(0, 30);
     await flush();
     const before = itemAt(results.getState(), 0);
@@ -91,8 +92,7 @@ describe('results store', () => {
   });
 
   it('ignores an answer from before a library-changed event', async () => {
-    const api = createFakeLibraryApi({ comics: makeComics(300) });
-    const results = createResultsStore(api, base);
+    const { api, results } = resultsOver(300);
     results.getState().setVisibleRange(0, 30);
     await flush();
     api.hold = true;
