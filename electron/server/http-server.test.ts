@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES, LongboxError } from '../../shared/errors.js';
+import { pageOf } from '../../shared/testing/list-page.js';
 import type {
   BulkStateRequest,
   BulkStateResult,
@@ -98,14 +99,7 @@ class FakeLibraryService implements LibraryServiceApi {
     if (this.coldStart) await this.coldStart;
     if (query.q === 'explode') throw new Error('secret /home/user/path exploded');
     if (query.q === 'nolib') throw new LongboxError('NO_LIBRARY', 'no library chosen');
-    const all = [...this.comics.values()];
-    return {
-      items: all.slice(query.offset, query.offset + query.limit),
-      total: all.length,
-      offset: query.offset,
-      generation: this.status.generation,
-      stale: this.status.rebuild_in_progress,
-    };
+    return pageOf([...this.comics.values()], query, this.status);
   }
   async getComic(id: number): Promise<ComicDetail> {
     if (id === 13) throw new LongboxError('ROOT_UNREADABLE', 'library folder is offline');

@@ -2,6 +2,7 @@
 import type { LibraryApi } from '../../shared/api.js';
 import { LongboxError } from '../../shared/errors.js';
 import { emptyMetadata } from '../../shared/comic-fields.js';
+import { pageOf } from '../../shared/testing/list-page.js';
 import type {
   BulkStateRequest,
   SeriesSummary,
@@ -221,16 +222,7 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
     },
     listComics(query) {
       fake.listCalls.push(query);
-      const answer = (): ComicPage => {
-        const rows = fake.comics.filter((c) => matches(c, query)).sort((a, b) => compare(a, b, query));
-        return {
-          items: rows.slice(query.offset, query.offset + query.limit),
-          total: rows.length,
-          offset: query.offset,
-          generation: fake.status.generation,
-          stale: fake.status.rebuild_in_progress,
-        };
-      };
+      const answer = (): ComicPage => pageOf(fake.comics.filter((c) => matches(c, query)).sort((a, b) => compare(a, b, query)), query, fake.status);
       if (!fake.hold) return Promise.resolve(answer());
       // Computed at call time: a held answer is what the library looked like when it was asked.
       const page = answer();
@@ -301,13 +293,7 @@ export function createFakeLibraryApi(init: { comics?: ComicSummary[]; status?: P
       }));
       if (query.q) items = items.filter((s) => s.name.toLowerCase().includes(query.q!.toLowerCase()));
       items.sort((a, b) => a.name.localeCompare(b.name) * (query.order === 'desc' ? -1 : 1));
-      return {
-        items: items.slice(query.offset, query.offset + query.limit),
-        total: items.length,
-        offset: query.offset,
-        generation: fake.status.generation,
-        stale: fake.status.rebuild_in_progress,
-      };
+      return pageOf(items, query, fake.status);
     },
     async listFolder(path) {
       const inside = fake.comics.filter((c) => inFolder(c, path, true));
