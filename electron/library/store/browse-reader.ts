@@ -8,7 +8,7 @@ import { SUMMARY_COLUMNS, toComicSummary, type SummaryRow } from './comic-row.js
 import type { Db } from './db.js';
 import { browseFilterOf, toFtsMatch } from './query-sql.js';
 import { StatementCache } from './statement-cache.js';
-import { joinUserState, READ_AT_COLUMN, userStateTable } from './user-state-access.js';
+import { joinUserState, READ_AT_COLUMN, USER_SCHEMA, userStateTable } from './user-state-access.js';
 
 type Statement = Database.Statement<unknown[]>;
 
@@ -30,7 +30,7 @@ const SERIES_RANK: Record<SeriesSortKey, string> = {
 /** Comics per Home shelf. */
 export const HOME_SHELF_SIZE = 24;
 /** Series On deck looks at (the most recently read first). */
-const ON_DECK_SERIES = 60;
+export const ON_DECK_SERIES = 60;
 
 const SERIES_COLUMNS = 's.key, s.name, s.volume, s.year, s.publisher, s.issue_count, s.cover_id, s.cover_fingerprint';
 
@@ -73,6 +73,24 @@ export interface HomeRows {
 
 type HomeRow = SummaryRow;
 
+interface HomeShelfRows {
+  continue: HomeRow[];
+  onDeck: HomeRow[];
+  recent: HomeRow[];
+}
+
+/**
+ * The series keys of the read marks, newest mark first, each series once, at most `?`: SQLite walks
+ * user.db's last_read_at index in order and checks DISTINCT row by row as they come (a temp b-tree for
+ * DISTINCT, none for ORDER BY), so LIMIT stops the walk at the `?`th series and each series stands at
+ * its newest mark (ties of last_read_at in the index's order, as a walk in JS would see them).
+ * Exported for the query-plan test.
+ */
+export function seriesReadRecentlySql(stateTable: string): string {
+  return `SELECT DISTINCT c.series_key AS key FROM ${stateTable} u CROSS JOIN comics c ON c.fingerprint = u.fingerprint
+    WHERE u.read = 1 AND u.${READ_AT_COLUMN} IS NOT NULL AND c.series_key IS NOT NULL ORDER BY u.${READ_AT_COLUMN} DESC LIMIT ?`;
+}
+
 function toHomeComic(row: HomeRow): HomeComic {
   return toComicSummary(row);
 }
@@ -82,11 +100,16 @@ export class BrowseReader {
   readonly #statements: StatementCache;
 
   readonly #stateTable: string;
+  /** The attached user.db's schema name, or null when the state is a temp table (store tests). */
+  readonly #userSchema: string | null;
+  /** Home's rows of the last snapshot it was asked in (see #homeVersion). */
+  #homeCache: { version: string; rows: HomeShelfRows } | null = null;
 
   constructor(db: Db) {
     this.#db = db;
     this.#statements = new StatementCache(db);
     this.#stateTable = userStateTable(db);
+    this.#userSchema = this.#stateTable.startsWith(`${USER_SCHEMA}.`) ? USER_SCHEMA : null;
   }
 
   #stmt(sql: string): Statement {
@@ -168,70 +191,85 @@ export class BrowseReader {
   home(): HomeRows {
     return this.#db.transaction(() => {
       const generation = this.#generation();
-      const continueRows = this.#stmt(continueReadingSql(this.#stateTable)).all(HOME_SHELF_SIZE) as HomeRow[];
-      const inProgress = new Set(continueRows.map((r) => r.series_key));
-      // The series read most recently, then in each the first unread issue after the last read one.
-      const lastReadRank = this.#stmt(
-        `SELECT max(c.rank_series) AS last_rank FROM comics c CROSS JOIN ${this.#stateTable} u ON u.fingerprint = c.fingerprint
-         WHERE c.series_key = ? AND u.read = 1`,
-      );
-      const nextUnread = this.#stmt(
-        `SELECT ${SUMMARY_COLUMNS} FROM comics c ${joinUserState(this.#stateTable)}
-         WHERE c.series_key = ? AND c.rank_series > ? AND coalesce(u.read, 0) = 0 AND c.error_kind IS NULL
-         ORDER BY c.rank_series LIMIT 1`,
-      );
-      const onDeck: HomeRow[] = [];
-      for (const key of this.#seriesReadRecently(ON_DECK_SERIES)) {
-        if (onDeck.length >= HOME_SHELF_SIZE) break;
-        if (inProgress.has(key)) continue;
-        const { last_rank } = lastReadRank.get(key) as { last_rank: number };
-        const next = nextUnread.get(key, last_rank) as HomeRow | undefined;
-        if (next) onDeck.push(next);
-      }
-      const recent = this.#stmt(
-        `SELECT ${SUMMARY_COLUMNS} FROM comics c ${joinUserState(this.#stateTable)}
-         WHERE c.error_kind IS NULL ORDER BY c.rank_added DESC LIMIT ?`,
-      ).all(HOME_SHELF_SIZE) as HomeRow[];
+      // The shelves depend only on the generation and the user's state: the same snapshot of both
+      // answers again from memory (Home is fetched again on every library-changed event and view switch).
+      const version = this.#homeVersion(generation);
+      const rows = this.#homeCache?.version === version ? this.#homeCache.rows : this.#homeRows();
+      this.#homeCache = { version, rows };
       return {
-        continue: continueRows.map(toHomeComic),
-        on_deck: onDeck.map(toHomeComic),
-        recent: recent.map(toHomeComic),
+        continue: rows.continue.map(toHomeComic),
+        on_deck: rows.onDeck.map(toHomeComic),
+        recent: rows.recent.map(toHomeComic),
         generation,
       };
     })();
   }
 
   /**
-   * Up to `limit` series keys, the series whose latest read mark is newest first. Walks the read marks
-   * newest first on user.db's last_read_at index and stops at `limit` distinct series, so Home does not
-   * group every read comic of a 100k library; marks without a time (older imports) come last.
+   * What Home's rows are a function of, read in the same transaction as the rows: the generation (every
+   * write of the live tables sets a new one in the same transaction), user.db's data_version (changes
+   * whenever another connection — the UserStore, another process — commits to it), and this connection's
+   * own changes (the store tests write user state and generations on the reading connection itself).
    */
-  *#seriesReadRecently(limit: number): Generator<string> {
-    const seen = new Set<string>();
-    const walk = this.#stmt(
-      `SELECT c.series_key AS key FROM ${this.#stateTable} u CROSS JOIN comics c ON c.fingerprint = u.fingerprint
-       WHERE u.read = 1 AND u.${READ_AT_COLUMN} IS NOT NULL AND c.series_key IS NOT NULL ORDER BY u.${READ_AT_COLUMN} DESC`,
+  #homeVersion(generation: number): string {
+    const userVersion = this.#userSchema
+      ? (this.#stmt(`PRAGMA ${this.#userSchema}.data_version`).get() as { data_version: number }).data_version
+      : 0;
+    const own = (this.#stmt('SELECT total_changes() AS n').get() as { n: number }).n;
+    return `${generation}:${userVersion}:${own}`;
+  }
+
+  #homeRows(): HomeShelfRows {
+    const continueRows = this.#stmt(continueReadingSql(this.#stateTable)).all(HOME_SHELF_SIZE) as HomeRow[];
+    const inProgress = new Set(continueRows.map((r) => r.series_key));
+    // The series read most recently, then in each the first unread issue after the last read one. The
+    // last read issue is the first read one walking the series' issues from the end (the series index
+    // descending): a series read to its end answers at its last issue.
+    const lastReadRank = this.#stmt(
+      `SELECT c.rank_series AS last_rank FROM comics c CROSS JOIN ${this.#stateTable} u ON u.fingerprint = c.fingerprint
+       WHERE c.series_key = ? AND u.read = 1 ORDER BY c.rank_series DESC LIMIT 1`,
     );
-    const keys: string[] = [];
-    for (const row of walk.iterate() as IterableIterator<{ key: string }>) {
-      if (seen.has(row.key)) continue;
-      seen.add(row.key);
-      keys.push(row.key);
-      if (keys.length >= limit) break;
+    const nextUnread = this.#stmt(
+      `SELECT ${SUMMARY_COLUMNS} FROM comics c ${joinUserState(this.#stateTable)}
+       WHERE c.series_key = ? AND c.rank_series > ? AND coalesce(u.read, 0) = 0 AND c.error_kind IS NULL
+       ORDER BY c.rank_series LIMIT 1`,
+    );
+    const onDeck: HomeRow[] = [];
+    for (const key of this.#seriesReadRecently(ON_DECK_SERIES)) {
+      if (onDeck.length >= HOME_SHELF_SIZE) break;
+      if (inProgress.has(key)) continue;
+      const last = lastReadRank.get(key) as { last_rank: number } | undefined;
+      const next = last ? (nextUnread.get(key, last.last_rank) as HomeRow | undefined) : undefined;
+      if (next) onDeck.push(next);
     }
-    yield* keys;
-    if (keys.length >= limit) return;
+    const recent = this.#stmt(
+      `SELECT ${SUMMARY_COLUMNS} FROM comics c ${joinUserState(this.#stateTable)}
+       WHERE c.error_kind IS NULL ORDER BY c.rank_added DESC LIMIT ?`,
+    ).all(HOME_SHELF_SIZE) as HomeRow[];
+    return { continue: continueRows, onDeck, recent };
+  }
+
+  /**
+   * Up to `limit` series keys, the series whose latest read mark is newest first. Walks the read marks
+   * newest first on user.db's last_read_at index and stops at `limit` distinct series (the DISTINCT is
+   * checked row by row as the index walk produces them: no sort, no grouping of every read comic, and no
+   * row crosses into JS but the keys); marks without a time (older imports) come last.
+   */
+  #seriesReadRecently(limit: number): string[] {
+    const keys = (this.#stmt(seriesReadRecentlySql(this.#stateTable)).all(limit) as Array<{ key: string }>).map((r) => r.key);
+    if (keys.length >= limit) return keys;
+    const seen = new Set(keys);
     const untimed = this.#stmt(
       `SELECT DISTINCT c.series_key AS key FROM ${this.#stateTable} u CROSS JOIN comics c ON c.fingerprint = u.fingerprint
        WHERE u.read = 1 AND u.${READ_AT_COLUMN} IS NULL AND c.series_key IS NOT NULL LIMIT ?`,
     ).all(limit) as Array<{ key: string }>;
     for (const { key } of untimed) {
-      if (keys.length >= limit) return;
+      if (keys.length >= limit) break;
       if (seen.has(key)) continue;
       seen.add(key);
       keys.push(key);
-      yield key;
     }
+    return keys;
   }
 
   // ---- bulk state -----------------------------------------------------------------------------
