@@ -3,16 +3,14 @@
 // between: BrowseReader.home() walks indexes, stops early and answers a snapshot it has seen from
 // memory; none of that may change a row or its place. The user state is written as the product writes
 // it (a UserStore on its own connection), read through user.db attached to a read-only connection.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openUserStore, type UserStore } from '../user/user-store.js';
 import type { ComicIdentity } from '../user/comic-state.js';
+import { openTempLibraryDb, publishGeneration, removeTempLibraryDb } from '../testing/library-db.js';
 import { testRow } from '../testing/store-rows.js';
 import { HOME_SHELF_SIZE, ON_DECK_SERIES, seriesReadRecentlySql, type BrowseReader } from './browse-reader.js';
 import type { EnrichedRow } from './comic-row.js';
-import { swapInNextGeneration, writeNextGeneration } from './generation-writer.js';
 import { openDatabase, type Db } from './open-database.js';
 import { openReadSide } from './read-methods.js';
 import { USER_SCHEMA } from './user-state-access.js';
@@ -134,26 +132,16 @@ let store: UserStore;
 let now: number;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lb-home-'));
-  writer = openDatabase(join(dir, 'library.db'));
+  ({ dir, db: writer } = openTempLibraryDb('lb-home-'));
   readDb = null;
   now = 10_000;
   store = await openUserStore({ dir, backupTimer: false, now: () => now });
 });
 afterEach(async () => {
   readDb?.close();
-  writer.close();
   await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  removeTempLibraryDb({ dir, db: writer });
 });
-
-function publish(rows: EnrichedRow[], generation: number): void {
-  writeNextGeneration(writer, rows, generation);
-  swapInNextGeneration(writer, { generation, nextId: rows.length + 1, builtAt: 1, durationMs: 1 }, {
-    fileCount: rows.length,
-    errorCount: rows.filter((r) => r.error_kind).length,
-  });
-}
 
 function openReader(): BrowseReader {
   readDb = openDatabase(join(dir, 'library.db'), { readonly: true });
@@ -184,14 +172,14 @@ describe('Home shelves', () => {
   it('match a plain reading of the tables through random reading and new generations', () => {
     const rand = random(16);
     let rows = generateRows(rand, 1);
-    publish(rows, 1);
+    publishGeneration(writer, rows, 1);
     const reader = openReader();
     let compared = 0;
     let onDeckSeen = 0;
     for (let generation = 1; generation <= 4; generation++) {
       if (generation > 1) {
         rows = generateRows(rand, generation);
-        publish(rows, generation);
+        publishGeneration(writer, rows, generation);
       }
       for (let round = 0; round < 40; round++) {
         readSomething(rand, rows);
@@ -212,7 +200,7 @@ describe('Home shelves', () => {
   });
 
   it('the series walk runs in last_read_at order on user.db’s index and stops at its limit (no sort)', () => {
-    publish(generateRows(random(1), 1), 1);
+    publishGeneration(writer, generateRows(random(1), 1), 1);
     openReader();
     const plan = (readDb!.prepare(`EXPLAIN QUERY PLAN ${seriesReadRecentlySql(`${USER_SCHEMA}.comic_state`)}`).all(60) as Array<{ detail: string }>)
       .map((r) => r.detail)
