@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { closeWasmWorker } from '../electron/library/archive/wasm-worker.js';
 import { runRebuild } from '../electron/library/rebuild-job.js';
+import { applyWorkerHeapSettings } from '../electron/library/worker-memory.js';
 import { openDatabase } from '../electron/library/store/open-database.js';
 import { ensureLibrary } from './libraries.js';
 import { touchEvery } from './touch.js';
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), 'longbox-memory-'));
   const dbPath = join(dir, 'library.db');
   openDatabase(dbPath).close();
+  // As the worker does at start-up (worker-entry.ts); LONGBOX_WORKER_HEAP_GROWING=0 for V8's default.
+  const growing = applyWorkerHeapSettings();
   const gc = (globalThis as { gc?: () => void }).gc;
   const mb = (b: number) => (b / MB).toFixed(0);
   const fmt = (p: Peak) =>
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
     return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, atRss: { heapTotal: m.heapTotal, ...heapSpaces(), external: m.external, arrayBuffers: m.arrayBuffers } };
   };
   gc?.();
-  process.stdout.write(`load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; before: ${fmt(sample())}\n`);
+  process.stdout.write(`load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; heap growing percent ${growing || 'V8 default'}, SQLite cache ${process.env.LONGBOX_WORKER_CACHE_KIB ?? 'default'} KiB; before: ${fmt(sample())}\n`);
   try {
     for (let i = 0; i < Number(values.rebuilds); i++) {
       if (i > 0) touchEvery(library.root, library.paths, 1);
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
       };
       const timer = setInterval(note, 20);
       const started = performance.now();
+      const cpuStart = process.cpuUsage();
       const result = await runRebuild({
         root: library.root,
         dbPath,
@@ -92,7 +96,10 @@ async function main(): Promise<void> {
       // As the worker does after each rebuild (worker-entry.ts).
       await closeWasmWorker();
       const ms = performance.now() - started;
-      process.stdout.write(`rebuild ${i + 1}: ${result.fileCount} files in ${ms.toFixed(0)} ms (load ${os.loadavg()[0]!.toFixed(1)})\n`);
+      const cpu = process.cpuUsage(cpuStart);
+      process.stdout.write(
+        `rebuild ${i + 1}: ${result.fileCount} files in ${ms.toFixed(0)} ms, CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (load ${os.loadavg()[0]!.toFixed(1)})\n`,
+      );
       for (const [name, p] of peaks) process.stdout.write(`  ${name.padEnd(10)} peak ${fmt(p)}\n`);
       gc?.();
       process.stdout.write(`  after, gc'd: ${fmt(sample())}, arrayBuffers ${(process.memoryUsage().arrayBuffers / MB).toFixed(0)} MB\n`);

@@ -14,6 +14,7 @@ import { IndexIo } from './index-io.js';
 import { walkLibrary, type WalkedFile } from './scan/walk.js';
 import { formatOfExtension } from './scan/library-files.js';
 import { openDatabase } from './store/open-database.js';
+import { limitRebuildDbMemory } from './worker-memory.js';
 import type { Db } from './store/db.js';
 import { dropLeftovers, markValidated, readLiveKeys, readMetaNumber, swapInNextGeneration } from './store/generation-writer.js';
 import { iterateLiveIdentities, liveIdentities, liveRowReader } from './store/live-rows.js';
@@ -141,6 +142,7 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
   let pool: EnrichPool | null = null;
   const db: Db = openDatabase(input.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
+    limitRebuildDbMemory(db);
     progress('scanning', 0, 0);
     const walk = walkLibrary(root, (found) => progress('scanning', found, 0));
     throwIfAborted(signal);

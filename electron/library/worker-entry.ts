@@ -6,6 +6,7 @@ import { LongboxError, toSerializedError } from '../../shared/errors.js';
 import { closeWasmWorker } from './archive/wasm-worker.js';
 import { runRebuild } from './rebuild-job.js';
 import { lowerThreadsOf, ownTargetPriority } from './worker-priority.js';
+import { applyWorkerHeapSettings } from './worker-memory.js';
 import { isWorkerRequest, type WorkerMessage, type WorkerRequest } from './worker-protocol.js';
 
 interface ParentPort {
@@ -97,6 +98,8 @@ if (parentPort) {
   console.error('worker-entry must be started by the LibraryService (utilityProcess or child_process.fork).');
   process.exit(64);
 }
+// The old generation stays near its live size (worker-memory.ts).
+applyWorkerHeapSettings();
 // Every thread below the host (the host lowered the main thread; on Linux the others keep theirs).
 const priority = ownTargetPriority();
 if (priority !== null) {

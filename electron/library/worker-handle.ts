@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import { isWorkerMessage, type WorkerHandle, type WorkerMessage, type WorkerRequest } from './worker-protocol.js';
 import { messageOf } from '../../shared/errors.js';
 import { WORKER_THREAD_PRIORITY_ENV, workerPriorityFor } from './worker-priority.js';
+import { CACHE_KIB_ENV, HEAP_GROWING_ENV } from './worker-memory.js';
 
 /** Variables the worker may inherit. Everything else (NODE_OPTIONS, ELECTRON_RUN_AS_NODE, tokens…) is dropped. */
 const COMMON_KEYS = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'LC_CTYPE'] as const;
@@ -44,6 +45,8 @@ export function workerEnv(source: Readonly<Record<string, string | undefined>> =
   // The worker lowers its own threads to this (worker-priority.ts); the host lowers the process too.
   const priority = workerPriorityFor(source);
   if (priority !== null) env[WORKER_THREAD_PRIORITY_ENV] = String(priority);
+  // The worker's memory settings, when the host's environment overrides them (A/B runs, worker-memory.ts).
+  for (const key of [HEAP_GROWING_ENV, CACHE_KIB_ENV]) if (source[key] !== undefined) env[key] = source[key];
   return env;
 }
 

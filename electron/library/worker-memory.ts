@@ -1,0 +1,43 @@
+// The rebuild worker's memory settings (issue 16.2: the worker's peak bounded, bench/README.md "Worker
+// memory"). Two levers, each switchable by an environment variable for A/B runs (the host passes them
+// through the worker's allow-listed environment, worker-launch.ts / node-launcher.ts):
+// - V8's heap growing factor. By default V8 lets the old generation grow to a multiple (up to ≈ 4×) of
+//   what survived the last full GC before it collects again. A rebuild promotes a steady stream of
+//   short-lived objects (rows waiting for their batch, parsed XML, walk entries), so the heap peaked at
+//   a multiple of the live walk + plan and grew with the library. With a factor of 1 + P/100 the old
+//   generation stays near its live size; the extra full GCs are cheap next to the index pass.
+// - SQLite's page cache of the worker's connection (better-sqlite3's default is 16 MB, main and temp
+//   schema each); the writer appends in walk order and its sorts spill to temp files beyond it.
+import v8 from 'node:v8';
+import type { Db } from './store/db.js';
+
+/** `--heap-growing-percent` for the worker's isolate (0 = V8's own heuristics). */
+export const WORKER_HEAP_GROWING_PERCENT = 20;
+export const HEAP_GROWING_ENV = 'LONGBOX_WORKER_HEAP_GROWING';
+/** Page cache of the rebuild's connection, KiB, for the main and the temp schema each. */
+export const WORKER_CACHE_KIB = 4096;
+export const CACHE_KIB_ENV = 'LONGBOX_WORKER_CACHE_KIB';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function setting(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  return Number.isInteger(value) && value >= 0 ? value : fallback;
+}
+
+/** Applies the heap setting to this isolate (V8 reads the growing factor at each GC, so it takes effect at once). */
+export function applyWorkerHeapSettings(env: Env = process.env): number {
+  const percent = setting(env, HEAP_GROWING_ENV, WORKER_HEAP_GROWING_PERCENT);
+  if (percent > 0) v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
+  return percent;
+}
+
+/** Sets the rebuild connection's page caches. */
+export function limitRebuildDbMemory(db: Db, env: Env = process.env): void {
+  const kib = setting(env, CACHE_KIB_ENV, WORKER_CACHE_KIB);
+  if (kib === 0) return;
+  db.pragma(`cache_size = -${kib}`);
+  db.pragma(`temp.cache_size = -${kib}`);
+}
