@@ -1,13 +1,13 @@
 // The headless host as a user runs it: `node bin/longbox.js serve <folder>` in a child process, timed
 // from spawn to first rows, and read with plain keep-alive `fetch` from this process, idle and while
 // it rebuilds. Its event-loop delay comes from a probe preloaded with --import (eld-probe.mjs).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { comicQueryToParams } from '../shared/query.js';
 import type { CacheStatus } from '../shared/types.js';
 import type { BenchLibrary } from './libraries.js';
 import { childPids, probeImportArgs, probeSnapshot, procStatusBytes, sleep, type ControlProbe } from './proc.js';
+import { startServeHost, stopServeHost, type ServeHost } from './serve-host.js';
 import { measureDuringRebuild, measureIdle, type LoopBudget, type Reader, type SearchTerms } from './queries.js';
 import type { EventLoopDelay, LatencyRun } from './report.js';
 import { summarize, type Summary } from './stats.js';
@@ -36,62 +36,18 @@ export interface HttpResult {
   workerHwmBytes: number | null;
 }
 
-interface Host {
-  child: ChildProcess;
-  pid: number;
-  url: string;
-  spawnedAt: number;
-  listeningAt: number;
-  stderrTail(): string;
-}
-
 /** Whether `npm run build` has produced the CLI the host runs. */
 export function hostIsBuilt(repoRoot: string): boolean {
   return existsSync(join(repoRoot, 'out', 'electron', 'server', 'cli.js'));
 }
 
-async function startHost(options: HttpOptions, probeFile: string | null): Promise<Host> {
-  const bin = join(options.repoRoot, 'bin', 'longbox.js');
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.NODE_OPTIONS; // tsx's loader must not leak into the host
-  if (probeFile) env.LONGBOX_BENCH_ELD_FILE = probeFile;
-  const args = [...(probeFile ? probeImportArgs(options.repoRoot) : []), bin, 'serve', options.library.root, '--port', '0', '--data-dir', options.dataHome, '--no-watch'];
-  const spawnedAt = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-4000);
+function startHost(options: HttpOptions, probeFile: string | null): Promise<ServeHost> {
+  return startServeHost({
+    repoRoot: options.repoRoot,
+    root: options.library.root,
+    dataDir: options.dataHome,
+    ...(probeFile ? { nodeArgs: probeImportArgs(options.repoRoot), env: { LONGBOX_BENCH_ELD_FILE: probeFile } } : {}),
   });
-  const url = await new Promise<string>((resolvePromise, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`longbox serve did not start within 60 s:\n${stderr}`)), 60_000);
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /Longbox serving .* at (http:\/\/\S+)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise(match[1]!.replace(/\/$/, ''));
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`longbox serve exited (${signal ?? code}) before listening:\n${stderr}`));
-    });
-  });
-  return { child, pid: child.pid!, url, spawnedAt, listeningAt: performance.now(), stderrTail: () => stderr };
-}
-
-async function stopHost(host: Host): Promise<void> {
-  if (host.child.exitCode !== null || host.child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => host.child.once('exit', () => r()));
-  host.child.kill('SIGTERM');
-  const timeout = sleep(10_000).then(() => 'timeout' as const);
-  if ((await Promise.race([exited, timeout])) === 'timeout') {
-    host.child.kill('SIGKILL');
-    await exited;
-  }
 }
 
 async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
@@ -101,11 +57,11 @@ async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   return body;
 }
 
-async function status(host: Host): Promise<CacheStatus> {
+async function status(host: ServeHost): Promise<CacheStatus> {
   return (await getJson<{ enriched_file_cache: CacheStatus }>(`${host.url}/api/cache/stats`)).enriched_file_cache;
 }
 
-async function waitIdle(host: Host, timeoutMs = 600_000): Promise<CacheStatus> {
+async function waitIdle(host: ServeHost, timeoutMs = 600_000): Promise<CacheStatus> {
   const started = performance.now();
   for (;;) {
     const s = await status(host);
@@ -115,7 +71,7 @@ async function waitIdle(host: Host, timeoutMs = 600_000): Promise<CacheStatus> {
   }
 }
 
-function httpReader(host: Host): Reader {
+function httpReader(host: ServeHost): Reader {
   return async (query) => {
     const page = await getJson<{ items: unknown[]; total: number; generation: number; stale: boolean }>(
       `${host.url}/api/comics?${comicQueryToParams(query).toString()}`,
@@ -141,7 +97,7 @@ export async function measureHttp(options: HttpOptions): Promise<HttpResult> {
       toListening.push(host.listeningAt - host.spawnedAt);
       await waitIdle(host);
     } finally {
-      await stopHost(host);
+      await stopServeHost(host);
     }
   }
   log(`HTTP start → first rows ${toRows.map((m) => m.toFixed(0)).join(', ')} ms (listening ${toListening.map((m) => m.toFixed(0)).join(', ')} ms)`);
@@ -191,7 +147,7 @@ export async function measureHttp(options: HttpOptions): Promise<HttpResult> {
   } catch (err) {
     throw new Error(`${(err as Error).message}\nhost stderr:\n${host.stderrTail()}`, { cause: err });
   } finally {
-    await stopHost(host);
+    await stopServeHost(host);
     rmSync(probeFile, { force: true });
   }
 }

@@ -4,7 +4,7 @@
 // made; the OS page cache is warm: the files were just written). Warm = later requests of the same
 // comic's pages (archive open in its page worker), full body each time (no If-None-Match).
 // Also: GET /api/comics latency while two page loops run, to show page reads stay off the event loop.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import { buildRar } from '../scripts/testing/rar-writer.js';
 import { buildZip } from '../scripts/testing/zip-writer.js';
 import { sleep } from './proc.js';
+import { startServeHost, stopServeHost } from './serve-host.js';
 import type { PageBenchResult, PageLatency } from './report.js';
 import { percentile, summarize } from './stats.js';
 
@@ -43,50 +44,6 @@ async function loop(k) {
 }
 loop(0); loop(1);
 `;
-
-interface Host {
-  child: ChildProcess;
-  url: string;
-}
-
-async function startHost(repoRoot: string, root: string, dataDir: string): Promise<Host> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'longbox.js'), 'serve', root, '--port', '0', '--data-dir', dataDir, '--no-watch'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env,
-  });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-4000);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`longbox serve did not start:\n${stderr}`)), 60_000);
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /Longbox serving .* at (http:\/\/\S+)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!.replace(/\/$/, ''));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`longbox serve exited (${code}):\n${stderr}`));
-    });
-  });
-  return { child, url };
-}
-
-async function stopHost(host: Host): Promise<void> {
-  if (host.child.exitCode !== null) return;
-  const exited = new Promise<void>((r) => host.child.once('exit', () => r()));
-  host.child.kill('SIGTERM');
-  await Promise.race([exited, sleep(10_000).then(() => host.child.kill('SIGKILL'))]);
-}
 
 interface ComicRow {
   id: number;
@@ -123,7 +80,7 @@ export async function measurePages(options: { repoRoot: string; quick: boolean; 
     writeFileSync(join(root, `Bench CBZ ${String(c).padStart(2, '0')}.cbz`), buildZip([...entries, salt]));
     writeFileSync(join(root, `Bench CBR ${String(c).padStart(2, '0')}.cbr`), buildRar([...entries, salt], { version: 5 }));
   }
-  const host = await startHost(options.repoRoot, root, join(home, 'data'));
+  const host = await startServeHost({ repoRoot: options.repoRoot, root, dataDir: join(home, 'data') });
   try {
     let rows: ComicRow[] = [];
     for (;;) {
@@ -180,7 +137,7 @@ export async function measurePages(options: { repoRoot: string; quick: boolean; 
     log(`GET /api/comics while paging: p50 ${result.listWhilePaging.p50?.toFixed(1)} / p95 ${result.listWhilePaging.p95?.toFixed(1)} ms (idle p50 ${result.listIdle.p50?.toFixed(1)} / p95 ${result.listIdle.p95?.toFixed(1)} ms)`);
     return result;
   } finally {
-    await stopHost(host);
+    await stopServeHost(host);
     rmSync(home, { recursive: true, force: true });
   }
 }
