@@ -38,132 +38,54 @@ export function worst(...values: Array<number | null | undefined>): number | nul
   return present.length === 0 ? null : Math.max(...present);
 }
 
-const p99 = (s: Summary | undefined) => s?.p99 ?? null;
-const max = (s: Summary | undefined) => s?.max ?? null;
+type Read = SizeTarget['read'];
+type Figure = Pick<Summary, 'p99' | 'max'> | null | undefined;
+
+/** One row of the table: a limit that is the same at every size can be written as a number. */
+function target(id: string, description: string, unit: string, comparator: Comparator, limit: number | SizeTarget['limit'], read: Read, minFiles?: number): SizeTarget {
+  return { id, description, unit, comparator, limit: typeof limit === 'number' ? () => limit : limit, read, ...(minFiles === undefined ? {} : { minFiles }) };
+}
+
+/** At most `limit` ms for the worst `stat` of the figures (e.g. of the first and the deep page). */
+function latency(id: string, description: string, stat: 'p99' | 'max', limit: number, figures: (s: SizeResult) => Figure[]): SizeTarget {
+  return target(id, description, 'ms', '<=', limit, (s) => worst(...figures(s).map((f) => f?.[stat])));
+}
+
+/** Two rows, the p99 and the max of the same figures; `%` in the id and the description stands for the one or the other. */
+function p99AndMax(id: string, description: string, limits: { p99: number; max: number }, figures: (s: SizeResult) => Figure[]): SizeTarget[] {
+  return (['p99', 'max'] as const).map((stat) => latency(id.replace('%', stat), description.replace('%', stat), stat, limits[stat], figures));
+}
 
 export const SIZE_TARGETS: readonly SizeTarget[] = [
-  {
-    id: 'list-page-p99',
-    description: 'listComics page of 100, p99 at offset 0 and near the end (in process, idle)',
-    unit: 'ms',
-    comparator: '<=',
-    limit: () => 2,
-    read: (s) => worst(p99(s.latency.inProcess.idle.page_first), p99(s.latency.inProcess.idle.page_deep)),
-  },
-  {
-    id: 'http-page-p99-rebuilding',
-    description: 'GET /api/comics page of 100, p99 during a rebuild',
-    unit: 'ms',
-    comparator: '<=',
-    limit: () => 5,
-    read: (s) => worst(p99(s.latency.http?.duringRebuild.page_first), p99(s.latency.http?.duringRebuild.page_deep)),
-  },
-  {
-    id: 'http-page-max-rebuilding',
-    description: 'GET /api/comics page of 100, max during a rebuild',
-    unit: 'ms',
-    comparator: '<=',
-    limit: () => 50,
-    read: (s) => worst(max(s.latency.http?.duringRebuild.page_first), max(s.latency.http?.duringRebuild.page_deep)),
-  },
-  {
-    id: 'search-p99',
-    description: 'search page (FTS5), common and rare term, p99 (in process, idle)',
-    unit: 'ms',
-    comparator: '<=',
-    limit: () => 30,
-    read: (s) => worst(p99(s.latency.inProcess.idle.search_common), p99(s.latency.inProcess.idle.search_rare)),
-  },
-  {
-    id: 'index-ratio',
-    description: 'index on a fresh data dir (no covers, warm page cache) relative to the floor',
-    unit: '× floor',
-    comparator: '<=',
-    limit: () => 2,
-    read: (s) => s.coldIndex.ratioToFloor,
-  },
-  {
-    id: 'cold-index-ratio',
-    description: 'cold index (page cache dropped, no covers) relative to the cold floor',
-    unit: '× floor',
-    comparator: '<=',
-    limit: () => 2,
-    read: (s) => s.coldCache?.ratioToFloor ?? null,
-  },
-  {
-    id: 'index-rate',
-    description: 'index throughput (dropped page cache when measured, else warm)',
-    unit: 'files/s',
-    comparator: '>=',
-    minFiles: 100_000,
-    limit: () => 7500,
-    read: (s) => s.coldCache?.filesPerSecond ?? s.coldIndex.filesPerSecond,
-  },
-  {
-    id: 'no-change-rescan',
-    description: 'no-change rescan (walk + stat, compare)',
-    unit: 'ms',
-    comparator: '<=',
-    // 2 s at 100k; 0.4 s at 20k (and below).
-    limit: (files) => (files >= 50_000 ? 2000 : 400),
-    read: (s) => s.rescan.noChangeMs,
-  },
-  {
-    id: 'eld-p99-in-process',
-    description: 'host event-loop delay p99 during the cold index (in process)',
-    unit: 'ms',
-    comparator: '<=',
-    limit: () => 3,
-    read: (s) => s.eventLoop.inProcessColdIndex.p99,
-  },
-  {
-    id: 'eld-max-in-process',
-    description: 'host event-loop delay max during the cold index (in process)',
-    unit: 'ms',
-    comparator: '<=',
-    limit: () => 20,
-    read: (s) => s.eventLoop.inProcessColdIndex.max,
-  },
-  {
-    id: 'eld-p99-http-host',
-    description: 'HTTP host event-loop delay p99 during a rebuild with readers',
-    unit: 'ms',
-    comparator: '<=',
-    limit: () => 3,
-    read: (s) => s.eventLoop.httpHostRebuild?.p99 ?? null,
-  },
-  {
-    id: 'eld-max-http-host',
-    description: 'HTTP host event-loop delay max during a rebuild with readers',
-    unit: 'ms',
-    comparator: '<=',
-    limit: () => 20,
-    read: (s) => s.eventLoop.httpHostRebuild?.max ?? null,
-  },
-  {
-    id: 'start-first-rows-in-process',
-    description: 'open the service on an existing cache → first rows (p50)',
-    unit: 'ms',
-    comparator: '<=',
-    limit: () => 300,
-    read: (s) => s.startup.inProcessFirstRows.p50,
-  },
-  {
-    id: 'start-first-rows-http',
-    description: 'spawn `longbox serve` on an existing cache → first rows (p50), ≤ node start + 300 ms',
-    unit: 'ms',
-    comparator: '<=',
-    limit: (_files, ctx) => Math.round(ctx.nodeStartMs + 300),
-    read: (s) => s.startup.httpSpawnToFirstRows?.p50 ?? null,
-  },
-  {
-    id: 'host-rss',
-    description: 'HTTP host peak RSS (VmHWM)',
-    unit: 'MB',
-    comparator: '<=',
-    limit: () => 300,
-    read: (s) => (s.memory.httpHostHwmBytes === null ? null : s.memory.httpHostHwmBytes / MB),
-  },
+  latency('list-page-p99', 'listComics page of 100, p99 at offset 0 and near the end (in process, idle)', 'p99', 2, (s) => [
+    s.latency.inProcess.idle.page_first,
+    s.latency.inProcess.idle.page_deep,
+  ]),
+  ...p99AndMax('http-page-%-rebuilding', 'GET /api/comics page of 100, % during a rebuild', { p99: 5, max: 50 }, (s) => [
+    s.latency.http?.duringRebuild.page_first,
+    s.latency.http?.duringRebuild.page_deep,
+  ]),
+  latency('search-p99', 'search page (FTS5), common and rare term, p99 (in process, idle)', 'p99', 30, (s) => [
+    s.latency.inProcess.idle.search_common,
+    s.latency.inProcess.idle.search_rare,
+  ]),
+  target('index-ratio', 'index on a fresh data dir (no covers, warm page cache) relative to the floor', '× floor', '<=', 2, (s) => s.coldIndex.ratioToFloor),
+  target('cold-index-ratio', 'cold index (page cache dropped, no covers) relative to the cold floor', '× floor', '<=', 2, (s) => s.coldCache?.ratioToFloor ?? null),
+  target('index-rate', 'index throughput (dropped page cache when measured, else warm)', 'files/s', '>=', 7500, (s) => s.coldCache?.filesPerSecond ?? s.coldIndex.filesPerSecond, 100_000),
+  // 2 s at 100k; 0.4 s at 20k (and below).
+  target('no-change-rescan', 'no-change rescan (walk + stat, compare)', 'ms', '<=', (files) => (files >= 50_000 ? 2000 : 400), (s) => s.rescan.noChangeMs),
+  ...p99AndMax('eld-%-in-process', 'host event-loop delay % during the cold index (in process)', { p99: 3, max: 20 }, (s) => [s.eventLoop.inProcessColdIndex]),
+  ...p99AndMax('eld-%-http-host', 'HTTP host event-loop delay % during a rebuild with readers', { p99: 3, max: 20 }, (s) => [s.eventLoop.httpHostRebuild]),
+  target('start-first-rows-in-process', 'open the service on an existing cache → first rows (p50)', 'ms', '<=', 300, (s) => s.startup.inProcessFirstRows.p50),
+  target(
+    'start-first-rows-http',
+    'spawn `longbox serve` on an existing cache → first rows (p50), ≤ node start + 300 ms',
+    'ms',
+    '<=',
+    (_files, ctx) => Math.round(ctx.nodeStartMs + 300),
+    (s) => s.startup.httpSpawnToFirstRows?.p50 ?? null,
+  ),
+  target('host-rss', 'HTTP host peak RSS (VmHWM)', 'MB', '<=', 300, (s) => (s.memory.httpHostHwmBytes === null ? null : s.memory.httpHostHwmBytes / MB)),
 ];
 
 export const RUN_TARGETS: readonly RunTarget[] = [
@@ -190,34 +112,23 @@ export function evaluateTargets(report: Pick<BenchReport, 'sizes' | 'covers' | '
   for (const target of SIZE_TARGETS) {
     for (const size of report.sizes) {
       if (target.minFiles !== undefined && size.total < target.minFiles) continue;
-      const limit = target.limit(size.total, ctx);
-      const raw = target.read(size);
-      const value = raw !== null && Number.isFinite(raw) ? raw : null;
-      results.push({
-        id: target.id,
-        description: target.description,
-        files: size.total,
-        value,
-        comparator: target.comparator,
-        limit,
-        unit: target.unit,
-        ...evaluate(value, target.comparator, limit),
-      });
+      results.push(result(target, size.total, target.limit(size.total, ctx), target.read(size)));
     }
   }
-  for (const target of RUN_TARGETS) {
-    const raw = target.read(report);
-    const value = raw !== null && Number.isFinite(raw) ? raw : null;
-    results.push({
-      id: target.id,
-      description: target.description,
-      files: null,
-      value,
-      comparator: target.comparator,
-      limit: target.limit,
-      unit: target.unit,
-      ...evaluate(value, target.comparator, target.limit),
-    });
-  }
+  for (const target of RUN_TARGETS) results.push(result(target, null, target.limit, target.read(report)));
   return results;
+}
+
+function result(target: BaseTarget, files: number | null, limit: number, raw: number | null): TargetResult {
+  const value = raw !== null && Number.isFinite(raw) ? raw : null;
+  return {
+    id: target.id,
+    description: target.description,
+    files,
+    value,
+    comparator: target.comparator,
+    limit,
+    unit: target.unit,
+    ...evaluate(value, target.comparator, limit),
+  };
 }
