@@ -473,6 +473,14 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** The report's names of the queries, in its row order. */
+const QUERY_LABELS: ReadonlyArray<readonly [QueryKind, string]> = [
+  ['page_first', 'page 0'],
+  ['page_deep', 'deep page'],
+  ['search_common', 'search common'],
+  ['search_rare', 'search rare'],
+];
+
 export function formatReport(report: BenchReport): string {
   const sizes = report.sizes;
   const header = ['figure', ...sizes.map((s) => `${fmtNum(s.total)} files`)];
@@ -481,6 +489,13 @@ export function formatReport(report: BenchReport): string {
     const run = s.latency[where];
     return run ? latencyCell(run[phase][kind]) : '—';
   };
+  /** A heading, then each query idle and during a rebuild. */
+  const queryRows = (heading: string, where: 'inProcess' | 'http'): string[][] => [
+    [heading, ...sizes.map(() => '')],
+    ...(['idle', 'duringRebuild'] as const).flatMap((phase) =>
+      QUERY_LABELS.map(([kind, label]) => row(`  ${label}, ${phase === 'idle' ? 'idle' : 'rebuilding'}`, q(kind, where, phase))),
+    ),
+  ];
   const rows: string[][] = [
     row('baseline: walk + stat', (s) => fmtMs(s.baselines.walkMs)),
     row('baseline: ZIP tail reads (16 in flight)', (s) => fmtMs(s.baselines.tailReadMs)),
@@ -498,24 +513,8 @@ export function formatReport(report: BenchReport): string {
     row('no-change rescan', (s) => fmtMs(s.rescan.noChangeMs)),
     row('rescan, 1% touched', (s) => fmtMs(s.rescan.touched1pctMs)),
     row('forced rebuild (100% touched)', (s) => fmtMs(s.latency.inProcess.rebuildMs)),
-    ['listComics p50 / p99 / max (in process)', ...sizes.map(() => '')],
-    row('  page 0, idle', q('page_first', 'inProcess', 'idle')),
-    row('  deep page, idle', q('page_deep', 'inProcess', 'idle')),
-    row('  search common, idle', q('search_common', 'inProcess', 'idle')),
-    row('  search rare, idle', q('search_rare', 'inProcess', 'idle')),
-    row('  page 0, rebuilding', q('page_first', 'inProcess', 'duringRebuild')),
-    row('  deep page, rebuilding', q('page_deep', 'inProcess', 'duringRebuild')),
-    row('  search common, rebuilding', q('search_common', 'inProcess', 'duringRebuild')),
-    row('  search rare, rebuilding', q('search_rare', 'inProcess', 'duringRebuild')),
-    ['GET /api/comics p50 / p99 / max (HTTP)', ...sizes.map(() => '')],
-    row('  page 0, idle', q('page_first', 'http', 'idle')),
-    row('  deep page, idle', q('page_deep', 'http', 'idle')),
-    row('  search common, idle', q('search_common', 'http', 'idle')),
-    row('  search rare, idle', q('search_rare', 'http', 'idle')),
-    row('  page 0, rebuilding', q('page_first', 'http', 'duringRebuild')),
-    row('  deep page, rebuilding', q('page_deep', 'http', 'duringRebuild')),
-    row('  search common, rebuilding', q('search_common', 'http', 'duringRebuild')),
-    row('  search rare, rebuilding', q('search_rare', 'http', 'duringRebuild')),
+    ...queryRows('listComics p50 / p99 / max (in process)', 'inProcess'),
+    ...queryRows('GET /api/comics p50 / p99 / max (HTTP)', 'http'),
     ['event-loop delay p99 / max', ...sizes.map(() => '')],
     row('  in process, cold index', (s) => eldCell(s.eventLoop.inProcessColdIndex)),
     row('  in process, rebuild + readers', (s) => eldCell(s.eventLoop.inProcessRebuildWithReaders)),
