@@ -2,9 +2,10 @@
 // delay while starting, and the latency of one change. Not a test; run with
 //   npx tsx bench/watcher-measure.ts [--dirs 2000] [--files 50] [--root /tmp/longbox-watch-tree] [--keep]
 // It creates the tree (empty .cbz files) if missing, and removes it at the end unless --keep.
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { inotifyWatches as linuxInotifyWatches } from '../electron/library/testing/inotify-watches.js';
 import { createLibraryWatcher } from '../electron/library/watch/watcher.js';
 
 function arg(name: string, fallback: string): string {
@@ -17,19 +18,7 @@ const files = Number(arg('files', '50'));
 const root = arg('root', '/tmp/longbox-watch-tree');
 const keep = process.argv.includes('--keep');
 
-function inotifyWatches(): number | null {
-  if (process.platform !== 'linux') return null;
-  let count = 0;
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`) !== 'anon_inode:inotify') continue;
-      count += readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').split('\n').filter((line) => line.startsWith('inotify wd:')).length;
-    } catch {
-      // fd closed meanwhile
-    }
-  }
-  return count;
-}
+const inotifyWatches = (): number | null => (process.platform === 'linux' ? linuxInotifyWatches() : null);
 
 const expected = dirs * files;
 const marker = path.join(root, `.tree-${dirs}x${files}`);

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../logger.js';
+import { inotifyWatches } from '../testing/inotify-watches.js';
 import { createLibraryWatcher, type LibraryWatcher, type WatchStrategy } from './watcher.js';
 
 const DEBOUNCE = 100;
@@ -84,19 +85,6 @@ async function start(strategy?: WatchStrategy, dir = root, stableMs = STABLE): P
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const file = (...parts: string[]) => path.join(root, ...parts);
-
-function inotifyWatches(): number {
-  let count = 0;
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`) !== 'anon_inode:inotify') continue;
-      count += readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').split('\n').filter((l) => l.startsWith('inotify wd:')).length;
-    } catch {
-      // closed meanwhile
-    }
-  }
-  return count;
-}
 
 const strategies: WatchStrategy[] = ['per-directory', 'recursive'];
 
