@@ -1,7 +1,7 @@
 // The sample library's archive writer: stored (uncompressed) ZIP entries, the shape comic scanners
 // produce, with an optional archive comment (ComicBookInfo lives there). Only what the sample needs;
 // the test writer with the odd and hostile shapes (deflate, ZIP64, data descriptors, raw names,
-// declared sizes) is scripts/testing/zip-writer.ts.
+// declared sizes) is scripts/testing/zip-writer.ts, built on the record encoders below.
 import { crc32 } from 'node:zlib';
 
 export interface CbzEntry {
@@ -34,42 +34,82 @@ export function buildCbz(entries: readonly CbzEntry[], options: CbzOptions = {})
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
     const crc = (entry.crc32 ?? crc32(entry.data)) >>> 0;
-    const flags = (entry.encrypted ? 0x1 : 0) | (/[^\x20-\x7e]/.test(entry.name) ? 0x800 : 0);
-    // The local header and the central directory record share one block of fields (version needed
-    // to extract … file name length); it starts at byte 4 of the one and byte 6 of the other.
-    const fields = { flags, time, day, crc, size: entry.data.length, nameLength: name.length };
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    writeSharedFields(local, 4, fields);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(0x031e, 4); // made by: UNIX, spec 3.0
-    writeSharedFields(central, 6, fields);
-    central.writeUInt32LE(offset, 42);
-    parts.push(local, name, entry.data);
-    centrals.push(central, name);
-    offset += 30 + name.length + entry.data.length;
+    const flags = (entry.encrypted ? ZIP_FLAG_ENCRYPTED : 0) | (/[^\x20-\x7e]/.test(entry.name) ? ZIP_FLAG_UTF8 : 0);
+    const header: ZipEntryHeader = { flags, method: 0, time, day, crc, compressedSize: entry.data.length, size: entry.data.length, nameLength: name.length };
+    parts.push(localHeader(header), name, entry.data);
+    centrals.push(centralHeader(header, offset), name);
+    offset += LOCAL_HEADER_LENGTH + name.length + entry.data.length;
   }
   const directory = Buffer.concat(centrals);
   const comment = Buffer.from(options.comment ?? '', 'utf8');
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  end.writeUInt16LE(comment.length, 20);
+  const end = endRecord({ entries: entries.length, directorySize: directory.length, directoryOffset: offset, commentLength: comment.length });
   return Buffer.concat([...parts, directory, end, comment]);
 }
 
-/** Version needed (2.0), flags, method 0 (stored), time, date, CRC-32, both sizes, name length. */
-function writeSharedFields(buf: Buffer, at: number, f: { flags: number; time: number; day: number; crc: number; size: number; nameLength: number }): void {
+// The records' encoders, also used by the test writer of odd and hostile shapes (scripts/testing/zip-writer.ts).
+
+export const ZIP_FLAG_ENCRYPTED = 0x1;
+export const ZIP_FLAG_DATA_DESCRIPTOR = 0x8;
+export const ZIP_FLAG_UTF8 = 0x800;
+export const LOCAL_HEADER_LENGTH = 30;
+
+/**
+ * The fields a local header and a central directory record share (from "version needed to extract" to
+ * the extra field's length); the name and the extra field follow the record.
+ */
+export interface ZipEntryHeader {
+  flags: number;
+  /** 0 = stored, 8 = deflate. */
+  method: number;
+  time: number;
+  day: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  nameLength: number;
+  extraLength?: number;
+}
+
+/** A local file header (30 bytes). */
+export function localHeader(header: ZipEntryHeader): Buffer {
+  const local = Buffer.alloc(LOCAL_HEADER_LENGTH);
+  local.writeUInt32LE(0x04034b50, 0);
+  writeSharedFields(local, 4, header);
+  return local;
+}
+
+/** A central directory record (46 bytes), no comment, made by UNIX (spec 3.0). */
+export function centralHeader(header: ZipEntryHeader, localHeaderOffset: number): Buffer {
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(0x031e, 4);
+  writeSharedFields(central, 6, header);
+  central.writeUInt32LE(localHeaderOffset, 42);
+  return central;
+}
+
+/** The end of central directory record (22 bytes) of a single-file archive; the comment follows it. */
+export function endRecord(end: { entries: number; directorySize: number; directoryOffset: number; commentLength: number }): Buffer {
+  const record = Buffer.alloc(22);
+  record.writeUInt32LE(0x06054b50, 0);
+  record.writeUInt16LE(end.entries, 8);
+  record.writeUInt16LE(end.entries, 10);
+  record.writeUInt32LE(end.directorySize, 12);
+  record.writeUInt32LE(end.directoryOffset, 16);
+  record.writeUInt16LE(end.commentLength, 20);
+  return record;
+}
+
+/** Version needed (2.0), flags, method, time, date, CRC-32, both sizes, name and extra field lengths. */
+function writeSharedFields(buf: Buffer, at: number, h: ZipEntryHeader): void {
   buf.writeUInt16LE(20, at);
-  buf.writeUInt16LE(f.flags, at + 2);
-  buf.writeUInt16LE(f.time, at + 6);
-  buf.writeUInt16LE(f.day, at + 8);
-  buf.writeUInt32LE(f.crc, at + 10);
-  buf.writeUInt32LE(f.size, at + 14);
-  buf.writeUInt32LE(f.size, at + 18);
-  buf.writeUInt16LE(f.nameLength, at + 22);
+  buf.writeUInt16LE(h.flags, at + 2);
+  buf.writeUInt16LE(h.method, at + 4);
+  buf.writeUInt16LE(h.time, at + 6);
+  buf.writeUInt16LE(h.day, at + 8);
+  buf.writeUInt32LE(h.crc, at + 10);
+  buf.writeUInt32LE(h.compressedSize, at + 14);
+  buf.writeUInt32LE(h.size, at + 18);
+  buf.writeUInt16LE(h.nameLength, at + 22);
+  buf.writeUInt16LE(h.extraLength ?? 0, at + 24);
 }
