@@ -7,7 +7,6 @@ import {
   chmodSync,
   chownSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -17,17 +16,19 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ComicQuery } from '../../shared/types.js';
 import { openLibraryService, type LibraryService } from './library-service.js';
 import { workerEntryPath } from './node-launcher.js';
 import { runRebuild, type RebuildInput } from './rebuild-job.js';
 import type { LibraryServiceOptions } from './service-options.js';
-import { LibraryReader } from './store/library-reader.js';
 import { openDatabase } from './store/open-database.js';
+import { closeAfterEach } from './testing/close-after-each.js';
 import { comicZip, writeComic, writeLibrary } from './testing/fixtures.js';
+import { listedRows } from './testing/library-db.js';
+import { libraryDirsIn } from './testing/library-dirs.js';
+import { tempDirForEach } from './testing/temp-dir.js';
 import { isWorkerMessage, type WorkerHandle, type WorkerLauncher, type WorkerMessage } from './worker-protocol.js';
 
 const ALL: ComicQuery = { offset: 0, limit: 500, sort: 'file', order: 'asc' };
@@ -38,32 +39,19 @@ let dataDir: string;
 let dbPath: string;
 const services: LibraryService[] = [];
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'lb-fsfault-'));
-  root = join(dir, 'library');
-  dataDir = join(dir, 'data');
+tempDirForEach('lb-fsfault-', (made) => {
+  ({ dir, root, dataDir } = libraryDirsIn(made));
   dbPath = join(dataDir, 'library.db');
-  mkdirSync(root);
   mkdirSync(dataDir);
   openDatabase(dbPath).close(); // the service migrates before the worker runs
 });
-afterEach(async () => {
-  await Promise.all(services.splice(0).map((s) => s.close()));
-  rmSync(dir, { recursive: true, force: true });
-});
+closeAfterEach({ services });
 
 async function rebuild(extra: Partial<RebuildInput> = {}) {
   return runRebuild({ root, dbPath, options: { concurrency: 1, maxFileMs: 10_000, force: false }, ...extra });
 }
 
-function rows() {
-  const db = openDatabase(dbPath, { readonly: true });
-  try {
-    return new LibraryReader(db).list(ALL).rows;
-  } finally {
-    db.close();
-  }
-}
+const rows = () => listedRows(dbPath, ALL);
 const byPath = () => new Map(rows().map((r) => [r.path, r]));
 
 async function start(options: Partial<LibraryServiceOptions> = {}): Promise<LibraryService> {

@@ -1,16 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ComicQuery, LibraryEvent } from '../../shared/types.js';
 import { openLibraryService, type LibraryService } from './library-service.js';
 import { createNodeLauncher } from './node-launcher.js';
 import type { LibraryServiceOptions } from './service-options.js';
+import { closeAfterEach } from './testing/close-after-each.js';
 import { writeComic, writeLibrary } from './testing/fixtures.js';
+import { libraryDirsIn } from './testing/library-dirs.js';
+import { tempDirForEach } from './testing/temp-dir.js';
 import type { WorkerHandle } from './worker-protocol.js';
 
 const ALL: ComicQuery = { offset: 0, limit: 500, sort: 'file', order: 'asc' };
@@ -21,17 +23,8 @@ let dataDir: string;
 const open: LibraryService[] = [];
 const children: ChildProcess[] = [];
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'lb-svc-'));
-  root = join(dir, 'library');
-  dataDir = join(dir, 'data');
-  mkdirSync(root);
-});
-afterEach(async () => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-  await Promise.all(open.splice(0).map((s) => s.close()));
-  rmSync(dir, { recursive: true, force: true });
-});
+tempDirForEach('lb-svc-', (made) => ({ dir, root, dataDir } = libraryDirsIn(made)));
+closeAfterEach({ children, services: open });
 
 async function start(options: Partial<LibraryServiceOptions> = {}): Promise<LibraryService> {
   const service = await openLibraryService({ root, dataDir, watch: false, concurrency: 4, ...options });

@@ -3,41 +3,37 @@
 // corrupt database. What the user must see each time: the old rows still listed, getStatus() idle with
 // the error, the lock released (or taken over), and the next refresh succeeding.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ComicQuery, LibraryEvent, RebuildPhase } from '../../shared/types.js';
 import { openLibraryService, type LibraryService } from './library-service.js';
 import type { Logger } from './logger.js';
 import { createNodeLauncher } from './node-launcher.js';
 import type { LibraryServiceOptions } from './service-options.js';
+import { closeAfterEach } from './testing/close-after-each.js';
 import { writeLibrary } from './testing/fixtures.js';
+import { libraryDirsIn } from './testing/library-dirs.js';
+import { tempDirForEach } from './testing/temp-dir.js';
 import type { WorkerHandle } from './worker-protocol.js';
 
 const ALL: ComicQuery = { offset: 0, limit: 10, sort: 'file', order: 'asc' };
 
-let dir: string;
 let root: string;
 let dataDir: string;
 const services: LibraryService[] = [];
 const children: ChildProcess[] = [];
 const cleanups: Array<() => void> = [];
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'lb-procfault-'));
-  root = join(dir, 'library');
-  dataDir = join(dir, 'data');
-  mkdirSync(root);
-});
-afterEach(async () => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-  await Promise.all(services.splice(0).map((s) => s.close()));
+// After each test, in this order (after hooks run last-registered first): children killed and services
+// closed, then the cleanups, then the folder removed.
+tempDirForEach('lb-procfault-', (made) => ({ root, dataDir } = libraryDirsIn(made)));
+afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-  rmSync(dir, { recursive: true, force: true });
 });
+closeAfterEach({ children, services });
 
 async function start(options: Partial<LibraryServiceOptions> = {}): Promise<LibraryService> {
   const service = await openLibraryService({ root, dataDir, watch: false, concurrency: 4, prefetchCovers: false, ...options });

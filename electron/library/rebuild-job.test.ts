@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runRebuild, type RebuildInput } from './rebuild-job.js';
 import { openDatabase } from './store/open-database.js';
-import { LibraryReader } from './store/library-reader.js';
 import { writeComic, writeLibrary } from './testing/fixtures.js';
+import { listedRows } from './testing/library-db.js';
+import { libraryDirsIn } from './testing/library-dirs.js';
+import { tempDirForEach } from './testing/temp-dir.js';
 import { buildZip } from '../../scripts/testing/zip-writer.js';
 import type { ComicQuery } from '../../shared/types.js';
 
@@ -14,14 +15,11 @@ let root: string;
 let dbPath: string;
 const everything: ComicQuery = { offset: 0, limit: 500, sort: 'file', order: 'asc' };
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'lb-job-'));
-  root = join(dir, 'library');
-  mkdirSync(root);
+tempDirForEach('lb-job-', (made) => {
+  ({ dir, root } = libraryDirsIn(made));
   dbPath = join(dir, 'library.db');
   openDatabase(dbPath).close(); // the service migrates before the worker runs
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function rebuild(extra: Partial<RebuildInput> = {}) {
   const opened: string[] = [];
@@ -35,14 +33,7 @@ async function rebuild(extra: Partial<RebuildInput> = {}) {
   return { ...result, opened };
 }
 
-function rows() {
-  const db = openDatabase(dbPath, { readonly: true });
-  try {
-    return new LibraryReader(db).list(everything).rows;
-  } finally {
-    db.close();
-  }
-}
+const rows = () => listedRows(dbPath, everything);
 
 describe('rebuild job', () => {
   it('indexes comics with metadata from ComicInfo and the file name', async () => {

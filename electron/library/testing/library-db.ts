@@ -1,10 +1,13 @@
-// A library.db of its own for each store test, and a generation published into it the way a rebuild does.
+// A library.db of its own for each store test, a generation published into it the way a rebuild does,
+// and the rows a query lists from one.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '../store/db.js';
-import type { EnrichedRow } from '../store/comic-row.js';
+import type { ComicQuery } from '../../../shared/types.js';
+import type { EnrichedRow, SummaryRow } from '../store/comic-row.js';
 import { swapInNextGeneration, writeNextGeneration } from '../store/generation-writer.js';
+import { LibraryReader } from '../store/library-reader.js';
 import { openDatabase } from '../store/open-database.js';
 
 export interface TempLibraryDb {
@@ -32,4 +35,14 @@ export function publishGeneration(db: Db, rows: EnrichedRow[], generation: numbe
     fileCount: rows.length,
     errorCount: rows.filter((r) => r.error_kind).length,
   });
+}
+
+/** The rows `query` lists from the library.db at `dbPath`, through a read-only connection closed after. */
+export function listedRows(dbPath: string, query: ComicQuery): SummaryRow[] {
+  const db = openDatabase(dbPath, { readonly: true });
+  try {
+    return new LibraryReader(db).list(query).rows;
+  } finally {
+    db.close();
+  }
 }

@@ -3,13 +3,14 @@
 // host acknowledged is there after the fault, and nothing of the user's is lost to the cache's faults.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { CacheStatus, ComicSummary, UserState } from '../../../shared/types.js';
 import { rawRequest } from '../../server/testing/raw-http.js';
 import { writeLibrary } from '../testing/fixtures.js';
+import { libraryDirsIn } from '../testing/library-dirs.js';
+import { tempDirForEach } from '../testing/temp-dir.js';
 
 const CLI = fileURLToPath(new URL('../testing/cli-process.ts', import.meta.url));
 
@@ -18,12 +19,8 @@ let lib: string;
 let home: string;
 const children: ChildProcess[] = [];
 
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-userproc-'));
-  lib = path.join(dir, 'library');
-  home = path.join(dir, 'home');
-  fs.mkdirSync(lib);
-});
+tempDirForEach('lb-userproc-', (made) => ({ dir, root: lib, home } = libraryDirsIn(made)));
+// Children still running: SIGKILLed, and waited for before the folder is removed.
 afterEach(async () => {
   await Promise.all(
     children.splice(0).map((child) =>
@@ -35,7 +32,6 @@ afterEach(async () => {
           }),
     ),
   );
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 interface Host {
@@ -123,11 +119,16 @@ async function ready(port: number): Promise<ComicSummary[]> {
   return comics(port);
 }
 
+/** `count` new comics in the library, a host serving it, and the comics once its first rebuild is done. */
+async function serveNewLibrary(count: number): Promise<{ host: Host; list: ComicSummary[] }> {
+  writeLibrary(lib, count);
+  const host = await serve();
+  return { host, list: await ready(host.port) };
+}
+
 describe('host killed with SIGKILL during a burst of state writes', () => {
   it('every write the host acknowledged is there after restart', async () => {
-    writeLibrary(lib, 24);
-    const first = await serve();
-    const list = await ready(first.port);
+    const { host: first, list } = await serveNewLibrary(24);
     // One writer per comic, each sending page 1, 2, 3, … and waiting for the answer before the next.
     const acked = new Map<number, number>();
     const sent = new Map<number, number>();
@@ -174,9 +175,7 @@ describe('host killed with SIGKILL during a burst of state writes', () => {
 
 describe('two hosts on one data dir', () => {
   it('marking the same and different comics at once loses no update', async () => {
-    writeLibrary(lib, 20);
-    const a = await serve();
-    const list = await ready(a.port);
+    const { host: a, list } = await serveNewLibrary(20);
     const b = await serve();
     await ready(b.port);
     const half = list.length / 2;
@@ -201,9 +200,7 @@ describe('two hosts on one data dir', () => {
 
 describe('the cache damaged or deleted', () => {
   it('library.db overwritten with garbage → the host rebuilds it; every read mark and page position is intact', async () => {
-    writeLibrary(lib, 12);
-    const first = await serve();
-    const list = await ready(first.port);
+    const { host: first, list } = await serveNewLibrary(12);
     for (const [i, c] of list.entries()) expect(await setState(first.port, c.id, { read: i % 3 === 0, lastPage: i + 1 })).toBe(200);
     await stopGracefully(first);
     const dataDirs = fs.readdirSync(path.join(home, 'libraries'));
@@ -225,9 +222,7 @@ describe('user.db damaged', () => {
     ['truncated', (file: string) => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 3))],
     ['garbage', (file: string) => fs.writeFileSync(file, Buffer.alloc(fs.statSync(file).size, 0x47))],
   ])('%s → restored from its backup at the next start, with a notice in the status', async (_name, damage) => {
-    writeLibrary(lib, 6);
-    const first = await serve();
-    const list = await ready(first.port);
+    const { host: first, list } = await serveNewLibrary(6);
     for (const c of list) expect(await setState(first.port, c.id, { read: true, lastPage: 2 })).toBe(200);
     await stopGracefully(first); // ends the session with a backup
     const file = path.join(home, 'user.db');
@@ -244,9 +239,7 @@ describe('user.db damaged', () => {
 
 describe('export → wipe the data dir → rescan → import (the CLI commands)', () => {
   it('gives back the same state, and says how many comics matched', async () => {
-    writeLibrary(lib, 9);
-    const host = await serve();
-    const list = await ready(host.port);
+    const { host, list } = await serveNewLibrary(9);
     for (const [i, c] of list.entries()) if (i % 2 === 0) expect(await setState(host.port, c.id, { read: true, lastPage: i })).toBe(200);
     await stopGracefully(host);
     const out = path.join(dir, 'state.json');
@@ -273,9 +266,7 @@ describe('export → wipe the data dir → rescan → import (the CLI commands)'
 
 describe('a library moved to a new root', () => {
   it('keeps its state: user.db is keyed by fingerprint and shared by the data home', async () => {
-    writeLibrary(lib, 5);
-    const host = await serve();
-    const list = await ready(host.port);
+    const { host, list } = await serveNewLibrary(5);
     for (const c of list) expect(await setState(host.port, c.id, { lastPage: 3, favourite: true })).toBe(200);
     await stopGracefully(host);
     const moved = path.join(dir, 'moved', 'Comics');

@@ -2,14 +2,16 @@
 // library.db made by the schema before user.db, library.db deleted or corrupt, user.db corrupt,
 // export/import, orphans, a full disk.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ComicQuery, ComicSummary, ReaderSettings } from '../../../shared/types.js';
 import { openLibraryService, type LibraryService } from '../library-service.js';
 import type { LibraryServiceOptions } from '../service-options.js';
+import { closeAfterEach } from '../testing/close-after-each.js';
 import { writeLibrary } from '../testing/fixtures.js';
+import { libraryDirsIn } from '../testing/library-dirs.js';
+import { tempDirForEach } from '../testing/temp-dir.js';
 import { writeSchema10LibraryDb } from '../testing/schema-10-library-db.js';
 import { listBackups } from './backups.js';
 
@@ -22,17 +24,11 @@ let dataDir: string;
 let home: string;
 const services: LibraryService[] = [];
 
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-userdata-'));
-  root = path.join(dir, 'library');
-  home = path.join(dir, 'home');
+tempDirForEach('lb-userdata-', (made) => {
+  ({ dir, root, home } = libraryDirsIn(made));
   dataDir = path.join(home, 'libraries', 'one');
-  fs.mkdirSync(root);
 });
-afterEach(async () => {
-  await Promise.all(services.splice(0).map((s) => s.close()));
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+closeAfterEach({ services });
 
 async function start(options: Partial<LibraryServiceOptions> = {}): Promise<LibraryService> {
   const service = await openLibraryService({ root, dataDir, userDataDir: home, watch: false, concurrency: 2, prefetchCovers: false, ...options });
