@@ -28,30 +28,49 @@ export function dosDateTime(date: Date): { time: number; day: number } {
 /** Builds a complete stored ZIP in memory. */
 export function buildCbz(entries: readonly CbzEntry[], options: CbzOptions = {}): Buffer {
   const { time, day } = dosDateTime(options.date ?? new Date(2020, 0, 1));
-  const parts: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
+  const { records, directory, directoryOffset } = layOutEntries(entries, (entry, offset) => {
     const name = Buffer.from(entry.name, 'utf8');
-    const crc = (entry.crc32 ?? crc32(entry.data)) >>> 0;
     const flags = (entry.encrypted ? ZIP_FLAG_ENCRYPTED : 0) | (/[^\x20-\x7e]/.test(entry.name) ? ZIP_FLAG_UTF8 : 0);
+    const crc = (entry.crc32 ?? crc32(entry.data)) >>> 0;
     const header: ZipEntryHeader = { flags, method: 0, time, day, crc, compressedSize: entry.data.length, size: entry.data.length, nameLength: name.length };
-    parts.push(localHeader(header), name, entry.data);
-    centrals.push(centralHeader(header, offset), name);
-    offset += LOCAL_HEADER_LENGTH + name.length + entry.data.length;
-  }
-  const directory = Buffer.concat(centrals);
+    return { local: [localHeader(header), name, entry.data], central: [centralHeader(header, offset), name] };
+  });
   const comment = Buffer.from(options.comment ?? '', 'utf8');
-  const end = endRecord({ entries: entries.length, directorySize: directory.length, directoryOffset: offset, commentLength: comment.length });
-  return Buffer.concat([...parts, directory, end, comment]);
+  const end = endRecord({ entries: entries.length, directorySize: directory.length, directoryOffset, commentLength: comment.length });
+  return Buffer.concat([...records, directory, end, comment]);
 }
 
 // The records' encoders, also used by the test writer of odd and hostile shapes (scripts/testing/zip-writer.ts).
 
+/** One entry's bytes: its local part (header, name, data…) and its central directory record (header, name, extra). */
+export interface LaidOutEntry {
+  local: readonly Buffer[];
+  central: readonly Buffer[];
+}
+
+/**
+ * Places the entries one after another from the start of the file: `layOut` gets the offset the entry's
+ * local header will start at. The central directory (the entries' central records) follows the last one.
+ */
+export function layOutEntries<E>(entries: readonly E[], layOut: (entry: E, offset: number) => LaidOutEntry): { records: Buffer[]; directory: Buffer; directoryOffset: number } {
+  const records: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const { local, central } = layOut(entry, offset);
+    for (const part of local) {
+      records.push(part);
+      offset += part.length;
+    }
+    centrals.push(...central);
+  }
+  return { records, directory: Buffer.concat(centrals), directoryOffset: offset };
+}
+
 export const ZIP_FLAG_ENCRYPTED = 0x1;
 export const ZIP_FLAG_DATA_DESCRIPTOR = 0x8;
 export const ZIP_FLAG_UTF8 = 0x800;
-export const LOCAL_HEADER_LENGTH = 30;
+const LOCAL_HEADER_LENGTH = 30;
 
 /**
  * The fields a local header and a central directory record share (from "version needed to extract" to
