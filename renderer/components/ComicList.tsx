@@ -7,11 +7,12 @@ import type { ComicSummary, SortKey, SortOrder } from '../../shared/types.js';
 import { FORMAT_LABELS, formatBytes, formatCount, formatDate, seriesAndNumber, titleSortText } from '../lib/format.js';
 import { problemLabel, problemSentence } from '../lib/problem-text.js';
 import { useElementSize } from '../lib/use-element-size.js';
-import { useQuery, useResults, useSelection, useStores } from '../store/context.js';
+import { useQuery, useStores } from '../store/context.js';
 import { itemAt } from '../store/results.js';
-import { useResultsNavigation } from './use-results-navigation.js';
+import { useResultsItems, useResultsNavigation } from './use-results-navigation.js';
+import { ResultsListbox } from './ResultsListbox.js';
 import { AscIcon, CopiesIcon, DescIcon, StarIcon, WarningIcon } from './icons.js';
-import { isSelected as isInSelection, selectedCount } from '../browse/multi-select.js';
+import { isSelected as isInSelection } from '../browse/multi-select.js';
 import '../styles/list-columns.css';
 import '../styles/selection.css';
 import '../styles/favourite.css';
@@ -161,11 +162,7 @@ export function ComicList({ label, isProblems = false }: { label: string; isProb
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const { width: listWidth } = useElementSize(listRef);
   const { height } = useElementSize(scrollRef);
-  const total = useResults((s) => s.total ?? 0);
-  const pages = useResults((s) => s.pages);
-  const cursor = useSelection((s) => s.cursor);
-  const multi = useSelection((s) => s.multi);
-  const isMulti = selectedCount(multi, total) > 1;
+  const { total, pages, cursor, multi, isMulti } = useResultsItems();
   const sort = useQuery((s) => s.sort);
   const order = useQuery((s) => s.order);
   const columns = visibleColumns(isProblems ? PROBLEM_COLUMNS : LIBRARY_COLUMNS, listWidth);
@@ -200,58 +197,46 @@ export function ComicList({ label, isProblems = false }: { label: string; isProb
           </div>
         ))}
       </div>
-      <div
-        ref={scrollRef}
-        className="results-scroll list-scroll"
-        role="listbox"
-        aria-label={label}
-        aria-multiselectable="true"
-        aria-activedescendant={activeId}
-        tabIndex={0}
-        onKeyDown={onKeyDown}
-        data-testid="results"
-      >
-        <div className="virtual-space" style={{ height: virtualizer.getTotalSize() }}>
-          {rows.map((row) => {
-            const comic = itemAt({ pages }, row.index);
-            const style = { transform: `translateY(${row.start}px)`, height: LIST_ROW_HEIGHT, gridTemplateColumns: template };
-            if (!comic) {
-              return (
-                <div key={row.key} className="list-row is-skeleton" style={style} aria-hidden="true">
-                  {columns.map((c) => (
-                    <div key={c.id} className="list-cell">
-                      <span className="skeleton-line" />
-                    </div>
-                  ))}
-                </div>
-              );
-            }
-            const isSelected = isInSelection(multi, row.index, comic.id);
+      <ResultsListbox scrollRef={scrollRef} className="list-scroll" label={label} activeId={activeId} onKeyDown={onKeyDown} height={virtualizer.getTotalSize()}>
+        {rows.map((row) => {
+          const comic = itemAt({ pages }, row.index);
+          const style = { transform: `translateY(${row.start}px)`, height: LIST_ROW_HEIGHT, gridTemplateColumns: template };
+          if (!comic) {
             return (
-              <div
-                key={row.key}
-                id={`comic-option-${row.index}`}
-                role="option"
-                aria-selected={isSelected}
-                aria-posinset={row.index + 1}
-                aria-setsize={total}
-                data-comic-id={comic.id}
-                className={`list-row${row.index % 2 ? ' is-odd' : ''}${isSelected ? ' is-selected' : ''}${isSelected && isMulti ? ' is-checked' : ''}${row.index === cursor ? ' is-cursor' : ''}`}
-                style={style}
-                onClick={(e) => onItemClick(comic, row.index, e)}
-                onDoubleClick={() => onItemDoubleClick(comic)}
-                onContextMenu={(e) => onItemContextMenu(comic, row.index, e)}
-              >
+              <div key={row.key} className="list-row is-skeleton" style={style} aria-hidden="true">
                 {columns.map((c) => (
-                  <div key={c.id} className={`list-cell${c.align === 'end' ? ' align-end' : ''}`}>
-                    {c.render(comic)}
+                  <div key={c.id} className="list-cell">
+                    <span className="skeleton-line" />
                   </div>
                 ))}
               </div>
             );
-          })}
-        </div>
-      </div>
+          }
+          const isSelected = isInSelection(multi, row.index, comic.id);
+          return (
+            <div
+              key={row.key}
+              id={`comic-option-${row.index}`}
+              role="option"
+              aria-selected={isSelected}
+              aria-posinset={row.index + 1}
+              aria-setsize={total}
+              data-comic-id={comic.id}
+              className={`list-row${row.index % 2 ? ' is-odd' : ''}${isSelected ? ' is-selected' : ''}${isSelected && isMulti ? ' is-checked' : ''}${row.index === cursor ? ' is-cursor' : ''}`}
+              style={style}
+              onClick={(e) => onItemClick(comic, row.index, e)}
+              onDoubleClick={() => onItemDoubleClick(comic)}
+              onContextMenu={(e) => onItemContextMenu(comic, row.index, e)}
+            >
+              {columns.map((c) => (
+                <div key={c.id} className={`list-cell${c.align === 'end' ? ' align-end' : ''}`}>
+                  {c.render(comic)}
+                </div>
+              ))}
+            </div>
+          );
+        })}
+      </ResultsListbox>
     </div>
   );
 }

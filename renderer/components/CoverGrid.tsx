@@ -7,12 +7,13 @@ import type { ComicSummary, SortKey } from '../../shared/types.js';
 import { gridCaption } from '../lib/format.js';
 import { problemLabel } from '../lib/problem-text.js';
 import { useElementSize } from '../lib/use-element-size.js';
-import { useQuery, useResults, useSelection, useView } from '../store/context.js';
+import { useQuery, useView } from '../store/context.js';
 import { itemAt } from '../store/results.js';
 import { Cover } from './Cover.js';
-import { useResultsNavigation } from './use-results-navigation.js';
+import { useResultsItems, useResultsNavigation } from './use-results-navigation.js';
+import { ResultsListbox } from './ResultsListbox.js';
 import { CheckIcon, CopiesIcon, StarIcon, WarningIcon } from './icons.js';
-import { isSelected as isInSelection, selectedCount } from '../browse/multi-select.js';
+import { isSelected as isInSelection } from '../browse/multi-select.js';
 import '../styles/cover-badges.css';
 import '../styles/selection.css';
 import '../styles/favourite.css';
@@ -34,11 +35,7 @@ export function CoverGrid({ label }: { label: string }) {
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const { width, height } = useElementSize(scrollRef);
   const coverSize = useView((s) => s.coverSize);
-  const total = useResults((s) => s.total ?? 0);
-  const pages = useResults((s) => s.pages);
-  const cursor = useSelection((s) => s.cursor);
-  const multi = useSelection((s) => s.multi);
-  const isMulti = selectedCount(multi, total) > 1;
+  const { total, pages, cursor, multi, isMulti } = useResultsItems();
   const sort = useQuery((s) => s.sort);
   const { columns, rowHeight } = useMemo(() => gridGeometry(width || 800, coverSize), [width, coverSize]);
   const rowCount = Math.ceil(total / columns);
@@ -92,65 +89,53 @@ export function CoverGrid({ label }: { label: string }) {
   });
 
   return (
-    <div
-      ref={scrollRef}
-      className="results-scroll grid-scroll"
-      role="listbox"
-      aria-label={label}
-      aria-multiselectable="true"
-      aria-activedescendant={activeId}
-      tabIndex={0}
-      onKeyDown={onKeyDown}
-      data-testid="results"
-    >
-      <div className="virtual-space" style={{ height: virtualizer.getTotalSize() }}>
-        {rows.map((row) => {
-          const start = row.index * columns;
-          const cells = [];
-          for (let i = start; i < Math.min(start + columns, total); i++) {
-            const comic = itemAt({ pages }, i);
-            cells.push(
-              comic ? (
-                <GridCell
-                  key={comic.id}
-                  comic={comic}
-                  index={i}
-                  total={total}
-                  isSelected={isInSelection(multi, i, comic.id)}
-                  isChecked={isMulti && isInSelection(multi, i, comic.id)}
-                  isCursor={i === cursor}
-                  sort={sort}
-                  onClick={onItemClick}
-                  onDoubleClick={onItemDoubleClick}
-                  onContextMenu={onItemContextMenu}
-                />
-              ) : (
-                <div key={`s${i}`} className="cell is-skeleton" aria-hidden="true">
-                  <div className="cover skeleton" />
-                  <div className="skeleton-line" />
-                  <div className="skeleton-line short" />
-                </div>
-              ),
-            );
-          }
-          return (
-            <div
-              key={row.key}
-              className="grid-row"
-              style={{
-                transform: `translateY(${row.start}px)`,
-                height: rowHeight - GRID_GAP,
-                gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-                columnGap: GRID_GAP,
-                paddingInline: GRID_PADDING,
-              }}
-            >
-              {cells}
-            </div>
+    <ResultsListbox scrollRef={scrollRef} className="grid-scroll" label={label} activeId={activeId} onKeyDown={onKeyDown} height={virtualizer.getTotalSize()}>
+      {rows.map((row) => {
+        const start = row.index * columns;
+        const cells = [];
+        for (let i = start; i < Math.min(start + columns, total); i++) {
+          const comic = itemAt({ pages }, i);
+          cells.push(
+            comic ? (
+              <GridCell
+                key={comic.id}
+                comic={comic}
+                index={i}
+                total={total}
+                isSelected={isInSelection(multi, i, comic.id)}
+                isChecked={isMulti && isInSelection(multi, i, comic.id)}
+                isCursor={i === cursor}
+                sort={sort}
+                onClick={onItemClick}
+                onDoubleClick={onItemDoubleClick}
+                onContextMenu={onItemContextMenu}
+              />
+            ) : (
+              <div key={`s${i}`} className="cell is-skeleton" aria-hidden="true">
+                <div className="cover skeleton" />
+                <div className="skeleton-line" />
+                <div className="skeleton-line short" />
+              </div>
+            ),
           );
-        })}
-      </div>
-    </div>
+        }
+        return (
+          <div
+            key={row.key}
+            className="grid-row"
+            style={{
+              transform: `translateY(${row.start}px)`,
+              height: rowHeight - GRID_GAP,
+              gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+              columnGap: GRID_GAP,
+              paddingInline: GRID_PADDING,
+            }}
+          >
+            {cells}
+          </div>
+        );
+      })}
+    </ResultsListbox>
   );
 }
 

@@ -11,6 +11,19 @@ import { useReaderOpener } from '../reader/reader-context.js';
 import { isReadable } from '../reader/ReaderHost.js';
 import { isSelected, selectedCount } from '../browse/multi-select.js';
 
+/**
+ * What the grid and the list both draw from: the rows loaded so far (by page), how many there are, the
+ * keyboard cursor and the multi-selection (`isMulti`: more than one comic selected, so each selected
+ * item shows its check mark).
+ */
+export function useResultsItems() {
+  const total = useResults((s) => s.total ?? 0);
+  const pages = useResults((s) => s.pages);
+  const cursor = useSelection((s) => s.cursor);
+  const multi = useSelection((s) => s.multi);
+  return { total, pages, cursor, multi, isMulti: selectedCount(multi, total) > 1 };
+}
+
 export interface NavigationOptions {
   scrollRef: RefObject<HTMLDivElement | null>;
   columns: number;
