@@ -5,6 +5,7 @@ import { useStore } from 'zustand';
 import { useStores } from '../store/context.js';
 import { createBrowseStore, type BrowseState, type BrowseStore } from './browse-store.js';
 import { browseHash, DEFAULT_ROUTE, libraryHashOf, parseBrowseHash, type BrowseRoute } from './route.js';
+import { onLocationChange } from '../lib/location-events.js';
 
 const BrowseContext = createContext<BrowseStore | null>(null);
 
@@ -39,12 +40,7 @@ export function BrowseProvider({ children }: { children: ReactNode }) {
     // the start view; either is loaded now, not only when the hash changes.
     const first = parseBrowseHash(window.location.hash) ?? parseBrowseHash(libraryHashOf(window.history.state) ?? '') ?? DEFAULT_ROUTE;
     store.getState().go(first);
-    window.addEventListener('popstate', sync);
-    window.addEventListener('hashchange', sync);
-    return () => {
-      window.removeEventListener('popstate', sync);
-      window.removeEventListener('hashchange', sync);
-    };
+    return onLocationChange(sync);
   }, [store]);
 
   useEffect(

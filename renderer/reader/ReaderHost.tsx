@@ -12,6 +12,7 @@ import { createReaderStore, currentView, type ReaderController } from './reader-
 import { parseReaderHash, readerHash } from './route.js';
 import { libraryHashOf, parseBrowseHash, withLibraryHash } from '../browse/route.js';
 import { apiSettingsSource } from './settings.js';
+import { onLocationChange } from '../lib/location-events.js';
 import './reader.css';
 
 /** Where Esc goes when the reader's entry is not ours to pop (a reload, a pasted link): the view it came from. */
@@ -82,12 +83,7 @@ export function ReaderHost({ children }: { children: ReactNode }) {
       if (s.id !== route.id || s.status === 'closed') void s.open(route.id, route.page);
     };
     sync();
-    window.addEventListener('popstate', sync);
-    window.addEventListener('hashchange', sync);
-    return () => {
-      window.removeEventListener('popstate', sync);
-      window.removeEventListener('hashchange', sync);
-    };
+    return onLocationChange(sync);
   }, [controller]);
 
   // The reader → the hash: the page being read, replaced in place (Back never steps through pages).
