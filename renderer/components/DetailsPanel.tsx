@@ -148,13 +148,13 @@ function DetailBody({ detail }: { detail: ComicDetail }) {
           <h3>Metadata</h3>
           <dl className="facts">
             {fields.map(([field, label]) => (
-              <div key={field} className="fact">
-                <dt>{label}</dt>
-                <dd>{String(detail.metadata[field])}</dd>
-                <dd className="fact-source">
-                  {detail.sources[field] && <span className="source-tag" title={`from ${SOURCE_LABELS[detail.sources[field]]}`}>{SOURCE_LABELS[detail.sources[field]]}</span>}
-                </dd>
-              </div>
+              <Fact
+                key={field}
+                label={label}
+                source={detail.sources[field] ? <span className="source-tag" title={`from ${SOURCE_LABELS[detail.sources[field]]}`}>{SOURCE_LABELS[detail.sources[field]]}</span> : null}
+              >
+                {String(detail.metadata[field])}
+              </Fact>
             ))}
           </dl>
         </section>
@@ -163,41 +163,23 @@ function DetailBody({ detail }: { detail: ComicDetail }) {
       <section className="details-section">
         <h3>File</h3>
         <dl className="facts">
-          <div className="fact">
-            <dt>Pages</dt>
-            <dd>
-              {formatCount(detail.pageCount)}
-              {detail.metadata.declaredPageCount !== null && detail.metadata.declaredPageCount !== detail.pageCount && (
-                <span className="source-tag">ComicInfo says {detail.metadata.declaredPageCount}</span>
-              )}
-            </dd>
-          </div>
-          <div className="fact">
-            <dt>Format</dt>
-            <dd>
-              {FORMAT_LABELS[detail.format]}
-              <span className="list-subtle">.{detail.ext.replace(/^\./, '')}</span>
-              {detail.kind === 'text-book' && <span className="source-tag">text book: open it in your e-book reader</span>}
-            </dd>
-          </div>
-          <div className="fact">
-            <dt>Size</dt>
-            <dd>{formatBytes(detail.size)}</dd>
-          </div>
-          <div className="fact">
-            <dt>Path</dt>
-            <dd className="path" title={detail.path}>
-              {detail.path}
-            </dd>
-          </div>
-          <div className="fact">
-            <dt>Added</dt>
-            <dd>{formatDate(detail.addedAt)}</dd>
-          </div>
-          <div className="fact">
-            <dt>Changed</dt>
-            <dd>{formatDate(detail.lastChangedAt)}</dd>
-          </div>
+          <Fact label="Pages">
+            {formatCount(detail.pageCount)}
+            {detail.metadata.declaredPageCount !== null && detail.metadata.declaredPageCount !== detail.pageCount && (
+              <span className="source-tag">ComicInfo says {detail.metadata.declaredPageCount}</span>
+            )}
+          </Fact>
+          <Fact label="Format">
+            {FORMAT_LABELS[detail.format]}
+            <span className="list-subtle">.{detail.ext.replace(/^\./, '')}</span>
+            {detail.kind === 'text-book' && <span className="source-tag">text book: open it in your e-book reader</span>}
+          </Fact>
+          <Fact label="Size">{formatBytes(detail.size)}</Fact>
+          <Fact label="Path" valueClass="path" title={detail.path}>
+            {detail.path}
+          </Fact>
+          <Fact label="Added">{formatDate(detail.addedAt)}</Fact>
+          <Fact label="Changed">{formatDate(detail.lastChangedAt)}</Fact>
         </dl>
       </section>
 
@@ -222,6 +204,19 @@ function DetailBody({ detail }: { detail: ComicDetail }) {
           </ul>
         </section>
       )}
+    </div>
+  );
+}
+
+/** One row of a facts list: the label, the value and (metadata fields) the tag of where it came from. */
+function Fact({ label, children, valueClass, title, source }: { label: string; children: ReactNode; valueClass?: string; title?: string; source?: ReactNode }) {
+  return (
+    <div className="fact">
+      <dt>{label}</dt>
+      <dd className={valueClass} title={title}>
+        {children}
+      </dd>
+      {source !== undefined && <dd className="fact-source">{source}</dd>}
     </div>
   );
 }
