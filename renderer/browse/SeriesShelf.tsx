@@ -98,7 +98,7 @@ export function SeriesShelf() {
         {total !== null && <span className="muted">{plural(total, 'series', 'series')}</span>}
         <input
           type="search"
-          className="browse-search"
+          className="control browse-search"
           placeholder="Find a series"
           aria-label="Find a series"
           value={text}

@@ -15,7 +15,7 @@ export function ColdStart() {
   return (
     <div className="centered">
       <div className="card coldstart" data-testid="cold-start">
-        <div className="card-icon"><BookIcon size={22} /></div>
+        <div className="app-mark card-icon"><BookIcon size={22} /></div>
         <h1>{isRunning ? 'Building your library' : 'The first scan stopped'}</h1>
         <p className="muted path">{status.library_root}</p>
         {isRunning ? (

@@ -26,7 +26,7 @@ export function Header() {
   return (
     <header className={`toolbar${isCompact ? ' is-compact' : ''}`}>
       <div className="brand">
-        <span className="brand-mark" aria-hidden="true">
+        <span className="app-mark brand-mark" aria-hidden="true">
           <BookIcon size={15} />
         </span>
         <span className="brand-name">Longbox</span>

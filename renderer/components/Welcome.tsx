@@ -9,7 +9,7 @@ export function Welcome() {
   return (
     <div className="centered">
       <div className="card welcome" data-testid="welcome">
-        <div className="card-icon"><BookIcon size={22} /></div>
+        <div className="app-mark card-icon"><BookIcon size={22} /></div>
         <h1>Welcome to Longbox</h1>
         <p className="muted">Point Longbox at the folder that holds your comics (.cbz, .cbr, .cb7, .pdf). It indexes them once and opens instantly afterwards.</p>
         <div className="welcome-actions">

@@ -154,7 +154,7 @@ function ReaderToolbar({ title }: { title: string }) {
   const s = () => controller.store.getState();
   return (
     <header className="reader-bar">
-      <button type="button" className="reader-button" onClick={() => opener.close()} title="Back to the library (Esc)">
+      <button type="button" className="control reader-button" onClick={() => opener.close()} title="Back to the library (Esc)">
         <span aria-hidden="true">←</span> Library
       </button>
       <h1 className="reader-title" title={title}>
@@ -167,7 +167,7 @@ function ReaderToolbar({ title }: { title: string }) {
               <button
                 key={mode}
                 type="button"
-                className="reader-button"
+                className="control reader-button"
                 aria-pressed={settings.mode === mode}
                 onClick={() => s().setMode(mode)}
                 title={mode === 'double' ? 'Double page (D)' : mode === 'webtoon' ? 'Webtoon (W)' : 'Single page'}
@@ -177,20 +177,20 @@ function ReaderToolbar({ title }: { title: string }) {
             ))}
           </div>
           {settings.mode === 'double' && (
-            <button type="button" className="reader-button" aria-pressed={shifted} onClick={() => s().toggleShift()} title="Shift pairs by one page (S)">
+            <button type="button" className="control reader-button" aria-pressed={shifted} onClick={() => s().toggleShift()} title="Shift pairs by one page (S)">
               Shift
             </button>
           )}
           <button
             type="button"
-            className="reader-button"
+            className="control reader-button"
             onClick={() => s().setDirection(settings.direction === 'rtl' ? 'ltr' : 'rtl')}
             aria-label={settings.direction === 'rtl' ? 'Right to left (switch to left to right)' : 'Left to right (switch to right to left)'}
             title="Reading direction (R)"
           >
             {settings.direction === 'rtl' ? 'RTL' : 'LTR'}
           </button>
-          <select className="reader-select" aria-label="Fit" value={settings.fit} onChange={(e) => s().setFit(e.target.value as FitMode)}>
+          <select className="control reader-select" aria-label="Fit" value={settings.fit} onChange={(e) => s().setFit(e.target.value as FitMode)}>
             {FIT_MODES.map((fit) => (
               <option key={fit} value={fit}>
                 {FIT_LABELS[fit]}
@@ -198,17 +198,17 @@ function ReaderToolbar({ title }: { title: string }) {
             ))}
           </select>
           <div className="reader-segmented" role="group" aria-label="Zoom">
-            <button type="button" className="reader-button" aria-label="Zoom out" onClick={() => s().zoomBy(1 / ZOOM_STEP)}>
+            <button type="button" className="control reader-button" aria-label="Zoom out" onClick={() => s().zoomBy(1 / ZOOM_STEP)}>
               −
             </button>
-            <button type="button" className="reader-button reader-zoom" aria-label="Reset zoom" onClick={() => s().resetZoom()}>
+            <button type="button" className="control reader-button reader-zoom" aria-label="Reset zoom" onClick={() => s().resetZoom()}>
               {Math.round(settings.zoom * 100)}%
             </button>
-            <button type="button" className="reader-button" aria-label="Zoom in" onClick={() => s().zoomBy(ZOOM_STEP)}>
+            <button type="button" className="control reader-button" aria-label="Zoom in" onClick={() => s().zoomBy(ZOOM_STEP)}>
               +
             </button>
           </div>
-          <button type="button" className="reader-button" aria-label="Full screen" title="Full screen (F)" onClick={(e) => toggleFullscreen(e.currentTarget.closest('.reader'))}>
+          <button type="button" className="control reader-button" aria-label="Full screen" title="Full screen (F)" onClick={(e) => toggleFullscreen(e.currentTarget.closest('.reader'))}>
             <FullscreenIcon />
           </button>
         </div>
@@ -255,7 +255,7 @@ function ResumeNote() {
   return (
     <div className="reader-note" role="status">
       <span>Continued from page {resumedFrom + 1}</span>
-      <button type="button" className="reader-button" onClick={() => controller.store.getState().startOver()}>
+      <button type="button" className="control reader-button" onClick={() => controller.store.getState().startOver()}>
         Start over
       </button>
     </div>
