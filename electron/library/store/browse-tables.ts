@@ -2,6 +2,7 @@
 // (from comics_next once its ranks are written, streaming in series order; or from rows in memory)
 // and writes them beside comics_next; the swap renames them in with
 // the comics table, so a reader always sees series, folders and comics of the same generation.
+import type { SeriesSummary } from '../../../shared/types.js';
 import type { Db } from './db.js';
 import type { StoredRow } from './comic-row.js';
 import { naturalKey, seriesKey as seriesSortKey } from './ranks.js';
@@ -34,16 +35,12 @@ export const FOLDER_COLUMNS = [
   'direct_count INTEGER NOT NULL',
 ] as const;
 
-export interface SeriesRow {
+/**
+ * A row of the series table: what a SeriesSummary shows (but the unread count, which comes from
+ * user.db when it is read), plus its position, when it was first added and its sort ranks.
+ */
+export interface SeriesRow extends Omit<SeriesSummary, 'unread_count'> {
   id: number;
-  key: string;
-  name: string;
-  volume: number | null;
-  year: number | null;
-  publisher: string | null;
-  issue_count: number;
-  cover_id: number;
-  cover_fingerprint: string;
   added_at: number;
   rank_year: number;
   rank_added: number;
