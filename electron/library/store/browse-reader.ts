@@ -102,8 +102,6 @@ export class BrowseReader {
   readonly #stateTable: string;
   /** The attached user.db's schema name, or null when the state is a temp table (store tests). */
   readonly #userSchema: string | null;
-  /** Home's rows of the last snapshot it was asked in (see #homeVersion). */
-  #homeCache: { version: string; rows: HomeShelfRows } | null = null;
 
   constructor(db: Db) {
     this.#db = db;
@@ -191,11 +189,7 @@ export class BrowseReader {
   home(): HomeRows {
     return this.#db.transaction(() => {
       const generation = this.#generation();
-      // The shelves depend only on the generation and the user's state: the same snapshot of both
-      // answers again from memory (Home is fetched again on every library-changed event and view switch).
-      const version = this.#homeVersion(generation);
-      const rows = this.#homeCache?.version === version ? this.#homeCache.rows : this.#homeRows();
-      this.#homeCache = { version, rows };
+      const rows = this.#homeRows();
       return {
         continue: rows.continue.map(toHomeComic),
         on_deck: rows.onDeck.map(toHomeComic),
@@ -205,18 +199,24 @@ export class BrowseReader {
     })();
   }
 
+  /** Runs `read` in one read transaction (its statements, and snapshotVersion(), see one snapshot). */
+  inSnapshot<T>(read: () => T): T {
+    return this.#db.transaction(read)();
+  }
+
   /**
-   * What Home's rows are a function of, read in the same transaction as the rows: the generation (every
-   * write of the live tables sets a new one in the same transaction), user.db's data_version (changes
-   * whenever another connection — the UserStore, another process — commits to it), and this connection's
-   * own changes (the store tests write user state and generations on the reading connection itself).
+   * Names the snapshot a read answers from, so that an answer can be kept for it (store/answer-cache.ts):
+   * the generation (every write of the live tables sets a new one in the same transaction), user.db's
+   * data_version (changes whenever another connection — the UserStore, another process — commits to
+   * it), and this connection's own changes (store tests write user state and generations on the
+   * reading connection itself). Read inside the same transaction as the answer (inSnapshot).
    */
-  #homeVersion(generation: number): string {
+  snapshotVersion(): string {
     const userVersion = this.#userSchema
       ? (this.#stmt(`PRAGMA ${this.#userSchema}.data_version`).get() as { data_version: number }).data_version
       : 0;
     const own = (this.#stmt('SELECT total_changes() AS n').get() as { n: number }).n;
-    return `${generation}:${userVersion}:${own}`;
+    return `${this.#generation()}:${userVersion}:${own}`;
   }
 
   #homeRows(): HomeShelfRows {

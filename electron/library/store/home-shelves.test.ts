@@ -1,18 +1,19 @@
 // Home's shelves against a plain reading of the same tables, on a generated library with random reading
 // (single marks, whole series at once, pages, unread, favourites, ties in time) and new generations in
-// between: BrowseReader.home() walks indexes, stops early and answers a snapshot it has seen from
-// memory; none of that may change a row or its place. The user state is written as the product writes
-// it (a UserStore on its own connection), read through user.db attached to a read-only connection.
+// between: BrowseReader.home() walks indexes and stops early, and a snapshot already seen answers from
+// memory (answer-cache.ts); none of that may change a row or its place. The user state is written as
+// the product writes it (a UserStore on its own connection), read through user.db attached to a
+// read-only connection.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openUserStore, type UserStore } from '../user/user-store.js';
 import type { ComicIdentity } from '../user/comic-state.js';
 import { openTempLibraryDb, publishGeneration, removeTempLibraryDb } from '../testing/library-db.js';
 import { testRow } from '../testing/store-rows.js';
-import { HOME_SHELF_SIZE, ON_DECK_SERIES, seriesReadRecentlySql, type BrowseReader } from './browse-reader.js';
+import { HOME_SHELF_SIZE, ON_DECK_SERIES, seriesReadRecentlySql, type HomeRows } from './browse-reader.js';
 import type { EnrichedRow } from './comic-row.js';
 import { openDatabase, type Db } from './open-database.js';
-import { openReadSide } from './read-methods.js';
+import { openReadSide, runRead, type ReadSide } from './read-methods.js';
 import { USER_SCHEMA } from './user-state-access.js';
 
 function random(seed: number): () => number {
@@ -143,9 +144,11 @@ afterEach(async () => {
   removeTempLibraryDb({ dir, db: writer });
 });
 
-function openReader(): BrowseReader {
+/** The reads as the service makes them: through runRead, so the answers kept per snapshot are in play. */
+function openReader(): { home(): HomeRows } {
   readDb = openDatabase(join(dir, 'library.db'), { readonly: true });
-  return openReadSide(readDb, store.file).browse;
+  const side: ReadSide = openReadSide(readDb, store.file, { answerCache: true });
+  return { home: () => runRead(side, 'home', []) };
 }
 
 function identityOf(row: EnrichedRow): ComicIdentity {

@@ -8,16 +8,20 @@ import { BrowseReader, type FolderRows, type HomeRows, type SeriesRows, type Tar
 import { toComicSummary, type StoredRow } from './comic-row.js';
 import { LibraryReader } from './library-reader.js';
 import type { Db } from './db.js';
+import { AnswerCache, answerCacheEnabled } from './answer-cache.js';
 
 /** The two readers over one read-only connection to library.db (with user.db attached). */
 export interface ReadSide {
   library: LibraryReader;
   browse: BrowseReader;
+  /** The repeatable reads' answers of the current snapshot (answer-cache.ts); null when turned off. */
+  answers: AnswerCache | null;
 }
 
-export function openReadSide(db: Db, userDbFile: string | undefined): ReadSide {
+export function openReadSide(db: Db, userDbFile: string | undefined, options: { answerCache?: boolean } = {}): ReadSide {
   const library = new LibraryReader(db, userDbFile !== undefined ? { userDbFile } : {});
-  return { library, browse: new BrowseReader(db) };
+  const browse = new BrowseReader(db);
+  return { library, browse, answers: (options.answerCache ?? answerCacheEnabled()) ? new AnswerCache(browse) : null };
 }
 
 export interface ComicRows {
@@ -102,9 +106,17 @@ export function isReadName(value: unknown): value is ReadName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(READ_METHODS, value);
 }
 
+/**
+ * The reads a UI repeats with the same arguments (refetches on library-changed, scrolling back, the
+ * view switch): their answers are kept per snapshot (answer-cache.ts). Not the detail reads (one per
+ * comic opened) nor targetOf (it precedes a write).
+ */
+const REPEATABLE_READS: ReadonlySet<ReadName> = new Set<ReadName>(['listComics', 'listComicsJson', 'listSeries', 'listFolder', 'home']);
+
 /** Runs one read of the table on `side` (synchronously, on the calling thread). */
 export function runRead<K extends ReadName>(side: ReadSide, name: K, args: ReadArgs<K>): ReadAnswer<K> {
   const method = READ_METHODS[name] as unknown as (side: ReadSide, ...args: ReadArgs<K>) => ReadAnswer<K>;
+  if (side.answers && REPEATABLE_READS.has(name)) return side.answers.answer(`${name}\u0000${JSON.stringify(args)}`, () => method(side, ...args));
   return method(side, ...args);
 }
 
