@@ -36,6 +36,8 @@ export function toUnreadable(error: unknown): unknown {
 export interface OpenedFile {
   handle: ReadableFile;
   size: number;
+  /** The opened file's mtime (fstat), so readers keyed by (size, mtime) need no stat of their own. */
+  mtimeMs: number;
 }
 
 function checkOpened(stats: Stats): number {
@@ -51,7 +53,8 @@ export async function openArchiveFile(filePath: string): Promise<OpenedFile> {
     throw toUnreadable(error);
   });
   try {
-    return { handle, size: checkOpened(await handle.stat()) };
+    const stats = await handle.stat();
+    return { handle, size: checkOpened(stats), mtimeMs: stats.mtimeMs };
   } catch (error) {
     await handle.close().catch(() => undefined);
     throw toUnreadable(error);
@@ -105,8 +108,9 @@ export function openArchiveFileSync(filePath: string, meter?: BlockingIoMeter): 
     throw toUnreadable(error);
   }
   try {
-    const size = checkOpened(fstatSync(fd));
-    return { handle: syncFile(fd, meter, performance.now() - started), size };
+    const stats = fstatSync(fd);
+    const size = checkOpened(stats);
+    return { handle: syncFile(fd, meter, performance.now() - started), size, mtimeMs: stats.mtimeMs };
   } catch (error) {
     closeSync(fd);
     throw toUnreadable(error);

@@ -31,8 +31,8 @@ function loadFailure(code: number): ArchiveError {
   }
 }
 
-async function checkSize(filePath: string): Promise<void> {
-  const { size } = await stat(filePath);
+async function checkSize(filePath: string, knownSize?: number): Promise<void> {
+  const size = knownSize ?? (await stat(filePath)).size;
   if (size > MAX_PDF_BYTES) throw new ArchiveError('too-large', `The PDF is ${Math.round(size / 2 ** 20)} MiB, over the ${MAX_PDF_BYTES / 2 ** 20} MiB limit.`, 'pdf');
 }
 
@@ -51,8 +51,9 @@ export function pdfIndexFrom(result: PdfIndexResult, limits: ArchiveLimits): Arc
   };
 }
 
-export async function readPdfIndex(filePath: string, limits: ArchiveLimits): Promise<ArchiveIndex> {
-  await checkSize(filePath);
+/** `knownSize`: the caller's fstat of the file (the index pass), so no stat of its own. */
+export async function readPdfIndex(filePath: string, limits: ArchiveLimits, knownSize?: number): Promise<ArchiveIndex> {
+  await checkSize(filePath, knownSize);
   return pdfIndexFrom(await wasmWorker().run({ op: 'pdf-index', path: filePath, maxPages: limits.maxEntries }), limits);
 }
 

@@ -55,7 +55,7 @@ async function withEntry(
 export async function readArchiveIndex(filePath: string, options: ReadArchiveIndexOptions = {}): Promise<ArchiveIndex> {
   const limits: ArchiveLimits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
   const maxEntryBytes = options.readEntryMaxBytes ?? limits.maxEntryBytes;
-  const { handle, size } = options.syncIo ? openArchiveFileSync(filePath, options.syncIo) : await openArchiveFile(filePath);
+  const { handle, size, mtimeMs } = options.syncIo ? openArchiveFileSync(filePath, options.syncIo) : await openArchiveFile(filePath);
   let detected: ComicFormat | null = null;
   try {
     // Small files (most single-chapter CBZs are not, but many test and web files are) are read in one
@@ -85,11 +85,13 @@ export async function readArchiveIndex(filePath: string, options: ReadArchiveInd
         return await withEntry(index, options, maxEntryBytes, (chosen) => readTarEntry(handle, size, chosen.name, maxEntryBytes));
       }
       case '7z': {
-        const index = await readSevenZipIndex(filePath, limits);
-        return await withEntry(index, options, maxEntryBytes, (chosen) => readSevenZipEntry(filePath, chosen.name, maxEntryBytes, { maxEntries: limits.maxEntries, keep: false }));
+        // The listing and the entry are keyed by the size and mtime of the file opened here: no stat.
+        const known = { size, mtimeMs };
+        const index = await readSevenZipIndex(filePath, limits, known);
+        return await withEntry(index, options, maxEntryBytes, (chosen) => readSevenZipEntry(filePath, chosen.name, maxEntryBytes, { maxEntries: limits.maxEntries, keep: false, known }));
       }
       case 'pdf': {
-        const index = await readPdfIndex(filePath, limits);
+        const index = await readPdfIndex(filePath, limits, size);
         return await withEntry(index, options, maxEntryBytes, (chosen) => readPdfEntry(filePath, chosen.name, maxEntryBytes));
       }
       case 'epub': {

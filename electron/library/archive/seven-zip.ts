@@ -55,8 +55,14 @@ export function keptEntryBytes(): number {
 }
 const listings = new Map<string, SevenZipEntry[]>();
 
-async function fileKey(filePath: string): Promise<string> {
-  const stats = await stat(filePath);
+/** Size and mtime the caller already has (the index pass's fstat of the opened file). */
+export interface KnownStat {
+  size: number;
+  mtimeMs: number;
+}
+
+async function fileKey(filePath: string, known?: KnownStat): Promise<string> {
+  const stats = known ?? (await stat(filePath));
   return `${filePath}\0${stats.size}\0${stats.mtimeMs}`;
 }
 
@@ -72,8 +78,8 @@ async function listEntries(filePath: string, key: string, maxEntries: number): P
   return entries;
 }
 
-export async function readSevenZipIndex(filePath: string, limits: ArchiveLimits): Promise<ArchiveIndex> {
-  const entries = await listEntries(filePath, await fileKey(filePath), limits.maxEntries);
+export async function readSevenZipIndex(filePath: string, limits: ArchiveLimits, known?: KnownStat): Promise<ArchiveIndex> {
+  const entries = await listEntries(filePath, await fileKey(filePath, known), limits.maxEntries);
   return { format: '7z', entries, comment: null };
 }
 
@@ -102,12 +108,14 @@ export interface SevenZipEntryOptions {
    * rebuild worker grew by ≈ 14 KB per CB7 per rebuild up to CACHE_BYTES). Default true (a reader).
    */
   keep?: boolean;
+  /** The file's size and mtime when the caller has them (no stat then). */
+  known?: KnownStat;
 }
 
 export async function readSevenZipEntry(filePath: string, entryName: string, maxBytes: number, options: SevenZipEntryOptions = {}): Promise<Buffer> {
   const keep = options.keep ?? true;
   const maxEntries = options.maxEntries ?? Number.MAX_SAFE_INTEGER;
-  const key = await fileKey(filePath);
+  const key = await fileKey(filePath, options.known);
   const hit = entryCache.get(`${key}\0${entryName}`);
   if (hit) return hit;
   const entries = await listEntries(filePath, key, maxEntries);
