@@ -200,11 +200,14 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     if (toRead.length > 0) {
       // Rows leaving in this very rebuild count too: a file moved and touched (not a plain move) is
       // still the same comic when its content fingerprint matches.
-      const staying = new Set<number>([...kept.map((k) => k.id), ...carried.map((c) => c.id)]);
-      const walked = new Set(walkFiles.map((f) => f.path));
-      // The rows leaving are the removed ones (a delta reads just those, in the same id order).
+      // The rows leaving are the removed ones (a delta reads just those, in the same id order). The two
+      // sets (a whole library's ids and paths) are built only when some row is leaving: a touch has none.
+      let staying: Set<number> | null = null;
+      let walked: Set<string> | null = null;
       const leaving = useDelta ? liveIdentities(db, [...plan.removedIds].sort((a, b) => a - b)).filter((row) => row.error_kind === null) : iterateLiveIdentities(db);
       for (const row of leaving) {
+        staying ??= new Set<number>([...kept.map((k) => k.id), ...carried.map((c) => c.id)]);
+        walked ??= new Set(walkFiles.map((f) => f.path));
         if (staying.has(row.id) || walked.has(row.path) || departed.has(row.fingerprint)) continue;
         departed.set(row.fingerprint, { id: row.id, added_at: row.added_at });
       }
@@ -368,7 +371,8 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       fileCount = full.added;
     }
     if (removedRows.length > 0 || returned.length > 0) updateDeparted(db, removedRows, returned, stamp);
-    const gone = goneFolders(removedRows.map((row) => row.path), walkFiles.map((f) => f.path));
+    // (Folders of the whole walk are listed only when some row left.)
+    const gone = removedRows.length > 0 ? goneFolders(removedRows.map((row) => row.path), walkFiles.map((f) => f.path)) : [];
     if (gone.length > 0) stats.goneFolders = gone;
     if (returned.length > 0) stats.returned = returned.length;
     return { generation, fileCount, durationMs, stats };

@@ -236,6 +236,29 @@ describe('delta generations', () => {
     expectDenseRanks(deltaDb);
   });
 
+  it('rows patched in place (same keys in every order): a new writer, publisher, inode or page count matches the full rewrite, search included', () => {
+    const rng = mulberry32(7);
+    const rows = new Map(randomLibrary(rng, 150).map((r) => [r.id, r]));
+    publishFull(deltaDb, [...rows.values()], 1);
+    publishFull(fullDb, [...rows.values()], 1);
+    let current = rows;
+    const edits: Array<(row: EnrichedRow) => EnrichedRow> = [
+      (row) => ({ ...row, writer: row.writer === 'Ann Writer' ? 'Bob Author' : 'Ann Writer' }),
+      (row) => ({ ...row, publisher: row.publisher === 'Image' ? 'Marvel' : 'Image', year: 2021 }),
+      (row) => ({ ...row, inode: row.inode + 1, mtime_ms: row.mtime_ms + 5 }),
+      (row) => ({ ...row, page_count: row.page_count + 3, cover_entry: 'z.jpg', error_message: 'odd' }),
+    ];
+    let generation = 1;
+    for (const edit of edits) {
+      generation++;
+      const after = new Map(current);
+      for (const row of [...current.values()].filter((_, i) => i % 9 === generation % 9)) after.set(row.id, { ...edit(row), changed_at: 9000 + generation });
+      compare(current, after, generation);
+      current = after;
+    }
+    expectDenseRanks(deltaDb);
+  });
+
   it('an empty delta and a delta that empties the library match the full rewrite', () => {
     const rows = new Map(randomLibrary(mulberry32(5), 40).map((r) => [r.id, r]));
     publishFull(deltaDb, [...rows.values()], 1);

@@ -64,6 +64,9 @@ const FTS_COLUMNS = SEARCH_COLUMNS.join(', ');
 const FTS_VALUES = ftsValuesSql();
 const IDS = 'SELECT value FROM json_each(?)';
 const SHIFT_FUNCTION = 'longbox_delta_rank_shift';
+/** Columns a row patched in place may change (not its id, not the generation-wide fields). */
+const PATCHABLE_COLUMNS = COLUMN_NAMES.filter((column) => column !== 'id' && !GENERATION_FIELDS.has(column));
+const SEARCH_COLUMN_SET = new Set<string>(SEARCH_COLUMNS);
 
 /** The enriched fields of a stored row (what a rescan would have produced for it). */
 function enrichedOf(row: StoredRow): EnrichedRow {
@@ -264,26 +267,50 @@ export function writeDeltaGeneration(db: Db, delta: GenerationDelta, meta: Gener
       for (const { id, rank } of staying) newRanks.get(id)![order] = rank + shiftOf(change, rank);
     }
 
+    // A row that keeps its key in every order and its series key (a touched file, a new inode, a fixed
+    // page count) stays where it is: the shift below moves its ranks as any staying row's, and only its
+    // columns that differ are updated, so the rank, path and series indexes and (unless a search column
+    // changed) its FTS entry are not touched. Every other written row is deleted and inserted again.
+    const seriesKeyOf = (row: EnrichedRow) => seriesIdentity(row.series ?? row.file_name, volumeOf.get(row.id) ?? null);
+    const patches = new Map<number, { columns: string[]; search: boolean }>();
+    for (const row of written) {
+      const before = old.get(row.id);
+      if (!before || before.series_key !== seriesKeyOf(row)) continue;
+      if (!SORT_ORDERS.every((order) => compareTuples(oldKeys.get(row.id)![order], newKeys.get(row.id)![order]) === 0)) continue;
+      const columns = PATCHABLE_COLUMNS.filter((column) => (before as unknown as Record<string, unknown>)[column] !== (row as unknown as Record<string, unknown>)[column]);
+      patches.set(row.id, { columns, search: columns.some((column) => SEARCH_COLUMN_SET.has(column)) });
+    }
+
     step('delete');
-    const dropped = [...old.keys()];
-    const droppedJson = JSON.stringify(dropped);
+    const dropped = [...old.keys()].filter((id) => !patches.has(id));
+    const reindexed = [...patches].filter(([, patch]) => patch.search).map(([id]) => id);
     db.prepare(
       `INSERT INTO comics_fts (comics_fts, rowid, ${FTS_COLUMNS}) SELECT 'delete', id, ${FTS_VALUES} FROM comics WHERE id IN (${IDS})`,
-    ).run(droppedJson);
-    db.prepare(`DELETE FROM comics WHERE id IN (${IDS})`).run(droppedJson);
+    ).run(JSON.stringify([...dropped, ...reindexed]));
+    db.prepare(`DELETE FROM comics WHERE id IN (${IDS})`).run(JSON.stringify(dropped));
 
     step('shift');
     const shifted = shiftRanks(db, changes);
 
     step('insert');
     const insert = db.prepare(`INSERT INTO comics (${COLUMN_NAMES.join(', ')}) VALUES (${COLUMN_NAMES.map((n) => '@' + n).join(', ')})`);
+    const updates = new Map<string, ReturnType<Db['prepare']>>();
     for (const row of written) {
+      const patch = patches.get(row.id);
+      if (patch) {
+        if (patch.columns.length === 0) continue;
+        const sql = `UPDATE comics SET ${patch.columns.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`;
+        let update = updates.get(sql);
+        if (!update) updates.set(sql, (update = db.prepare(sql)));
+        update.run(Object.fromEntries([['id', row.id], ...patch.columns.map((column) => [column, (row as unknown as Record<string, unknown>)[column]])]));
+        continue;
+      }
       const ranks = newRanks.get(row.id)!;
       insert.run({
         ...row,
         // Set for real by the duplicates step below (it counts the other rows of the fingerprint).
         dup_count: 1,
-        series_key: seriesIdentity(row.series ?? row.file_name, volumeOf.get(row.id) ?? null),
+        series_key: seriesKeyOf(row),
         rank_series: ranks.series,
         rank_title: ranks.title,
         rank_added: ranks.added,
@@ -293,7 +320,7 @@ export function writeDeltaGeneration(db: Db, delta: GenerationDelta, meta: Gener
     }
     db.prepare(
       `INSERT INTO comics_fts (rowid, ${FTS_COLUMNS}) SELECT id, ${FTS_VALUES} FROM comics WHERE id IN (${IDS})`,
-    ).run(JSON.stringify(written.map((row) => row.id)));
+    ).run(JSON.stringify([...written.filter((row) => !patches.has(row.id)).map((row) => row.id), ...reindexed]));
 
     step('duplicates');
     const fingerprints = new Set<string>();
