@@ -93,10 +93,7 @@ export async function readZipDirectory(handle: ReadableFile, size: number, optio
     throw new ArchiveError('too-large', `central directory of ${directorySize} bytes is over the ${maxDirectoryBytes}-byte limit`);
   }
 
-  const directory =
-    directoryOffset >= tailStart
-      ? tail.subarray(directoryOffset - tailStart, directoryOffset - tailStart + directorySize)
-      : await readExactly(handle, directorySize, directoryOffset);
+  const directory = await bytesAt(handle, tail, tailStart, directoryOffset, directorySize);
   const { entries, locations } = parseCentralDirectory(directory, entryCount, {
     size,
     directoryOffset,
@@ -104,6 +101,11 @@ export async function readZipDirectory(handle: ReadableFile, size: number, optio
     withLocations: options.withLocations === true,
   });
   return { entries, locations, comment: end.comment, tail };
+}
+
+/** `length` bytes at `offset`: from the tail already read when they lie in it (the caller checked they end before it ends), else read. */
+async function bytesAt(handle: ReadableFile, tail: Buffer, tailStart: number, offset: number, length: number): Promise<Buffer> {
+  return offset >= tailStart ? tail.subarray(offset - tailStart, offset - tailStart + length) : readExactly(handle, length, offset);
 }
 
 /** Finds the end record, scanning backwards; the candidate whose comment length reaches exactly the end wins. */
@@ -156,10 +158,7 @@ async function readEndRecord(handle: ReadableFile, size: number, tail: Buffer, t
     if (recordOffset === null || recordOffset + ZIP64_EOCD_LENGTH > tailStart + locatorAt) {
       throw new ArchiveError(recordOffset !== null && recordOffset >= size ? 'truncated' : 'corrupt', 'ZIP64 end record offset is out of range');
     }
-    const record =
-      recordOffset >= tailStart
-        ? tail.subarray(recordOffset - tailStart, recordOffset - tailStart + ZIP64_EOCD_LENGTH)
-        : await readExactly(handle, ZIP64_EOCD_LENGTH, recordOffset);
+    const record = await bytesAt(handle, tail, tailStart, recordOffset, ZIP64_EOCD_LENGTH);
     if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE) throw new ArchiveError('corrupt', 'bad ZIP64 end-of-central-directory record');
     const zip64Disk = record.readUInt32LE(16);
     const zip64DirectoryDisk = record.readUInt32LE(20);
