@@ -6,18 +6,8 @@ import { openLibraryService } from '../electron/library/library-service.js';
 import type { BenchLibrary } from './libraries.js';
 import { prestartedWorker } from './measure-service.js';
 import { procStatusBytes } from './proc.js';
+import type { WorkerGrowth } from './report.js';
 import { touchEvery } from './touch.js';
-
-export interface WorkerGrowth {
-  rebuilds: number;
-  /** Worker VmHWM after rebuild 1 (the cold index) and after the last one. */
-  hwmAfterFirstBytes: number;
-  hwmAfterLastBytes: number;
-  /** Worker VmRSS after each rebuild (what it keeps between rebuilds). */
-  rssAfterEachBytes: number[];
-  /** Wall time of each rebuild, ms. */
-  rebuildMs: number[];
-}
 
 export async function measureWorkerGrowth(library: BenchLibrary, dataDir: string, rebuilds: number, log: (line: string) => void): Promise<WorkerGrowth> {
   rmSync(dataDir, { recursive: true, force: true });

@@ -12,6 +12,18 @@ export type QueryKind = (typeof QUERY_KINDS)[number];
 
 export type LatencyByQuery = Record<QueryKind, Summary>;
 
+/** The rebuild worker's memory over several rebuilds of one library (bench/measure-worker-growth.ts). */
+export interface WorkerGrowth {
+  rebuilds: number;
+  /** Worker VmHWM after rebuild 1 (the cold index) and after the last one. */
+  hwmAfterFirstBytes: number;
+  hwmAfterLastBytes: number;
+  /** Worker VmRSS after each rebuild (what it keeps between rebuilds). */
+  rssAfterEachBytes: number[];
+  /** Wall time of each rebuild, ms. */
+  rebuildMs: number[];
+}
+
 export interface EventLoopDelay {
   /** Milliseconds; monitorEventLoopDelay with a 1 ms resolution. */
   p50: number;
@@ -119,13 +131,7 @@ export interface SizeResult {
     /** library.db + -wal + -shm after the runs. */
     dbBytes: number;
     /** One worker over several rebuilds (bench/measure-worker-growth.ts); null/absent when not measured. */
-    workerGrowth?: {
-      rebuilds: number;
-      hwmAfterFirstBytes: number;
-      hwmAfterLastBytes: number;
-      rssAfterEachBytes: number[];
-      rebuildMs: number[];
-    } | null;
+    workerGrowth?: WorkerGrowth | null;
   };
   /** os.loadavg() when this size's measurements started and ended (the machine may be shared). */
   loadAverage?: { start: number[]; end: number[] };
