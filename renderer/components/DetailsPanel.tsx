@@ -78,9 +78,7 @@ function DetailBody({ detail }: { detail: ComicDetail }) {
     try {
       const state = await detailStore.getState().setUserState({ favourite: !detail.userState.favourite });
       if (!state) return;
-      results.getState().patchItem(detail.id, { favourite: state.favourite });
-      // The Favourites view loses (or gains) a row: fetch what it shows again.
-      if (results.getState().query.filter?.favourite) results.getState().invalidate(results.getState().generation);
+      results.getState().patchFavourite(detail.id, state.favourite);
     } catch (err) {
       status.getState().reportActionError(err);
     }

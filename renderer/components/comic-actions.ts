@@ -91,9 +91,7 @@ export function useComicActions() {
         run: async () => {
           try {
             const state = await api.setUserState(comic.id, { favourite: !comic.favourite });
-            results.getState().patchItem(comic.id, { favourite: state.favourite });
-            // The Favourites view loses (or gains) a row: fetch what it shows again.
-            if (results.getState().query.filter?.favourite) results.getState().invalidate(results.getState().generation);
+            results.getState().patchFavourite(comic.id, state.favourite);
             if (detail.getState().detail?.id === comic.id) void detail.getState().reload();
           } catch (err) {
             fail(err);

@@ -38,6 +38,8 @@ export interface ResultsState {
   /** Forget everything (another library was opened). */
   reset(): void;
   patchItem(id: number, patch: Partial<ComicSummary>): void;
+  /** A comic's favourite mark changed: its row shows it, and a Favourites view (which loses or gains the row) is fetched again. */
+  patchFavourite(id: number, favourite: boolean): void;
 }
 
 export function itemAt(state: Pick<ResultsState, 'pages'>, index: number): ComicSummary | undefined {
@@ -172,6 +174,10 @@ export function createResultsStore(api: LibraryApi, initialQuery: BaseQuery = ba
           set({ pages: { ...s.pages, [Number(offsetText)]: { ...page, items } } });
           return;
         }
+      },
+      patchFavourite(id, favourite) {
+        get().patchItem(id, { favourite });
+        if (get().query.filter?.favourite) get().invalidate(get().generation);
       },
     };
   });
