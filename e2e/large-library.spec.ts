@@ -1,30 +1,23 @@
 // The 20,000-file library (generated once per run by global-setup.ts): cold start progress, time to
 // first rows with a warm cache, scrolling to the very end.
-import { expect, test } from '@playwright/test';
-import { removeDir, scanLibrary, serveLibrary, sharedLargeLibrary, tempDir, type ServedLibrary } from './testing/serve.js';
+import { expect, test } from './testing/host-fixture.js';
+import { removeDir, scanLibrary, sharedLargeLibrary, tempDir } from './testing/serve.js';
 import { resultCount, rows, screenshot, type PageElement, type PageGlobals } from './testing/ui.js';
 
 test.describe.configure({ mode: 'serial' });
 
+// Shared by the two tests (the second reuses the first's cache), removed after both.
 let dataDir: string | null = null;
-let server: ServedLibrary | null = null;
-
-// eslint-disable-next-line no-empty-pattern
-test.afterEach(async ({}, testInfo) => {
-  if (server && testInfo.status !== testInfo.expectedStatus) console.log(`host output:\n${server.output()}`);
-  await server?.stop();
-  server = null;
-});
 
 test.afterAll(async () => {
   if (dataDir) await removeDir(dataDir);
 });
 
-test('cold start shows real progress, then the rows', async ({ page }) => {
+test('cold start shows real progress, then the rows', async ({ page, host }) => {
   test.setTimeout(180_000);
   const { root, files } = sharedLargeLibrary();
   dataDir = await tempDir('large-data');
-  server = await serveLibrary(root, { dataDir });
+  const server = await host.serve(root, { dataDir });
   await page.goto(`${server.url}#/all`); // the app starts on Home; this spec is about All comics
   const cold = page.getByTestId('cold-start');
   await expect(cold).toBeVisible({ timeout: 10_000 });
@@ -36,7 +29,7 @@ test('cold start shows real progress, then the rows', async ({ page }) => {
   await expect(rows(page).first()).toBeVisible();
 });
 
-test('first rows with a warm 20,000-file cache, and scrolling to the end', async ({ page }) => {
+test('first rows with a warm 20,000-file cache, and scrolling to the end', async ({ page, host }) => {
   const { root, files } = sharedLargeLibrary();
   test.setTimeout(180_000);
   if (dataDir === null) {
@@ -45,7 +38,7 @@ test('first rows with a warm 20,000-file cache, and scrolling to the end', async
     await scanLibrary(root, dataDir);
   }
   const hostStart = Date.now();
-  server = await serveLibrary(root, { dataDir: dataDir!, watch: false });
+  const server = await host.serve(root, { dataDir: dataDir!, watch: false });
   const hostUp = Date.now() - hostStart;
   // Timestamps taken inside the page (navigation start = 0), so Playwright's polling adds nothing.
   await page.addInitScript(() => {

@@ -3,11 +3,11 @@
 // Runs only with LONGBOX_READER_BENCH=1 (it takes a minute): see bench/README.md, "Reader".
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { expect, openAllComics, test, type Host } from './testing/host-fixture.js';
 import { numberedPages, renderPage, writeComic } from './testing/reader-fixtures.js';
 import { installProbe, keyToPaint, resetProbe, summary } from './testing/reader-probe.js';
-import { removeDir, serveLibrary, tempDir, type ServedLibrary } from './testing/serve.js';
-import { resultCount } from './testing/ui.js';
+import { removeDir, tempDir } from './testing/serve.js';
 
 test.skip(process.env.LONGBOX_READER_BENCH !== '1', 'reader figures run with LONGBOX_READER_BENCH=1 (npx playwright test e2e/reader-bench.spec.ts)');
 test.setTimeout(600_000);
@@ -16,16 +16,9 @@ const SCANS = 6;
 const SCAN_PAGES = 24;
 const STRIP_PAGES = 200;
 
-let server: ServedLibrary | null = null;
-let root: string | null = null;
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) await removeDir(server.dataDir);
-  if (root) await removeDir(path.dirname(root));
-});
-
-async function setUp(page: Page): Promise<void> {
-  root = path.join(await tempDir('reader-bench'), 'Comics');
+async function setUp(page: Page, host: Host): Promise<void> {
+  const root = path.join(await tempDir('reader-bench'), 'Comics');
+  host.onCleanup(() => removeDir(path.dirname(root)));
   const scans = await Promise.all(Array.from({ length: 6 }, (_, i) => renderPage({ width: 1600, height: 2400, label: `SCAN ${i + 1}`, hue: i * 50, noise: true })));
   const strips = await Promise.all(Array.from({ length: 8 }, (_, i) => renderPage({ width: 800, height: 1600, label: `STRIP ${i + 1}`, hue: 90 + i * 20, noise: true })));
   for (let n = 1; n <= SCANS; n++) {
@@ -33,9 +26,7 @@ async function setUp(page: Page): Promise<void> {
   }
   await writeComic(root, { file: 'Strips/Long Webtoon 1.cbz', series: 'Long Webtoon', number: 1, pages: numberedPages(STRIP_PAGES, { width: 800, height: 1600 }) }, strips);
   console.log(`bench pages: scan ${(scans[0]!.length / 1e6).toFixed(2)} MB (1600×2400), strip ${(strips[0]!.length / 1e6).toFixed(2)} MB (800×1600)`);
-  server = await serveLibrary(root, { watch: false });
-  await page.goto(`${server.url}#/all`); // the app starts on Home; this spec is about All comics
-  await expect(resultCount(page)).toHaveText(`${SCANS + 1} comics`, { timeout: 60_000 });
+  await openAllComics(page, await host.serve(root, { watch: false }), SCANS + 1);
 }
 
 /** Renderer process memory: resident set of the page's renderer (largest renderer of this browser), MB. */
@@ -64,8 +55,8 @@ async function jsHeapMb(page: Page): Promise<number> {
   return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1e6;
 }
 
-test('reader figures on scan-sized pages', async ({ page, browser }) => {
-  await setUp(page);
+test('reader figures on scan-sized pages', async ({ page, browser, host }) => {
+  await setUp(page, host);
   await installProbe(page);
   const reader = page.getByRole('dialog', { name: /^Reader/ });
   const opens: number[] = [];

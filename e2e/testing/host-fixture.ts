@@ -15,8 +15,8 @@ export interface NewLibraryOptions extends Omit<ServeOptions, 'dataDir'> {
 }
 
 export interface Host {
-  /** Serves a folder the test keeps; the host's fresh data dir is removed after the test. */
-  serve(root: string, options?: Omit<ServeOptions, 'dataDir'>): Promise<ServedLibrary>;
+  /** Serves a folder the test keeps; a fresh data dir (none given) is removed after the test. */
+  serve(root: string, options?: ServeOptions): Promise<ServedLibrary>;
   /** Generates a fresh library and serves it; both are removed after the test. */
   serveNew(options: NewLibraryOptions): Promise<{ lib: GeneratedLibrary; server: ServedLibrary }>;
   /** Runs after the test, once the hosts are stopped (the last added first). */
@@ -32,7 +32,7 @@ export const test = base.extend<{ host: Host }>({
       async serve(root, options = {}) {
         const server = await serveLibrary(root, options);
         servers.push(server);
-        cleanups.push(() => removeDir(server.dataDir));
+        if (!options.dataDir) cleanups.push(() => removeDir(server.dataDir));
         return server;
       },
       async serveNew({ files, broken, seed, ...options }) {
