@@ -7,11 +7,12 @@
 //   saying why, then the same UI over HTTP, and exit code 0 after SIGTERM; the stand-in never runs.
 // The postinstall step is checked the same way, with stand-in installers.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT, bindingFileName, electronVersion, sandboxProblem } from './lib/electron-desktop.mjs';
+import { tempDirsPerTest } from './testing/temp-dirs.js';
 
 const START = path.join(ROOT, 'scripts/start.mjs');
 const POSTINSTALL = path.join(ROOT, 'scripts/postinstall.mjs');
@@ -20,15 +21,7 @@ const BUILT = existsSync(path.join(ROOT, 'out/electron/server/cli.js'));
 const VERSION = electronVersion(REAL_ELECTRON);
 const SQLITE_VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'node_modules/better-sqlite3/package.json'), 'utf8')) as { version: string }).version;
 
-const temps: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'longbox-start-'));
-  temps.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirsPerTest('longbox-start-');
 
 interface Recording {
   argv: string[];

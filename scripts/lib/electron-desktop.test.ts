@@ -1,9 +1,8 @@
 // The pure parts of the desktop launch (scripts/lib/electron-desktop.mjs): the copy filter, the Electron
 // build of better-sqlite3 in its own copy (tools injected), the sandbox check, the signal plan.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ROOT,
   bindingFileName,
@@ -15,16 +14,9 @@ import {
   signalPlan,
   type RunTool,
 } from './electron-desktop.mjs';
+import { tempDirsPerTest } from '../testing/temp-dirs.js';
 
-const temps: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'longbox-desktop-'));
-  temps.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirsPerTest('longbox-desktop-');
 
 /** A better-sqlite3 look-alike inside a node_modules folder, with a Node build and a nested node_modules. */
 function fakeSqlitePackage(): string {
