@@ -1,27 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { median, minimum, percentile, round, summarize } from './stats.js';
 
+/** Expects percentile(values, p) to be `expected` for each [p, expected] of the table. */
+function expectPercentiles(values: readonly number[], table: ReadonlyArray<readonly [p: number, expected: number]>): void {
+  for (const [p, expected] of table) expect(percentile(values, p), `p${p}`).toBe(expected);
+}
+
 describe('percentile (nearest rank)', () => {
   const oneToTen = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
   it('picks the value at rank ceil(p/100 · n)', () => {
-    expect(percentile(oneToTen, 50)).toBe(5);
-    expect(percentile(oneToTen, 90)).toBe(9);
-    expect(percentile(oneToTen, 91)).toBe(10);
-    expect(percentile(oneToTen, 99)).toBe(10);
-    expect(percentile(oneToTen, 100)).toBe(10);
-    expect(percentile(oneToTen, 0)).toBe(1);
-    expect(percentile(oneToTen, 10)).toBe(1);
-    expect(percentile(oneToTen, 11)).toBe(2);
+    expectPercentiles(oneToTen, [[50, 5], [90, 9], [91, 10], [99, 10], [100, 10], [0, 1], [10, 1], [11, 2]]);
   });
 
   it('matches the textbook example (15, 20, 35, 40, 50)', () => {
     const values = [15, 20, 35, 40, 50];
-    expect(percentile(values, 5)).toBe(15);
-    expect(percentile(values, 30)).toBe(20);
-    expect(percentile(values, 40)).toBe(20);
-    expect(percentile(values, 50)).toBe(35);
-    expect(percentile(values, 100)).toBe(50);
+    expectPercentiles(values, [[5, 15], [30, 20], [40, 20], [50, 35], [100, 50]]);
   });
 
   it('p99 of 100 values is the 99th, of 1000 values the 990th', () => {
