@@ -36,6 +36,17 @@ async function until(condition: () => boolean): Promise<void> {
   if (!condition()) throw new Error('condition not met in time');
 }
 
+/** loadImage functions by name, each taking 10 ms, that record in `order` which the store called when. */
+function orderRecorder(): { order: string[]; load: (name: string) => () => Promise<Buffer> } {
+  const order: string[] = [];
+  const load = (name: string) => async (): Promise<Buffer> => {
+    order.push(name);
+    await sleep(10);
+    return bigJpeg;
+  };
+  return { order, load };
+}
+
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'longbox-covers-'));
   const svg = Buffer.from(
@@ -174,12 +185,7 @@ describe('cover store', () => {
 
   it('serves the newest request first (LIFO) and getCover before prefetch', async () => {
     const s = store({ concurrency: 1 });
-    const order: string[] = [];
-    const load = (name: string) => async (): Promise<Buffer> => {
-      order.push(name);
-      await sleep(10);
-      return bigJpeg;
-    };
+    const { order, load } = orderRecorder();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const blocker = s.getCover(fingerprint(100), async () => {
@@ -234,12 +240,7 @@ describe('cover store', () => {
 
   it('lets getCover take over a queued prefetch item', async () => {
     const s = store({ concurrency: 1 });
-    const order: string[] = [];
-    const load = (name: string) => async (): Promise<Buffer> => {
-      order.push(name);
-      await sleep(10);
-      return bigJpeg;
-    };
+    const { order, load } = orderRecorder();
     s.prefetch(Array.from({ length: 4 }, (_, i) => ({ fingerprint: fingerprint(300 + i), loadImage: load(`p${i}`) })));
     const wanted = await s.getCover(fingerprint(303), load('wanted'));
     expect(wanted.data.length).toBeGreaterThan(0);
