@@ -5,10 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BulkStateResult, ComicDetail, ComicPage, FolderListing, HomeShelves, SeriesPage } from '../../shared/types.js';
-import { openLibraryService, type LibraryService } from '../library/library-service.js';
+import type { LibraryService } from '../library/library-service.js';
 import { writeComic } from '../library/testing/fixtures.js';
-import { createHttpHost, type HttpHost } from './http-server.js';
+import type { HttpHost } from './http-server.js';
 import { rawRequest } from './testing/raw-http.js';
+import { closeServedLibrary, serveLibrary } from './testing/served-library.js';
 
 let tmp: string;
 let root: string;
@@ -61,15 +62,11 @@ beforeAll(async () => {
   root = path.join(tmp, 'library');
   for (const [rel, meta] of TREE) writeComic(root, rel, meta);
   for (const dir of EMPTY_FOLDERS) fs.mkdirSync(path.join(root, dir), { recursive: true });
-  service = await openLibraryService({ root, dataDir: path.join(tmp, 'data'), watch: false, concurrency: 4, prefetchCovers: false });
-  await service.whenIdle();
-  host = createHttpHost({ service, library: { root, isSample: false } });
-  ({ port } = await host.listen(0, '127.0.0.1'));
+  ({ service, host, port } = await serveLibrary({ root, dataDir: path.join(tmp, 'data'), watch: false, concurrency: 4, prefetchCovers: false }));
 }, 60_000);
 
 afterAll(async () => {
-  await host?.close();
-  await service?.close();
+  await closeServedLibrary({ host, service });
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -7,9 +7,10 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComicQuery, ComicSummary } from '../../../shared/types.js';
 import { buildZip } from '../../../scripts/testing/zip-writer.js';
-import { createHttpHost, type HttpHost } from '../../server/http-server.js';
+import type { HttpHost } from '../../server/http-server.js';
 import { rawRequest } from '../../server/testing/raw-http.js';
-import { openLibraryService, type LibraryService } from '../library-service.js';
+import { closeServedLibrary, serveLibrary } from '../../server/testing/served-library.js';
+import type { LibraryService } from '../library-service.js';
 import { writeLibrary } from '../testing/fixtures.js';
 
 const ALL: ComicQuery = { offset: 0, limit: 500, sort: 'file', order: 'asc' };
@@ -36,18 +37,14 @@ beforeAll(async () => {
     buildZip([...pages.map((data, i) => ({ name: `${i + 1}.jpg`, data })), { name: 'ComicInfo.xml', data: Buffer.from(xml) }]),
   );
   writeFileSync(join(root, 'Locked 001.cbz'), buildZip(pages.map((data, i) => ({ name: `${i + 1}.jpg`, data, encrypted: true }))));
-  service = await openLibraryService({ root, dataDir: join(dir, 'data'), watch: false, concurrency: 4 });
-  await service.whenIdle();
+  ({ service, host, port } = await serveLibrary({ root, dataDir: join(dir, 'data'), watch: false, concurrency: 4 }));
   const items = (await service.listComics(ALL)).items;
   manga = items.find((c) => c.fileName === 'Manga Test 001.cbz')!;
   locked = items.find((c) => c.fileName === 'Locked 001.cbz')!;
-  host = createHttpHost({ service, library: { root, isSample: false } });
-  ({ port } = await host.listen(0, '127.0.0.1'));
 }, 60_000);
 
 afterAll(async () => {
-  await host?.close();
-  await service?.close();
+  await closeServedLibrary({ host, service });
   rmSync(dir, { recursive: true, force: true });
 });
 
