@@ -3,12 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LongboxError } from '../../shared/errors.js';
-import type { BulkStateRequest, BulkStateResult, CacheStatus, FolderListing, HomeShelves, LibraryEvent, SeriesPage } from '../../shared/types.js';
+import type { CacheStatus, LibraryEvent } from '../../shared/types.js';
 import { silentLogger } from '../library/logger.js';
 import type { LibraryServiceOptions } from '../library/service-options.js';
 import type { LibraryServiceApi } from '../library/service-types.js';
 import { main, type CliDeps, type SampleLibraryOptions } from './cli.js';
 import { formatDuration, formatProgress, ProgressReporter } from './progress.js';
+import { EmptyBrowse } from './testing/empty-browse.js';
 import { rawRequest } from './testing/raw-http.js';
 import { emptyCacheStatus } from '../../shared/status.js';
 
@@ -17,7 +18,7 @@ function status(over: Partial<CacheStatus> = {}): CacheStatus {
 }
 
 /** Test double of LibraryServiceApi for the CLI: a scripted rebuild that emits progress. */
-class ScriptedLibraryService implements LibraryServiceApi {
+class ScriptedLibraryService extends EmptyBrowse implements LibraryServiceApi {
   current: CacheStatus;
   readonly listeners = new Set<(event: LibraryEvent) => void>();
   closed = 0;
@@ -29,6 +30,7 @@ class ScriptedLibraryService implements LibraryServiceApi {
     private readonly failWith: string | null = null,
     coldStart = false,
   ) {
+    super();
     this.current = status({ library_root: options.root });
     // Like the real service: a library without a generation starts its first rebuild on open.
     if (coldStart) this.refresh('cold-start');
@@ -42,19 +44,6 @@ class ScriptedLibraryService implements LibraryServiceApi {
   private set(s: CacheStatus): void {
     this.current = s;
     for (const l of this.listeners) l({ type: 'status', status: s });
-  }
-  // Browse is not what these tests are about (see electron/library/browse.test.ts).
-  async listSeries(): Promise<SeriesPage> {
-    return { items: [], total: 0, offset: 0, generation: 1, stale: false };
-  }
-  async listFolder(folder: string): Promise<FolderListing> {
-    return { path: folder, folders: [], comic_count: 0, direct_count: 0, generation: 1, stale: false };
-  }
-  async getHome(): Promise<HomeShelves> {
-    return { continue: [], on_deck: [], recent: [], generation: 1, stale: false };
-  }
-  async setReadState(request: BulkStateRequest): Promise<BulkStateResult> {
-    return { count: 0, ...('read' in request ? { read: request.read } : { favourite: request.favourite }) };
   }
   async retryComic(): Promise<void> {
     this.refresh('retry');

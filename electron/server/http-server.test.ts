@@ -5,19 +5,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { ERROR_CODES, LongboxError } from '../../shared/errors.js';
 import { pageOf } from '../../shared/testing/list-page.js';
 import type {
-  BulkStateRequest,
-  BulkStateResult,
   CacheStatus,
   ComicDetail,
   ComicPage,
   ComicQuery,
   ComicSummary,
-  FolderListing,
-  HomeShelves,
   LibraryEvent,
   PageList,
   ReaderSettings,
-  SeriesPage,
   UserState,
 } from '../../shared/types.js';
 import type { Logger } from '../library/logger.js';
@@ -26,6 +21,7 @@ import { statusForCode } from './http-util.js';
 import { createHttpHost, type HttpHost } from './http-server.js';
 import { isLoopbackHost, hostnameOf } from './security.js';
 import { safeSegments } from './static-files.js';
+import { EmptyBrowse } from './testing/empty-browse.js';
 import { rawRequest, SseClient, type RawResponse } from './testing/raw-http.js';
 
 // ---- Test double: an in-memory LibraryServiceApi -------------------------------------------------
@@ -80,7 +76,7 @@ function makeComic(id: number): ComicSummary {
 }
 
 /** Fake LibraryServiceApi: fixed comics, scriptable failures, a gate to simulate a cold start. */
-class FakeLibraryService implements LibraryServiceApi {
+class FakeLibraryService extends EmptyBrowse implements LibraryServiceApi {
   readonly root = '/fake/library';
   status = makeStatus();
   readonly comics = new Map<number, ComicSummary>([1, 2, 3].map((id) => [id, makeComic(id)]));
@@ -130,19 +126,6 @@ class FakeLibraryService implements LibraryServiceApi {
       lastChangedAt: c.mtimeMs,
       userState: this.states.get(id) ?? { read: false, lastPage: null, favourite: false, lastReadAt: null },
     };
-  }
-  // Browse is not what these tests are about (see electron/library/browse.test.ts).
-  async listSeries(): Promise<SeriesPage> {
-    return { items: [], total: 0, offset: 0, generation: 1, stale: false };
-  }
-  async listFolder(folder: string): Promise<FolderListing> {
-    return { path: folder, folders: [], comic_count: 0, direct_count: 0, generation: 1, stale: false };
-  }
-  async getHome(): Promise<HomeShelves> {
-    return { continue: [], on_deck: [], recent: [], generation: 1, stale: false };
-  }
-  async setReadState(request: BulkStateRequest): Promise<BulkStateResult> {
-    return { count: 0, ...('read' in request ? { read: request.read } : { favourite: request.favourite }) };
   }
   async getCover(id: number): Promise<CoverImage> {
     if (id === 2) throw new LongboxError('UNSUPPORTED', 'no pages');
