@@ -35,6 +35,14 @@ async function rebuild(extra: Partial<RebuildInput> = {}) {
 
 const rows = () => listedRows(dbPath, everything);
 
+/** 10 comics indexed and 40 more added since, so the next rebuild has work to cancel: returns its controller. */
+async function tenIndexedFortyNew(): Promise<AbortController> {
+  writeLibrary(root, 10);
+  await rebuild();
+  writeLibrary(root, 40, 'More');
+  return new AbortController();
+}
+
 describe('rebuild job', () => {
   it('indexes comics with metadata from ComicInfo and the file name', async () => {
     writeComic(root, 'Image/Saga/Saga 054 (2018) (Digital).cbz', { series: 'Saga', number: '54', writer: 'Brian K. Vaughan', pages: 5 });
@@ -162,20 +170,14 @@ describe('rebuild job', () => {
   });
 
   it('stops when cancelled and keeps the live generation', async () => {
-    writeLibrary(root, 10);
-    await rebuild();
-    writeLibrary(root, 40, 'More');
-    const controller = new AbortController();
+    const controller = await tenIndexedFortyNew();
     const pending = rebuild({ signal: controller.signal, onProgress: (phase) => phase === 'enriching' && controller.abort() });
     await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(rows()).toHaveLength(10);
   });
 
   it('stops for a cancel that arrives as an event (as the worker messages do), also when every read blocks', async () => {
-    writeLibrary(root, 10);
-    await rebuild();
-    writeLibrary(root, 40, 'More');
-    const controller = new AbortController();
+    const controller = await tenIndexedFortyNew();
     // setImmediate stands in for the IPC message: it runs only when the job lets the event loop turn.
     const onProgress = (phase: string) => phase === 'enriching' && setImmediate(() => controller.abort());
     await expect(rebuild({ signal: controller.signal, onProgress })).rejects.toMatchObject({ code: 'CANCELLED' });
