@@ -8,6 +8,7 @@ import { expect, openAllComics, test, type Host } from './testing/host-fixture.j
 import { numberedPages, renderPage, writeComic } from './testing/reader-fixtures.js';
 import { installProbe, keyToPaint, resetProbe, summary } from './testing/reader-probe.js';
 import { removeDir, tempDir } from './testing/serve.js';
+import { cellByTitle } from './testing/ui.js';
 
 test.skip(process.env.LONGBOX_READER_BENCH !== '1', 'reader figures run with LONGBOX_READER_BENCH=1 (npx playwright test e2e/reader-bench.spec.ts)');
 test.setTimeout(600_000);
@@ -63,7 +64,7 @@ test('reader figures on scan-sized pages', async ({ page, browser, host }) => {
   const turns: number[] = [];
   const firstTurns: number[] = [];
   for (let n = 1; n <= SCANS; n++) {
-    const cell = page.getByRole('option', { name: `Scan Test #${n}`, exact: true });
+    const cell = cellByTitle(page, `Scan Test #${n}`);
     await cell.click();
     await resetProbe(page);
     await page.keyboard.press('Enter');
@@ -79,7 +80,7 @@ test('reader figures on scan-sized pages', async ({ page, browser, host }) => {
     await expect(reader).toBeHidden();
   }
   // Flipping as fast as the keys go: only 3 pages ahead are prefetched, so later presses wait for the host.
-  await page.getByRole('option', { name: 'Scan Test #2', exact: true }).click();
+  await cellByTitle(page, 'Scan Test #2').click();
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/#\/read\/\d+\/\d+$/);
   const resumed = Number(/#\/read\/\d+\/(\d+)$/.exec(page.url())![1]) - 1; // reopened: at its saved page
@@ -97,7 +98,7 @@ test('reader figures on scan-sized pages', async ({ page, browser, host }) => {
   console.log(`reader: key → next page painted (no pause between presses) ${summary(flips)}`);
 
   // Memory while reading a 200-page webtoon to the end.
-  await page.getByRole('option', { name: 'Long Webtoon #1', exact: true }).click();
+  await cellByTitle(page, 'Long Webtoon #1').click();
   await page.keyboard.press('Enter');
   await keyToPaint(page, 0, 30_000);
   await page.keyboard.press('w');

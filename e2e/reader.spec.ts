@@ -9,7 +9,7 @@ import { numberedPages, writeComic } from './testing/reader-fixtures.js';
 import { installProbe, keyToPaint, summary } from './testing/reader-probe.js';
 import { expect, openAllComics, test, type Host } from './testing/host-fixture.js';
 import { addComics, removeDir, tempDir, type ServedLibrary } from './testing/serve.js';
-import { rows, screenshot, screenshotLightAndDark } from './testing/ui.js';
+import { cellByTitle, rows, screenshot, screenshotLightAndDark } from './testing/ui.js';
 
 const FILLERS = 40;
 const OWN = 4;
@@ -36,9 +36,6 @@ async function openLibrary(page: Page, host: Host): Promise<ServedLibrary> {
   return server;
 }
 
-/** A grid cell by its title (its accessible name may go on: ", unread", " · subtitle"). */
-const cell = (page: Page, title: string): Locator =>
-  page.getByRole('option', { name: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:$|,| ·)`) });
 const reader = (page: Page): Locator => page.getByRole('dialog', { name: /^Reader/ });
 const pageImage = (page: Page, n: number, of: number): Locator => reader(page).getByRole('img', { name: `Page ${n} of ${of}`, exact: true });
 
@@ -50,8 +47,8 @@ async function expectShown(image: Locator): Promise<void> {
 
 /** Selects a comic in the grid with a click (details open), then reads it with Enter. */
 async function openWithEnter(page: Page, title: string): Promise<void> {
-  await cell(page, title).scrollIntoViewIfNeeded();
-  await cell(page, title).click();
+  await cellByTitle(page, title).scrollIntoViewIfNeeded();
+  await cellByTitle(page, title).click();
   await page.keyboard.press('Enter');
   await expect(reader(page)).toBeVisible();
 }
@@ -82,10 +79,10 @@ test('Enter opens page 1; → → shows page 3; a reload resumes at page 3; Esc 
   await page.keyboard.press('Escape');
   await expect(reader(page)).toBeHidden();
   // The saved page shows as a progress bar on the cover (page 3 of 10).
-  const progress = cell(page, 'Reader Test #1').getByRole('progressbar', { name: 'Reading progress' });
+  const progress = cellByTitle(page, 'Reader Test #1').getByRole('progressbar', { name: 'Reading progress' });
   await expect(progress).toHaveAttribute('aria-valuenow', '3');
   // The details panel offers to continue.
-  await cell(page, 'Reader Test #1').click();
+  await cellByTitle(page, 'Reader Test #1').click();
   await expect(page.getByRole('button', { name: 'Continue from page 3' })).toBeVisible();
   await screenshot(page, 'reader-progress-grid');
 });
@@ -174,7 +171,7 @@ test('at the last page the next issue is offered and opens with one key', async 
   // Issue 1 was marked read by reaching its last page.
   await page.keyboard.press('Escape');
   await expect(reader(page)).toBeHidden();
-  await cell(page, 'Reader Test #1').click();
+  await cellByTitle(page, 'Reader Test #1').click();
   await expect(page.getByRole('switch', { name: 'Read' })).toBeChecked();
 });
 
@@ -196,7 +193,7 @@ test('Esc returns to the same scroll position and selection', async ({ page, hos
   await page.keyboard.press('Escape');
   await expect(reader(page)).toBeHidden();
   expect(await grid.evaluate((el) => (el as unknown as { scrollTop: number }).scrollTop)).toBe(before);
-  await expect(cell(page, title)).toHaveAttribute('aria-selected', 'true');
+  await expect(cellByTitle(page, title)).toHaveAttribute('aria-selected', 'true');
   await expect(grid).toBeFocused();
   // The keyboard goes on from there: Enter reads the same comic again.
   await page.keyboard.press('Enter');
@@ -223,7 +220,7 @@ test('figures: open → first page painted, key → next (prefetched) page paint
   await installProbe(page);
   const opens: number[] = [];
   for (const title of ['Reader Test #1', 'Reader Test #2', 'Manga Test #1', 'Reader Test #1', 'Reader Test #2']) {
-    await cell(page, title).click();
+    await cellByTitle(page, title).click();
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(/#\/read\/\d+\/\d+$/);
     const start = Number(/#\/read\/\d+\/(\d+)$/.exec(page.url())![1]) - 1;
@@ -231,7 +228,7 @@ test('figures: open → first page painted, key → next (prefetched) page paint
     await page.keyboard.press('Escape');
     await expect(reader(page)).toBeHidden();
   }
-  await cell(page, 'Long Strip #1').click();
+  await cellByTitle(page, 'Long Strip #1').click();
   await page.keyboard.press('Enter');
   await keyToPaint(page, 0);
   const turns: number[] = [];

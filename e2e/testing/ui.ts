@@ -33,6 +33,9 @@ export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'screenshots'
 export const rows = (page: Page): Locator => page.locator('[data-testid="results"] [role="option"]');
 export const badge = (page: Page): Locator => page.getByTestId('rebuild-badge').getByText('Rebuilding…');
 export const resultCount = (page: Page): Locator => page.getByTestId('result-count');
+/** A grid cell by its title (its accessible name may go on: ", unread", " · subtitle"). */
+export const cellByTitle = (page: Page, title: string): Locator =>
+  page.getByRole('option', { name: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:$|,| ·)`) });
 
 /** "1,234 comics" → 1234; "12 of 20,000" → 12. */
 export async function countShown(page: Page): Promise<number> {
