@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { closeWasmWorker } from '../electron/library/archive/wasm-worker.js';
 import { runRebuild } from '../electron/library/rebuild-job.js';
-import { applyWorkerHeapSettings } from '../electron/library/worker-memory.js';
+import { applyWorkerHeapSettings, HEAP_GROWING_ENV, releaseWorkerHeapSettings, WORKER_CACHE_KIB, WORKER_HEAP_GROWING_PERCENT } from '../electron/library/worker-memory.js';
 import { openDatabase } from '../electron/library/store/open-database.js';
 import { ensureLibrary } from './libraries.js';
 import { touchEvery } from './touch.js';
@@ -52,8 +52,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), 'longbox-memory-'));
   const dbPath = join(dir, 'library.db');
   openDatabase(dbPath).close();
-  // As the worker does at start-up (worker-entry.ts); LONGBOX_WORKER_HEAP_GROWING=0 for V8's default.
-  const growing = applyWorkerHeapSettings();
+  // The worker applies its heap setting from the enriching phase on (worker-entry.ts); LONGBOX_WORKER_HEAP_GROWING=0 for V8's default.
+  const growing = Number(process.env[HEAP_GROWING_ENV] ?? WORKER_HEAP_GROWING_PERCENT);
   const gc = (globalThis as { gc?: () => void }).gc;
   const mb = (b: number) => (b / MB).toFixed(0);
   const fmt = (p: Peak) =>
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, atRss: { heapTotal: m.heapTotal, ...heapSpaces(), external: m.external, arrayBuffers: m.arrayBuffers } };
   };
   gc?.();
-  process.stdout.write(`load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; heap growing percent ${growing || 'V8 default'}, SQLite cache ${process.env.LONGBOX_WORKER_CACHE_KIB ?? 'default'} KiB; before: ${fmt(sample())}\n`);
+  process.stdout.write(`load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; heap growing percent ${growing || 'V8 default'} (from the enriching phase on), SQLite cache ${process.env.LONGBOX_WORKER_CACHE_KIB ?? WORKER_CACHE_KIB} KiB; before: ${fmt(sample())}\n`);
   try {
     for (let i = 0; i < Number(values.rebuilds); i++) {
       if (i > 0) touchEvery(library.root, library.paths, 1);
@@ -84,6 +84,7 @@ async function main(): Promise<void> {
         dbPath,
         options: { concurrency: 16, maxFileMs: 30_000, force: false, enrichThreads: Number(values.threads) },
         onProgress: (next) => {
+          if (next === 'enriching' && phase !== 'enriching') applyWorkerHeapSettings();
           note();
           if (next !== phase) {
             phase = next;
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
       clearInterval(timer);
       note();
       // As the worker does after each rebuild (worker-entry.ts).
+      releaseWorkerHeapSettings();
       await closeWasmWorker();
       const ms = performance.now() - started;
       const cpu = process.cpuUsage(cpuStart);

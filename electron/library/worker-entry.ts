@@ -6,7 +6,7 @@ import { LongboxError, toSerializedError } from '../../shared/errors.js';
 import { closeWasmWorker } from './archive/wasm-worker.js';
 import { runRebuild } from './rebuild-job.js';
 import { lowerThreadsOf, ownTargetPriority } from './worker-priority.js';
-import { applyWorkerHeapSettings } from './worker-memory.js';
+import { applyWorkerHeapSettings, releaseWorkerHeapSettings } from './worker-memory.js';
 import { isWorkerRequest, type WorkerMessage, type WorkerRequest } from './worker-protocol.js';
 
 interface ParentPort {
@@ -43,13 +43,18 @@ async function start(request: Extract<WorkerRequest, { type: 'start' }>): Promis
   }
   const controller = new AbortController();
   current = { jobId: request.jobId, controller };
+  let heapLimited = false;
   try {
     const result = await runRebuild({
       root: request.root,
       dbPath: request.dbPath,
       options: request.options,
       signal: controller.signal,
-      onProgress: (phase, done, total) => post({ type: 'progress', jobId: request.jobId, phase, done, total }),
+      onProgress: (phase, done, total) => {
+        // The old generation stays near its live size while rows are read and written (worker-memory.ts).
+        if (phase === 'enriching' && !heapLimited) heapLimited = applyWorkerHeapSettings() > 0;
+        post({ type: 'progress', jobId: request.jobId, phase, done, total });
+      },
       onSkippedFolder: (path, reason) => log('warn', `could not list folder ${path} (${reason}); its comics are kept as they were`),
     });
     log('info', `rebuild ${request.jobId}: generation ${result.generation}, ${result.fileCount} files in ${result.durationMs} ms (${JSON.stringify(result.stats)})`);
@@ -58,6 +63,7 @@ async function start(request: Extract<WorkerRequest, { type: 'start' }>): Promis
     post({ type: 'failed', jobId: request.jobId, error: toSerializedError(explain(err, request.dbPath)) });
   } finally {
     current = null;
+    if (heapLimited) releaseWorkerHeapSettings();
     // Nothing of a rebuild's CB7/PDF reading is kept until the next one (the worker lives on between them).
     await closeWasmWorker().catch(() => undefined);
   }
@@ -98,8 +104,6 @@ if (parentPort) {
   console.error('worker-entry must be started by the LibraryService (utilityProcess or child_process.fork).');
   process.exit(64);
 }
-// The old generation stays near its live size (worker-memory.ts).
-applyWorkerHeapSettings();
 // Every thread below the host (the host lowered the main thread; on Linux the others keep theirs).
 const priority = ownTargetPriority();
 if (priority !== null) {
