@@ -1,17 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { acquireRebuildLock, isStale, readLock, type LockInfo } from './rebuild-lock.js';
+import { tempDirForEach } from './testing/temp-dir.js';
 
 let dir: string;
 let file: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'lb-lock-'));
+tempDirForEach('lb-lock-', (made) => {
+  dir = made;
   file = join(dir, 'rebuild.lock');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A pid that certainly belonged to a process that has exited. */
 function deadPid(): number {

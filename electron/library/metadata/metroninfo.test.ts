@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildZip } from '../../../scripts/testing/zip-writer.js';
+import { tempDirForAll } from '../testing/temp-dir.js';
 import { enrichFile } from '../enrich.js';
 import { TINY_PNG } from '../testing/fixtures.js';
 import { parseMetronInfo } from './metroninfo.js';
@@ -61,10 +61,7 @@ describe('parseMetronInfo', () => {
 
 describe('metadata precedence: MetronInfo > ComicInfo > ComicBookInfo > document > file name', () => {
   let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'longbox-metron-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  tempDirForAll('longbox-metron-', (made) => (dir = made));
 
   it('takes each field from the first source that has it, nested MetronInfo included', async () => {
     const comicBookInfo = JSON.stringify({ appID: 'ComicTagger/1.0', 'ComicBookInfo/1.0': { series: 'CBI Series', issue: '5', publisher: 'CBI Pub', publicationYear: 2001, title: 'CBI Title', genre: 'CBI Genre' } });

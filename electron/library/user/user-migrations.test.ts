@@ -1,15 +1,14 @@
 // user.db migration 2: the Continue reading index. It must appear on a user.db written by the
 // previous version (keeping every row), and the Home query must actually walk it.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { continueReadingSql, BrowseReader } from '../store/browse-reader.js';
 import { swapInNextGeneration, writeNextGeneration } from '../store/generation-writer.js';
 import { openDatabase, type Db } from '../store/open-database.js';
 import { attachUserDb, USER_SCHEMA } from '../store/user-state-access.js';
 import { testRow as row } from '../testing/store-rows.js';
+import { tempDirForEach } from '../testing/temp-dir.js';
 import { CONTINUE_READING_INDEX, latestVersion, USER_MIGRATIONS } from './user-migrations.js';
 import type { ComicIdentity } from './comic-state.js';
 import { openUserStore, type UserStore } from './user-store.js';
@@ -17,12 +16,9 @@ import { openUserStore, type UserStore } from './user-store.js';
 let dir: string;
 const opened: Array<{ close(): unknown }> = [];
 
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-user-mig-'));
-});
+tempDirForEach('lb-user-mig-', (made) => (dir = made));
 afterEach(async () => {
   for (const item of opened.splice(0).reverse()) await item.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 async function openStore(migrations = USER_MIGRATIONS, now = () => 1000): Promise<UserStore> {

@@ -1,24 +1,20 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReaderSettings } from '../../../shared/types.js';
 import { listBackups } from './backups.js';
 import { USER_MIGRATIONS, type UserMigration } from './user-migrations.js';
 import { applyPatch, type ComicIdentity } from './comic-state.js';
 import { openUserStore, type UserStore, type UserStoreOptions } from './user-store.js';
+import { closeAfterEach } from '../testing/close-after-each.js';
+import { tempDirForEach } from '../testing/temp-dir.js';
 
 let dir: string;
 const stores: UserStore[] = [];
 
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-user-'));
-});
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close()));
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+tempDirForEach('lb-user-', (made) => (dir = made));
+closeAfterEach({ services: stores });
 
 async function open(options: Partial<UserStoreOptions> = {}): Promise<UserStore> {
   const store = await openUserStore({ dir, backupTimer: false, ...options });
