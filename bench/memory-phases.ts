@@ -94,7 +94,7 @@ async function main(): Promise<void> {
       });
       clearInterval(timer);
       note();
-      // As the worker does after each rebuild (worker-entry.ts).
+      // As the worker does after each rebuild (worker-entry.ts; the format worker once it idles 30 s).
       releaseWorkerHeapSettings();
       await closeWasmWorker();
       const ms = performance.now() - started;

@@ -36,11 +36,16 @@ function explain(err: unknown, dbPath: string): unknown {
 
 let current: { jobId: string; controller: AbortController } | null = null;
 
+/** The WASM format worker (7z, PDF) is stopped when no rebuild started for this long. */
+const FORMAT_WORKER_IDLE_MS = 30_000;
+let formatWorkerIdle: NodeJS.Timeout | undefined;
+
 async function start(request: Extract<WorkerRequest, { type: 'start' }>): Promise<void> {
   if (current) {
     post({ type: 'failed', jobId: request.jobId, error: { code: 'INTERNAL', message: 'A rebuild is already running in this worker.' } });
     return;
   }
+  clearTimeout(formatWorkerIdle);
   const controller = new AbortController();
   current = { jobId: request.jobId, controller };
   let heapLimited = false;
@@ -64,8 +69,11 @@ async function start(request: Extract<WorkerRequest, { type: 'start' }>): Promis
   } finally {
     current = null;
     if (heapLimited) releaseWorkerHeapSettings();
-    // Nothing of a rebuild's CB7/PDF reading is kept until the next one (the worker lives on between them).
-    await closeWasmWorker().catch(() => undefined);
+    // Nothing of a rebuild's CB7/PDF reading is kept while the worker idles between rebuilds; a rescan
+    // soon after (a watcher burst) reuses the format worker instead of starting and compiling it again.
+    clearTimeout(formatWorkerIdle);
+    formatWorkerIdle = setTimeout(() => void closeWasmWorker().catch(() => undefined), FORMAT_WORKER_IDLE_MS);
+    formatWorkerIdle.unref();
   }
 }
 

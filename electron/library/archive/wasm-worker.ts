@@ -120,8 +120,8 @@ export function wasmWorker(): WasmWorker {
 
 /**
  * Stops the process's format worker, if it runs (the next request starts a new one). The rebuild worker
- * calls it after each rebuild: the thread, 7-Zip's and PDFium's compiled code and WebAssembly heaps
- * (≈ 50–90 MB RSS) are not kept between rebuilds.
+ * calls it when it idles after a rebuild (worker-entry.ts): the thread, 7-Zip's and PDFium's compiled
+ * code and WebAssembly heaps (≈ 50–90 MB RSS) are not kept while no rebuild runs.
  */
 export async function closeWasmWorker(): Promise<void> {
   const worker = shared;
