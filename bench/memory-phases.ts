@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { closeWasmWorker } from '../electron/library/archive/wasm-worker.js';
 import { runRebuild } from '../electron/library/rebuild-job.js';
-import { applyWorkerHeapSettings, HEAP_GROWING_ENV, releaseWorkerHeapSettings, WORKER_CACHE_KIB, WORKER_HEAP_GROWING_PERCENT } from '../electron/library/worker-memory.js';
+import { applyWorkerHeapSettings, HEAP_GROWING_ENV, HEAP_LIMIT_MIN_FILES, releaseWorkerHeapSettings, WORKER_CACHE_KIB, WORKER_HEAP_GROWING_PERCENT } from '../electron/library/worker-memory.js';
 import { openDatabase } from '../electron/library/store/open-database.js';
 import { ensureLibrary } from './libraries.js';
 import { touchEvery } from './touch.js';
@@ -83,8 +83,8 @@ async function main(): Promise<void> {
         root: library.root,
         dbPath,
         options: { concurrency: 16, maxFileMs: 30_000, force: false, enrichThreads: Number(values.threads) },
-        onProgress: (next) => {
-          if (next === 'enriching' && phase !== 'enriching') applyWorkerHeapSettings();
+        onProgress: (next, done, total) => {
+          if (next === 'enriching' && phase !== 'enriching' && total - done >= HEAP_LIMIT_MIN_FILES) applyWorkerHeapSettings();
           note();
           if (next !== phase) {
             phase = next;

@@ -6,7 +6,7 @@ import { LongboxError, toSerializedError } from '../../shared/errors.js';
 import { closeWasmWorker } from './archive/wasm-worker.js';
 import { runRebuild } from './rebuild-job.js';
 import { lowerThreadsOf, ownTargetPriority } from './worker-priority.js';
-import { applyWorkerHeapSettings, releaseWorkerHeapSettings } from './worker-memory.js';
+import { applyWorkerHeapSettings, HEAP_LIMIT_MIN_FILES, releaseWorkerHeapSettings } from './worker-memory.js';
 import { isWorkerRequest, type WorkerMessage, type WorkerRequest } from './worker-protocol.js';
 
 interface ParentPort {
@@ -49,6 +49,7 @@ async function start(request: Extract<WorkerRequest, { type: 'start' }>): Promis
   const controller = new AbortController();
   current = { jobId: request.jobId, controller };
   let heapLimited = false;
+  let heapChecked = false;
   try {
     const result = await runRebuild({
       root: request.root,
@@ -57,7 +58,12 @@ async function start(request: Extract<WorkerRequest, { type: 'start' }>): Promis
       signal: controller.signal,
       onProgress: (phase, done, total) => {
         // The old generation stays near its live size while rows are read and written (worker-memory.ts).
-        if (phase === 'enriching' && !heapLimited) heapLimited = applyWorkerHeapSettings() > 0;
+        // Only for a pass that reads many files (its first progress says how many are left to read): a
+        // rescan of a few files makes little garbage and should not pay the extra full GCs.
+        if (phase === 'enriching' && !heapLimited && !heapChecked) {
+          heapChecked = true;
+          if (total - done >= HEAP_LIMIT_MIN_FILES) heapLimited = applyWorkerHeapSettings() > 0;
+        }
         post({ type: 'progress', jobId: request.jobId, phase, done, total });
       },
       onSkippedFolder: (path, reason) => log('warn', `could not list folder ${path} (${reason}); its comics are kept as they were`),

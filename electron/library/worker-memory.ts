@@ -39,6 +39,12 @@ export function applyWorkerHeapSettings(env: Env = process.env): number {
   return percent;
 }
 
+/**
+ * The worker limits the heap only for a rebuild that reads at least this many files: a 1 % rescan of
+ * 100k (1,001 files) ran 1.43–1.66 s with V8's factor and 1.55–1.82 s with 1.2 (bench/README.md).
+ */
+export const HEAP_LIMIT_MIN_FILES = 5000;
+
 /** Back to V8's own growing factor (0 = unset). */
 export function releaseWorkerHeapSettings(): void {
   v8.setFlagsFromString('--heap-growing-percent=0');
