@@ -1,6 +1,7 @@
 // One adapter from a running worker process to the WorkerHandle the rebuild scheduler drives, and one
 // environment policy for that process. Both transports use it: child_process.fork (node-launcher.ts:
 // the headless host, tests) and Electron's utilityProcess.fork (electron/worker-launch.ts).
+import { FORMAT_THREADS_ENV } from './archive/wasm-worker.js';
 import type { Logger } from './logger.js';
 import { isWorkerMessage, type WorkerHandle, type WorkerMessage, type WorkerRequest } from './worker-protocol.js';
 import { messageOf } from '../../shared/errors.js';
@@ -45,8 +46,8 @@ export function workerEnv(source: Readonly<Record<string, string | undefined>> =
   // The worker lowers its own threads to this (worker-priority.ts); the host lowers the process too.
   const priority = workerPriorityFor(source);
   if (priority !== null) env[WORKER_THREAD_PRIORITY_ENV] = String(priority);
-  // The worker's memory settings, when the host's environment overrides them (A/B runs, worker-memory.ts).
-  for (const key of [HEAP_GROWING_ENV, CACHE_KIB_ENV]) if (source[key] !== undefined) env[key] = source[key];
+  // The worker's memory settings and its format-thread count, when the host's environment sets them.
+  for (const key of [HEAP_GROWING_ENV, CACHE_KIB_ENV, FORMAT_THREADS_ENV]) if (source[key] !== undefined) env[key] = source[key];
   return env;
 }
 

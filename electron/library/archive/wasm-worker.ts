@@ -1,8 +1,10 @@
-// The engine's side of the WASM format worker: one worker thread per process, started on first use,
+// The engine's side of the WASM format workers: a small pool per process (one thread on a machine with
+// fewer than 4 cores, `LONGBOX_FORMAT_THREADS` to choose), each thread started on first use and
 // running one request at a time (the WASM modules are single-threaded), each bounded in time. A request
 // that overruns terminates the thread (the only way to stop a running WebAssembly call) and fails with
 // 'timeout'; a thread whose WebAssembly heap grew past `maxHeapBytes` (heaps never shrink) is replaced
 // after the request. The thread is unref'd while idle, so it never keeps a process alive.
+import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { onThreadEnd, startEntryThread } from '../entry-thread.js';
 import type { WasmReply, WasmRequest, WasmResults } from './wasm-protocol.js';
@@ -34,6 +36,11 @@ export class WasmWorker {
 
   constructor(options: Partial<WasmWorkerOptions> = {}) {
     this.#options = { ...DEFAULTS, ...options };
+  }
+
+  /** Requests queued or running on this thread. */
+  get load(): number {
+    return this.#queue.length + (this.#running ? 1 : 0);
   }
 
   run<K extends WasmRequest['op']>(request: Extract<WasmRequest, { op: K }>): Promise<WasmResults[K]> {
@@ -110,21 +117,60 @@ export class WasmWorker {
   }
 }
 
-let shared: WasmWorker | null = null;
+/** `LONGBOX_FORMAT_THREADS` sets the pool's size (1–8). */
+export const FORMAT_THREADS_ENV = 'LONGBOX_FORMAT_THREADS';
 
-/** The process's format worker. */
-export function wasmWorker(): WasmWorker {
-  shared ??= new WasmWorker();
+/**
+ * Format threads for this machine: one below 4 cores (on 2 cores the rebuild worker's own thread needs the
+ * other core, and each thread holds ≈ 50–90 MB of compiled 7-Zip/PDFium and heaps), else a quarter of the
+ * cores, at most 4: a library with thousands of CB7/PDF files is bound by this serial work otherwise.
+ */
+export function defaultFormatThreads(env: Readonly<Record<string, string | undefined>> = process.env, cores: number = os.availableParallelism()): number {
+  const asked = Number(env[FORMAT_THREADS_ENV]);
+  if (Number.isInteger(asked) && asked >= 1) return Math.min(8, asked);
+  return cores < 4 ? 1 : Math.min(4, Math.floor(cores / 4));
+}
+
+/** Format threads side by side: each request goes to the thread with the fewest queued. */
+export class WasmWorkerPool {
+  readonly #workers: WasmWorker[];
+
+  constructor(size: number, options: Partial<WasmWorkerOptions> = {}) {
+    this.#workers = Array.from({ length: Math.max(1, Math.floor(size)) }, () => new WasmWorker(options));
+  }
+
+  /** Requests queued or running, per thread. */
+  get loads(): number[] {
+    return this.#workers.map((w) => w.load);
+  }
+
+  run<K extends WasmRequest['op']>(request: Extract<WasmRequest, { op: K }>): Promise<WasmResults[K]> {
+    let least = this.#workers[0]!;
+    for (const worker of this.#workers) if (worker.load < least.load) least = worker;
+    return least.run(request);
+  }
+
+  /** Stops every thread; queued requests fail. */
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.close()));
+  }
+}
+
+let shared: WasmWorkerPool | null = null;
+
+/** The process's format workers. */
+export function wasmWorker(): WasmWorkerPool {
+  shared ??= new WasmWorkerPool(defaultFormatThreads());
   return shared;
 }
 
 /**
- * Stops the process's format worker, if it runs (the next request starts a new one). The rebuild worker
- * calls it when it idles after a rebuild (worker-entry.ts): the thread, 7-Zip's and PDFium's compiled
- * code and WebAssembly heaps (≈ 50–90 MB RSS) are not kept while no rebuild runs.
+ * Stops the process's format workers, if they run (the next request starts new ones). The rebuild worker
+ * calls it when it idles after a rebuild (worker-entry.ts): the threads, 7-Zip's and PDFium's compiled
+ * code and WebAssembly heaps (≈ 50–90 MB RSS each) are not kept while no rebuild runs.
  */
 export async function closeWasmWorker(): Promise<void> {
-  const worker = shared;
+  const pool = shared;
   shared = null;
-  await worker?.close();
+  await pool?.close();
 }
