@@ -12,13 +12,15 @@ describe('WasmWorkerPool', () => {
     pool = null;
   });
 
-  it('one thread below 4 cores, a quarter of the cores up to 4 above, the variable overrides', () => {
-    expect(defaultFormatThreads({}, 2)).toBe(1);
-    expect(defaultFormatThreads({}, 8)).toBe(2);
-    expect(defaultFormatThreads({}, 32)).toBe(4);
-    expect(defaultFormatThreads({ [FORMAT_THREADS_ENV]: '3' }, 2)).toBe(3);
-    expect(defaultFormatThreads({ [FORMAT_THREADS_ENV]: '0' }, 2)).toBe(1);
-    expect(defaultFormatThreads({ [FORMAT_THREADS_ENV]: 'lots' }, 16)).toBe(4);
+  it.each([
+    [{}, 2, 1],
+    [{}, 8, 2],
+    [{}, 32, 4],
+    [{ [FORMAT_THREADS_ENV]: '3' }, 2, 3],
+    [{ [FORMAT_THREADS_ENV]: '0' }, 2, 1],
+    [{ [FORMAT_THREADS_ENV]: 'lots' }, 16, 4],
+  ])('threads for env %o on %i cores: %i (one below 4 cores, a quarter up to 4 above, the variable overrides)', (env, cores, threads) => {
+    expect(defaultFormatThreads(env, cores)).toBe(threads);
   });
 
   it('sends each request to the thread with the fewest queued, and every answer is whole', async () => {
