@@ -164,20 +164,8 @@ export function writeDeltaGeneration(db: Db, delta: GenerationDelta, meta: Gener
     step('volumes');
     const names = new Map<string, string>();
     for (const row of [...old.values(), ...next.values()]) names.set(seriesNameOf(row), row.series ?? row.file_name);
-    const upsertsByName = new Map<string, EnrichedRow[]>();
-    for (const row of next.values()) {
-      const name = seriesNameOf(row);
-      const list = upsertsByName.get(name);
-      if (list) list.push(row);
-      else upsertsByName.set(name, [row]);
-    }
-    const departingByName = new Map<string, StoredRow[]>();
-    for (const row of old.values()) {
-      const name = seriesNameOf(row);
-      const list = departingByName.get(name);
-      if (list) list.push(row);
-      else departingByName.set(name, [row]);
-    }
+    const upsertsByName = groupBySeriesName(next.values());
+    const departingByName = groupBySeriesName(old.values());
     const volumeOf = new Map<number, number | null>();
     const regrouped: number[] = [];
     for (const [name, rawName] of names) {
@@ -473,4 +461,16 @@ function patchFolders(db: Db, before: readonly StoredRow[], after: readonly Enri
     if (comicCount === 0 && path !== '') remove.run(path);
     else upsert.run({ ...row, comic_count: comicCount, direct_count: directCount });
   }
+}
+
+/** The rows by their series name (seriesNameOf), in the order given. */
+function groupBySeriesName<R extends EnrichedRow | StoredRow>(rows: Iterable<R>): Map<string, R[]> {
+  const byName = new Map<string, R[]>();
+  for (const row of rows) {
+    const name = seriesNameOf(row);
+    const list = byName.get(name);
+    if (list) list.push(row);
+    else byName.set(name, [row]);
+  }
+  return byName;
 }
