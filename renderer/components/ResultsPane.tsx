@@ -14,11 +14,16 @@ export function ResultsPane() {
   const narrowed = useResults((s) => isNarrowed(s.query));
   const isRebuilding = useStatus((s) => s.status?.rebuild_in_progress ?? false);
   const isFavourites = useQuery((s) => s.scope.favourite === true);
+  const isFolder = useQuery((s) => s.scope.folder !== undefined);
   const hasOwnNarrowing = useQuery((s) => s.q !== '' || Object.keys(s.filter).length > 0);
 
   if (total === 0) {
     if (isFavourites && !hasOwnNarrowing) {
       return <Empty icon={<StarIcon size={28} />} title="No favourites yet" text="Press the star in a comic’s details, or choose Add to favourites in its menu (right-click)." />;
+    }
+    // A folder whose comics are all in its sub-folders (the library root, a publisher's folder).
+    if (isFolder && !hasOwnNarrowing) {
+      return <Empty title="No comics directly in this folder" text="Its comics are in the folders above: open one to see them." />;
     }
     if (view === 'problems' && !narrowed) {
       return <Empty icon={<CheckIcon />} title="No problems" text="Every file in the library could be read." />;
