@@ -127,6 +127,12 @@ export const COMIC_ROW = [
   /** JSON of MetadataSources: where each metadata field came from. */
   { column: 'sources', type: 'text', stage: 'file' },
   { column: 'fingerprint', type: 'text', stage: 'file', summary: 'fingerprint' },
+  /**
+   * Hash of everything the enrichment read from the archive's listing (enrich-signature.ts); a touched
+   * file whose fresh listing has the same signature keeps this row's enrichment without reading its
+   * metadata entry again. Null: no reuse (an error row, a row written before the column existed).
+   */
+  { column: 'enrich_signature', type: 'text', stage: 'file', nullable: true },
   /** Files in the generation with the same fingerprint (1 = unique). */
   { column: 'dup_count', type: 'int', stage: 'generation', summary: 'duplicateCount' },
   /**

@@ -7,6 +7,7 @@ import { ArchiveError, DEFAULT_ARCHIVE_LIMITS } from './archive/types.js';
 import { readArchiveEntry, readArchiveIndex } from './archive/index.js';
 import { findComicInfo, findMetronInfo, listPages, noPagesReason } from './archive/pages.js';
 import { fingerprintFromIndex } from './archive/fingerprint.js';
+import { enrichSignature } from './enrich-signature.js';
 import { parseComicInfo, type ComicInfoResult } from './metadata/comicinfo.js';
 import { parseMetronInfo, type MetronInfoResult } from './metadata/metroninfo.js';
 import { parseComicBookInfo } from './metadata/comicbookinfo.js';
@@ -66,6 +67,7 @@ export function errorRow(file: WalkedFile, kind: ErrorKind, message: string, for
     ...metadataColumns(merged),
     // No directory to fingerprint: identify the row by what we know. Error rows never count as duplicates.
     fingerprint: 'x' + createHash('sha1').update(`${file.size}:${file.path}`).digest('hex').slice(0, 39),
+    enrich_signature: null,
     error_kind: kind,
     error_message: message,
   };
@@ -127,6 +129,13 @@ export async function enrichFile(root: string, file: WalkedFile, io?: IndexIo): 
     // A text book's only page is its cover, and it may have none: that is not a broken comic.
     const noImages = pages.length === 0 && index.kind !== 'text-book';
     const noImagesKind = noImages ? noPagesReason(index.entries) : null;
+    // A metadata problem is worth showing but the comic is still readable: keep it as a message only.
+    const errorMessage =
+      noImagesKind === 'encrypted'
+        ? 'The pages are password protected.'
+        : noImagesKind
+          ? 'The archive contains no images.'
+          : (comicInfo?.problem ?? metronInfo?.problem ?? null);
     return {
       ...baseRow(file),
       format: index.format,
@@ -134,14 +143,11 @@ export async function enrichFile(root: string, file: WalkedFile, io?: IndexIo): 
       cover_entry: cover,
       ...metadataColumns(merged),
       fingerprint: fingerprintFromIndex(file.size, index.entries),
+      // Only a clean row is reused: a problem (an entry that failed to read, perhaps for a passing
+      // reason) is looked at again at the next change.
+      enrich_signature: noImagesKind === null && errorMessage === null ? enrichSignature(file.path, index) : null,
       error_kind: noImagesKind,
-      // A metadata problem is worth showing but the comic is still readable: keep it as a message only.
-      error_message:
-        noImagesKind === 'encrypted'
-          ? 'The pages are password protected.'
-          : noImagesKind
-            ? 'The archive contains no images.'
-            : (comicInfo?.problem ?? metronInfo?.problem ?? null),
+      error_message: errorMessage,
     };
   } catch (err) {
     if (err instanceof ArchiveError) return errorRow(file, err.kind, err.message, err.format ?? undefined);

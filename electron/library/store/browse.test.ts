@@ -88,6 +88,20 @@ describe('a database written before the browse tables', () => {
   });
 });
 
+describe('a database written before the enrichment signature', () => {
+  it('keeps its rows at open, each with no signature (no reuse until the file is read again)', () => {
+    publish([row(1, { series: 'Saga', number: '1', number_sort: 1 }), row(2, { series: 'Saga', number: '2', number_sort: 2 })], 3);
+    const before = readLiveRows(db);
+    db.exec(`ALTER TABLE comics DROP COLUMN enrich_signature; UPDATE meta SET value = 3 WHERE key = 'derived_version';`);
+    db.close();
+    db = openDatabase(join(dir, 'library.db'));
+    expect(readMetaNumber(db, 'derived_version')).toBe(DERIVED_VERSION);
+    const after = readLiveRows(db);
+    expect(after.map((r) => r.enrich_signature)).toEqual([null, null]);
+    expect(after).toEqual(before.map((r) => ({ ...r, enrich_signature: null })));
+  });
+});
+
 describe('the series table', () => {
   const issues = (series: string | null, count: number, start: number, fields: Partial<EnrichedRow> = {}) =>
     Array.from({ length: count }, (_, i) =>

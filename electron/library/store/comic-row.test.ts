@@ -16,6 +16,8 @@ const specs: readonly ColumnSpec[] = COMIC_ROW;
 // an earlier build must keep matching what this build writes.
 const DDL_BEFORE_THE_TABLE =
   'CREATE TABLE comics (id INTEGER PRIMARY KEY, path TEXT NOT NULL, folder TEXT NOT NULL, file_name TEXT NOT NULL, ext TEXT NOT NULL, format TEXT NOT NULL, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, inode INTEGER NOT NULL, page_count INTEGER NOT NULL, cover_entry TEXT, series TEXT, number TEXT, number_sort REAL, volume INTEGER, title TEXT, year INTEGER, month INTEGER, writer TEXT, penciller TEXT, publisher TEXT, genre TEXT, summary TEXT, declared_page_count INTEGER, language_iso TEXT, manga TEXT, sources TEXT NOT NULL, fingerprint TEXT NOT NULL, dup_count INTEGER NOT NULL, series_key TEXT NOT NULL, error_kind TEXT, error_message TEXT, added_at INTEGER NOT NULL, changed_at INTEGER NOT NULL, rank_series INTEGER NOT NULL, rank_title INTEGER NOT NULL, rank_added INTEGER NOT NULL, rank_size INTEGER NOT NULL, rank_file INTEGER NOT NULL) STRICT';
+/** Derived version 4 added one column (the enrichment signature); an older table gets it by the upgrade's rewrite. */
+const DDL_NOW = DDL_BEFORE_THE_TABLE.replace('fingerprint TEXT NOT NULL, ', 'fingerprint TEXT NOT NULL, enrich_signature TEXT, ');
 const FTS_BEFORE_THE_TABLE = `CREATE VIRTUAL TABLE comics_fts USING fts5(series, title, writer, file_name, publisher, folder, content='', tokenize="unicode61 remove_diacritics 2", prefix='2 3')`;
 
 // In memory: the same migrations and DDL as a file, nothing to clean up.
@@ -36,8 +38,9 @@ function fullRow(id: number): EnrichedRow {
 }
 
 describe('the schema follows the row table', () => {
-  it('creates exactly the columns it created before the table, in the same order and types', () => {
-    expect(createComicsTableSql('comics')).toBe(DDL_BEFORE_THE_TABLE);
+  it('creates exactly the columns it created before the table (plus the later enrich_signature), in the same order and types', () => {
+    expect(DDL_NOW).not.toBe(DDL_BEFORE_THE_TABLE);
+    expect(createComicsTableSql('comics')).toBe(DDL_NOW);
     expect(createFtsTableSql('comics_fts')).toBe(FTS_BEFORE_THE_TABLE);
   });
 

@@ -7,6 +7,7 @@ import type { EnrichedRow, StoredRow } from './comic-row.js';
 import { createComicsIndexesSql, createComicsTableSql, createFtsTableSql } from './schema.js';
 import { BROWSE_TABLES, createBrowseTablesSql, swapBrowseTablesSql } from './browse-tables.js';
 import { beginNextGeneration } from './next-generation.js';
+import { COMIC_ROW, type ColumnSpec } from '../../../shared/comic-fields.js';
 
 export interface GenerationMeta {
   generation: number;
@@ -61,7 +62,16 @@ export function swapInNextGeneration(db: Db, meta: GenerationMeta, counts: { fil
  * its own rows at open (no file is read again), so the live tables always match this code.
  */
 // 3: ranks tie on the raw path (not the walk position) and the rank indexes are not UNIQUE (delta generations).
-export const DERIVED_VERSION = 3;
+// 4: the enrich_signature column (enrich-signature.ts); older rows get null (no reuse until re-read).
+export const DERIVED_VERSION = 4;
+
+const NULLABLE_ROW_COLUMNS = COMIC_ROW.filter((c: ColumnSpec) => c.stage !== 'generation' && c.nullable).map((c) => c.column);
+
+/** A row read from an older table: a nullable column it did not have yet is null. */
+function withMissingColumns(row: StoredRow): StoredRow {
+  const missing = NULLABLE_ROW_COLUMNS.filter((column) => !(column in row));
+  return missing.length === 0 ? row : { ...(Object.fromEntries(missing.map((column) => [column, null])) as Partial<StoredRow>), ...row };
+}
 
 /** Brings the derived tables up to DERIVED_VERSION (called by migrate on writable connections). */
 export function upgradeDerivedTables(db: Db): void {
@@ -83,7 +93,7 @@ export function upgradeDerivedTables(db: Db): void {
     return;
   }
   // The rows' own columns are read as they are; the generation-wide ones are computed again.
-  const rows = readLiveRows(db);
+  const rows = readLiveRows(db).map(withMissingColumns);
   const hasBrowseTables = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'series'`).get() !== undefined;
   if (!hasBrowseTables) for (const sql of createBrowseTablesSql('live', generation)) db.exec(sql);
   writeNextGeneration(db, rows, generation + 1);

@@ -27,6 +27,7 @@ export function testRow(id: number, fields: Partial<EnrichedRow> = {}): Enriched
     number_sort: null,
     sources: '{}',
     fingerprint: `fp${id}`,
+    enrich_signature: null,
     error_kind: null,
     error_message: null,
     added_at: 1000 + id,
