@@ -49,6 +49,7 @@ export interface EnrichPoolOptions {
 interface Task {
   id: number;
   file: WalkedFile;
+  prior: EnrichedFile | undefined;
   resolve: (row: EnrichedFile) => void;
   /** In flight when a thread died or stalled with others: runs again alone. */
   suspect: boolean;
@@ -82,11 +83,11 @@ export class EnrichPool {
     for (let i = 0; i < this.#o.size; i++) this.#slots.push(this.#startSlot());
   }
 
-  /** The enriched row for `file`; never rejects (every failure is an error row). */
-  enrich(file: WalkedFile): Promise<EnrichedFile> {
+  /** The enriched row for `file` (`prior`: as enrichFile's); never rejects (every failure is an error row). */
+  enrich(file: WalkedFile, prior?: EnrichedFile): Promise<EnrichedFile> {
     if (this.#closed) return Promise.resolve(errorRow(file, 'unreadable', 'The rebuild was stopped.'));
     return new Promise<EnrichedFile>((resolve) => {
-      this.#queue.push({ id: this.#nextId++, file, resolve, suspect: false });
+      this.#queue.push({ id: this.#nextId++, file, prior, resolve, suspect: false });
       this.#pump();
     });
   }
@@ -147,7 +148,7 @@ export class EnrichPool {
   #send(slot: Slot, task: Task): void {
     slot.inFlight.set(task.id, task);
     task.timer = setTimeout(() => this.#onTimeout(slot, task), this.#o.maxFileMs);
-    const message: EnrichRequest = { type: 'task', id: task.id, file: task.file };
+    const message: EnrichRequest = { type: 'task', id: task.id, file: task.file, ...(task.prior ? { prior: task.prior } : {}) };
     slot.worker.postMessage(message);
   }
 

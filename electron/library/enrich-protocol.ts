@@ -11,8 +11,8 @@ export interface EnrichThreadData {
   faults?: { hang?: string[]; crash?: string[] };
 }
 
-/** A file to enrich, or a ping (a thread that does not answer is stuck). */
-export type EnrichRequest = { type: 'task'; id: number; file: WalkedFile } | { type: 'ping' };
+/** A file to enrich (`prior`: its previous row, offered for reuse, enrich.ts), or a ping (a thread that does not answer is stuck). */
+export type EnrichRequest = { type: 'task'; id: number; file: WalkedFile; prior?: EnrichedFile } | { type: 'ping' };
 
 /** `ready` once the thread has loaded its modules; then one `row` per task. */
 export type EnrichReply = { type: 'ready' } | { type: 'pong' } | { type: 'row'; id: number; row: EnrichedFile };

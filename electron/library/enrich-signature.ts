@@ -4,7 +4,8 @@
 // enrichment: its ComicInfo.xml / MetronInfo.xml is not read, inflated or parsed again, and for a CB7
 // the solid block is not decoded (enrich.ts, docs/architecture.md "Metadata reuse").
 //
-// What is hashed: the relative path (the file-name layer of the metadata), the format and book kind,
+// What is hashed: the file's name (the file-name layer of the metadata; the folder plays no part in the
+// enrichment, so a row moved to another folder keeps a signature that is still true), the format and book kind,
 // the whole listing in order (names, sizes, CRC-32s, directory/encrypted flags, reading order: unlike
 // the fingerprint, names matter here: they choose the pages, the cover and the metadata entries), the
 // archive comment (ComicBookInfo), the document metadata a PDF or EPUB index already carries, the
@@ -30,15 +31,16 @@ function hasCrc(entry: ArchiveEntry): boolean {
 }
 
 /**
- * The signature of the row enrichFile makes of `index` at `path`, or null when the listing cannot
+ * The signature of the row enrichFile makes of `index` at `path` (relative, with forward slashes), or null when the listing cannot
  * vouch for the metadata entries' content (no CRC): such a file is always read.
  */
 export function enrichSignature(path: string, index: ArchiveIndex): string | null {
+  const fileName = path.slice(path.lastIndexOf('/') + 1);
   const metadataEntries = [findComicInfo(index.entries), findMetronInfo(index.entries)];
   if (metadataEntries.some((entry) => entry !== undefined && !hasCrc(entry))) return null;
   const hash = createHash('sha1');
   // JSON keeps the fields apart whatever they hold (a name with a newline, a comment with a NUL).
-  hash.update(JSON.stringify([`longbox-enrich-v${ENRICH_VERSION}`, path, index.format, index.kind ?? 'comic', index.comment, index.document ?? null]));
+  hash.update(JSON.stringify([`longbox-enrich-v${ENRICH_VERSION}`, fileName, index.format, index.kind ?? 'comic', index.comment, index.document ?? null]));
   hash.update('\n');
   const chosen = metadataEntries.map((entry) => (entry ? [entry.name, entry.size, entry.crc32 >>> 0] : null));
   hash.update(JSON.stringify(chosen));

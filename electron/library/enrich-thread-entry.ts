@@ -24,7 +24,7 @@ parentPort!.on('message', (task: EnrichRequest) => {
   // The test's crashing file: the thread dies at once, before it answers the files queued behind it
   // (as a native crash would).
   if (crash.has(task.file.path)) throw new Error(`test crash on ${task.file.path}`);
-  void enrichFile(data.root, task.file, io).then((row) => {
+  void enrichFile(data.root, task.file, io, task.prior).then((row) => {
     const reply: EnrichReply = { type: 'row', id: task.id, row };
     parentPort!.postMessage(reply);
   });

@@ -13,7 +13,7 @@ import { parseMetronInfo, type MetronInfoResult } from './metadata/metroninfo.js
 import { parseComicBookInfo } from './metadata/comicbookinfo.js';
 import { parseFileName } from './metadata/filename.js';
 import { layersInPrecedence, mergeMetadata } from './metadata/merge.js';
-import { METADATA_COLUMNS } from '../../shared/comic-fields.js';
+import { COMIC_ROW, METADATA_COLUMNS, type ColumnSpec } from '../../shared/comic-fields.js';
 import type { ArchiveIndex } from './archive/types.js';
 import { numberSortKey, type EnrichedRow } from './store/comic-row.js';
 import type { WalkedFile } from './scan/walk.js';
@@ -94,10 +94,31 @@ async function readMetronInfo(abs: string, index: ArchiveIndex): Promise<MetronI
   }
 }
 
-/** Enriches one file; `io` (one per rebuild and thread) chooses blocking or thread-pool reads (index-io.ts). */
-export async function enrichFile(root: string, file: WalkedFile, io?: IndexIo): Promise<EnrichedFile> {
+/** The columns enrichFile fills (shared/comic-fields.ts stages `file` and `metadata`). */
+const ENRICHED_COLUMNS = (COMIC_ROW as readonly ColumnSpec[]).filter((c) => c.stage === 'file' || c.stage === 'metadata').map((c) => c.column as keyof EnrichedFile);
+
+/**
+ * The row of a file whose listing gives the signature of its previous row (same path, so the same
+ * file-name layer): the previous enrichment, with what the walk and the listing say now (size, mtime,
+ * inode, and the fingerprint, which hashes the file's size). Equal to the row a full read would give,
+ * since everything else that row depends on is in the signature (enrich-signature.ts).
+ */
+function reusedRow(prior: EnrichedFile, file: WalkedFile, index: ArchiveIndex, signature: string): EnrichedFile {
+  const columns: Record<string, unknown> = {};
+  for (const column of ENRICHED_COLUMNS) columns[column] = prior[column];
+  return { ...(columns as EnrichedFile), ...baseRow(file), fingerprint: fingerprintFromIndex(file.size, index.entries), enrich_signature: signature };
+}
+
+/**
+ * Enriches one file; `io` (one per rebuild and thread) chooses blocking or thread-pool reads (index-io.ts).
+ * `prior`: the file's previous row (same path, no error, a signature), offered for reuse: when the fresh
+ * listing gives its signature, no metadata entry is read and its enrichment is kept (reusedRow).
+ */
+export async function enrichFile(root: string, file: WalkedFile, io?: IndexIo, prior?: EnrichedFile): Promise<EnrichedFile> {
   const abs = join(root, file.path);
   try {
+    // Set by skipEntry (a closure: an object, so the check below is not narrowed away).
+    const reuse: { signature: string | null } = { signature: null };
     // One open per file: the directory, and ComicInfo.xml through the same handle (often from the
     // tail bytes the directory read already holds).
     const index = await readArchiveIndex(abs, {
@@ -105,7 +126,15 @@ export async function enrichFile(root: string, file: WalkedFile, io?: IndexIo): 
       readEntry: findComicInfo,
       readEntryMaxBytes: MAX_COMICINFO_BYTES,
       syncIo: io?.sync === true ? io : false,
+      skipEntry: (listing) => {
+        if (prior?.enrich_signature == null || prior.path !== file.path || prior.error_kind !== null) return false;
+        const signature = enrichSignature(file.path, listing);
+        if (signature !== prior.enrich_signature) return false;
+        reuse.signature = signature;
+        return true;
+      },
     });
+    if (reuse.signature !== null && prior) return reusedRow(prior, file, index, reuse.signature);
     const pages = listPages(index.entries);
     let comicInfo: ComicInfoResult | null = null;
     if (index.entry?.data) comicInfo = parseComicInfo(index.entry.data);

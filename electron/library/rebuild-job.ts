@@ -272,16 +272,29 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       pool = new EnrichPool({ root, size: threads, perThread, maxFileMs: options.maxFileMs, ...(input.enrichFaults ? { faults: input.enrichFaults } : {}) });
     }
     const io = new IndexIo();
-    const enrichOne = (file: (typeof toRead)[number]['file']): Promise<EnrichedFile> =>
+    const enrichOne = (file: (typeof toRead)[number]['file'], prior: EnrichedFile | undefined): Promise<EnrichedFile> =>
       pool
-        ? pool.enrich(file)
-        : withTimeout(enrichFile(root, file, io), options.maxFileMs, () =>
+        ? pool.enrich(file, prior)
+        : withTimeout(enrichFile(root, file, io, prior), options.maxFileMs, () =>
             errorRow(file, 'timeout', `Reading this file took longer than ${Math.round(options.maxFileMs / 1000)} s.`),
           );
+    // Metadata reuse (enrich-signature.ts): a file read again at the same path whose previous row is
+    // clean and signed keeps that row's enrichment when its fresh listing gives the same signature.
+    // Never in a forced rebuild (the user asked for everything to be read) nor for a file asked for.
+    const rereadPaths = new Set(options.reread ?? []);
+    const priorOf = (file: WalkedFile, previous: FileToRead['previous']): EnrichedFile | undefined => {
+      if (options.force || previous === undefined || previous.error_kind !== null || rereadPaths.has(file.path)) return undefined;
+      const row = liveRow(previous.id);
+      return row.enrich_signature === null ? undefined : row;
+    };
+    let metadataReused = 0;
     const readOne = async ({ file, index, previous }: FileToRead): Promise<void> => {
       input.onOpen?.(file.path);
       stats.opened++;
-      const enriched: EnrichedFile = await enrichOne(file);
+      const prior = priorOf(file, previous);
+      const enriched: EnrichedFile = await enrichOne(file, prior);
+      // (A signature equal to the prior's means it was reused: a match always is.)
+      if (prior !== undefined && enriched.enrich_signature === prior.enrich_signature) metadataReused++;
       const back = previous || enriched.error_kind !== null ? undefined : departed.get(enriched.fingerprint);
       if (back) {
         departed.delete(enriched.fingerprint);
@@ -315,6 +328,7 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       forEachLimited(inFormatWorker, FORMAT_WORKER_SLOTS * (pool ? threads : 1), readOne, gate, signal),
     ]);
     progress('enriching', total, total);
+    if (metadataReused > 0) stats.metadataReused = metadataReused;
     if (pool) {
       await pool.close();
       pool = null;

@@ -40,6 +40,8 @@ export interface RebuildStats {
   moved: number;
   /** Files opened and read in this rebuild. */
   opened: number;
+  /** Of the files opened, those whose listing showed their metadata unchanged: enrichment kept, no metadata entry read. */
+  metadataReused?: number;
   /** Rows of files that are gone. */
   removed: number;
   errors: number;

@@ -23,6 +23,12 @@ export interface ReadArchiveIndexOptions {
   /** Size cap for `readEntry` (declared and actual; 'too-large' beyond). Default: limits.maxEntryBytes. */
   readEntryMaxBytes?: number;
   /**
+   * Called with the listing (without `entry`) before `readEntry`'s entry is read: true leaves it unread
+   * (no read, inflate or 7z decode). The rebuild's metadata reuse says so when the listing shows the
+   * file's metadata unchanged (enrich-signature.ts). Every format's reader comes through here.
+   */
+  skipEntry?: (index: ArchiveIndex) => boolean;
+  /**
    * Blocking reads (openArchiveFileSync) instead of the thread pool: cheaper per call on a warm cache.
    * The meter gets the time the file's blocking calls took.
    */
@@ -36,6 +42,7 @@ async function withEntry(
   maxBytes: number,
   read: (chosen: ArchiveEntry) => Promise<Buffer>,
 ): Promise<ArchiveIndex> {
+  if (options.skipEntry?.(index) === true) return index;
   const chosen = options.readEntry?.(index.entries);
   if (chosen === undefined) return index;
   try {
