@@ -3,13 +3,13 @@
 // stays bounded by what the bytes can hold. Runs briefly in `npm test` (FUZZ_RUNS, default 200 per
 // property, set in vitest.config.ts) and long under `npm run fuzz` (20,000, or FUZZ_RUNS).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildRar } from '../../../scripts/testing/rar-writer.js';
 import { buildZip, type ZipEntryInput } from '../../../scripts/testing/zip-writer.js';
+import { memoryFile } from '../testing/memory-file.js';
 import { readArchiveEntry } from './extract.js';
 import { readArchiveIndex } from './read-index.js';
 import { listPages } from './pages.js';
@@ -105,17 +105,6 @@ const mutated = (seeds: Buffer[]) =>
     return { seed, applied, data };
   });
 
-/** A FileHandle over a Buffer: the directory reader without disk I/O, so thousands of runs are cheap. */
-function memoryHandle(data: Buffer): FileHandle {
-  return {
-    read: async (buffer: Buffer, offset: number, length: number, position: number) => {
-      const n = Math.max(0, Math.min(length, data.length - position));
-      data.copy(buffer, offset, position, position + n);
-      return { bytesRead: n, buffer };
-    },
-  } as unknown as FileHandle;
-}
-
 async function withinTime<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<never>((_, reject) => {
@@ -157,7 +146,7 @@ describe('ZIP central-directory reader (fuzz)', () => {
     await fc.assert(
       fc.asyncProperty(mutated(ZIP_SEEDS), async ({ data }) => {
         const result = await onlyArchiveErrors(
-          () => readZipDirectory(memoryHandle(data), data.length, { limits: { maxEntries: MAX_ENTRIES }, withLocations: true }),
+          () => readZipDirectory(memoryFile(data), data.length, { limits: { maxEntries: MAX_ENTRIES }, withLocations: true }),
           'readZipDirectory',
         );
         if (result instanceof ArchiveError) return;

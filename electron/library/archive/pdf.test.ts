@@ -12,15 +12,8 @@ import { readArchiveIndex } from './read-index.js';
 import { ArchiveError } from './types.js';
 import { rejectionOf } from '../testing/rejections.js';
 import { tempDirForAll } from '../testing/temp-dir.js';
+import { hasTool } from '../testing/tools.js';
 
-function hasTool(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const hasQpdf = hasTool('qpdf', ['--version']);
 const hasImg2pdf = hasTool('img2pdf', ['--version']);
 if (!hasQpdf) console.log('skipping the encrypted-PDF tests: qpdf (Debian qpdf) is not installed');

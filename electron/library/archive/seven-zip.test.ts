@@ -16,17 +16,9 @@ import { sevenZipCreate, sevenZipExtract, sevenZipList } from './seven-zip-wasm.
 import { ArchiveError } from './types.js';
 import { rejectionOf } from '../testing/rejections.js';
 import { tempDirForAll } from '../testing/temp-dir.js';
+import { toolForTests } from '../testing/tools.js';
 
-function has7z(): boolean {
-  try {
-    execFileSync('7z', ['i'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const available = has7z();
-if (!available) console.log('skipping the 7z fixture tests: the `7z` command (Debian p7zip-full) is not installed');
+const available = toolForTests('7z', ['i'], 'the 7z fixture tests', 'p7zip-full');
 
 let dir: string;
 let src: string;
