@@ -1,14 +1,16 @@
 // The headless host as a user runs it: `node bin/longbox.js serve <folder>` in a child process, timed
 // from spawn to first rows, and read with plain keep-alive `fetch` from this process, idle and while
 // it rebuilds. Its event-loop delay comes from a probe preloaded with --import (eld-probe.mjs).
-import { existsSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { comicQueryToParams } from '../shared/query.js';
 import type { CacheStatus } from '../shared/types.js';
 import type { BenchLibrary } from './libraries.js';
 import { childPids, probeImportArgs, probeSnapshot, procStatusBytes, sleep, type ControlProbe } from './proc.js';
 import { startServeHost, stopServeHost, type ServeHost } from './serve-host.js';
-import { measureDuringRebuild, measureIdle, type LoopBudget, type Reader, type SearchTerms } from './queries.js';
+import { measureDuringRebuild, measureIdle, queryFor, type LoopBudget, type Reader, type SearchTerms } from './queries.js';
+import { QUERY_KINDS } from './report.js';
 import type { EventLoopDelay, LatencyRun } from './report.js';
 import { summarize, type Summary } from './stats.js';
 import { touchEvery } from './touch.js';
@@ -71,12 +73,48 @@ async function waitIdle(host: ServeHost, timeoutMs = 600_000): Promise<CacheStat
   }
 }
 
-function httpReader(host: ServeHost): Reader {
+const comicsPath = (query: Parameters<Reader>[0]) => `/api/comics?${comicQueryToParams(query).toString()}`;
+
+function httpReader(url: string): Reader {
   return async (query) => {
-    const page = await getJson<{ items: unknown[]; total: number; generation: number; stale: boolean }>(
-      `${host.url}/api/comics?${comicQueryToParams(query).toString()}`,
-    );
+    const page = await getJson<{ items: unknown[]; total: number; generation: number; stale: boolean }>(`${url}${comicsPath(query)}`);
     return { rows: page.items.length, total: page.total, generation: page.generation, stale: page.stale };
+  };
+}
+
+interface BareServer {
+  url: string;
+  stop(): void;
+}
+
+/** bare-server.mjs answering the four idle queries with the bodies the host gave for them. */
+async function startBareServer(options: HttpOptions, host: ServeHost, total: number): Promise<BareServer> {
+  const bodies: Record<string, string> = {};
+  for (const kind of QUERY_KINDS) {
+    const path = comicsPath(queryFor(kind, total, options.terms));
+    bodies[path] = await (await fetch(`${host.url}${path}`)).text();
+  }
+  const file = join(options.dataHome, `bare-bodies-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(bodies));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, [join(options.repoRoot, 'bench', 'bare-server.mjs'), file], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      out += chunk;
+      const match = /bare server at (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`bare-server.mjs exited (${code}) before listening`)));
+  });
+  return {
+    url,
+    stop: () => {
+      child.kill();
+      rmSync(file, { force: true });
+    },
   };
 }
 
@@ -109,9 +147,10 @@ export async function measureHttp(options: HttpOptions): Promise<HttpResult> {
   try {
     const initial = await waitIdle(host);
     if (!initial.is_populated) throw new Error('the host has no generation');
-    const reader = httpReader(host);
+    const reader = httpReader(host.url);
     const total = initial.file_count;
-    const idle = await measureIdle(reader, total, options.terms, options.budget);
+    const bare = await startBareServer(options, host, total);
+    const idle = await measureIdle(reader, total, options.terms, options.budget, httpReader(bare.url)).finally(() => bare.stop());
 
     touchEvery(options.library.root, options.library.paths, 1);
     const before = await probeSnapshot(host.pid, probeFile, 0);
@@ -138,7 +177,7 @@ export async function measureHttp(options: HttpOptions): Promise<HttpResult> {
     return {
       spawnToListening: summarize(toListening),
       spawnToFirstRows: summarize(toRows),
-      latency: { idle: idle.latency, duringRebuild: during.latency, rebuildMs, staleSeen: during.staleSeen, generationsSeen: during.generationsSeen },
+      latency: { idle: idle.latency, ...(idle.control ? { bareIdle: idle.control } : {}), duringRebuild: during.latency, rebuildMs, staleSeen: during.staleSeen, generationsSeen: during.generationsSeen },
       eventLoop: after ? { p50: after.p50, p99: after.p99, max: after.max, mean: after.mean, windowMs: after.windowMs } : null,
       controlEventLoop,
       hostHwmBytes: procStatusBytes(host.pid, 'VmHWM'),

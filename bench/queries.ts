@@ -72,20 +72,39 @@ function summarizeAll(samples: Record<QueryKind, number[]>): LatencyByQuery {
   return Object.fromEntries(QUERY_KINDS.map((k) => [k, summarize(samples[k])])) as LatencyByQuery;
 }
 
-/** Idle: each kind in turn, a few warm-up calls, then until the iteration or time budget is spent. */
-export async function measureIdle(reader: Reader, total: number, terms: SearchTerms, budget: LoopBudget): Promise<{ latency: LatencyByQuery; totals: Record<QueryKind, number> }> {
+/**
+ * Idle: each kind in turn, a few warm-up calls, then until the iteration or time budget is spent.
+ * With a `control` reader (a bare server answering the same bodies), each sample of `reader` is
+ * followed by one of `control`, so both see the same moments of the machine: the difference is what
+ * the host itself adds (same-run floor, bench/README.md).
+ */
+export async function measureIdle(
+  reader: Reader,
+  total: number,
+  terms: SearchTerms,
+  budget: LoopBudget,
+  control?: Reader,
+): Promise<{ latency: LatencyByQuery; control: LatencyByQuery | null; totals: Record<QueryKind, number> }> {
   const samples = emptySamples();
+  const controlSamples = emptySamples();
   const totals = { page_first: 0, page_deep: 0, search_common: 0, search_rare: 0 };
   for (const kind of QUERY_KINDS) {
     const query = queryFor(kind, total, terms);
-    for (let i = 0; i < 3; i++) totals[kind] = (await reader(query)).total;
+    for (let i = 0; i < 3; i++) {
+      totals[kind] = (await reader(query)).total;
+      if (control) await control(query);
+    }
     const started = performance.now();
     while (samples[kind].length < budget.maxIterations && performance.now() - started < budget.maxMs) {
       samples[kind].push((await timed(reader, query)).ms);
       await yieldToEventLoop();
+      if (control) {
+        controlSamples[kind].push((await timed(control, query)).ms);
+        await yieldToEventLoop();
+      }
     }
   }
-  return { latency: summarizeAll(samples), totals };
+  return { latency: summarizeAll(samples), control: control ? summarizeAll(controlSamples) : null, totals };
 }
 
 /**

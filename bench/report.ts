@@ -38,6 +38,11 @@ export interface EventLoopDelay {
 
 export interface LatencyRun {
   idle: LatencyByQuery;
+  /**
+   * HTTP only: a bare node server answering the same bodies, sampled right after each idle sample of
+   * the host (bench/bare-server.mjs): the machine's and the client's share of the idle figure.
+   */
+  bareIdle?: LatencyByQuery;
   /** Readers hitting the live generation while the same service rebuilds it (100 % of files touched). */
   duringRebuild: LatencyByQuery;
   /** How long that rebuild took (refresh → idle), ms. */
@@ -253,6 +258,7 @@ const eventLoopSchema = z.object({ p50: ms, p99: ms, max: ms, mean: ms, windowMs
 const latencyRunSchema = z
   .object({
     idle: latencyByQuerySchema,
+    bareIdle: latencyByQuerySchema.optional(),
     duringRebuild: latencyByQuerySchema,
     rebuildMs: ms,
     staleSeen: z.boolean(),
@@ -523,6 +529,8 @@ export function formatReport(report: BenchReport): string {
     row('forced rebuild (100% touched)', (s) => fmtMs(s.latency.inProcess.rebuildMs)),
     ...queryRows('listComics p50 / p99 / max (in process)', 'inProcess'),
     ...queryRows('GET /api/comics p50 / p99 / max (HTTP)', 'http'),
+    ['  the same bodies from a bare node server, idle (interleaved)', ...sizes.map(() => '')],
+    ...QUERY_LABELS.map(([kind, label]) => row(`    ${label}`, (s) => latencyCell(s.latency.http?.bareIdle?.[kind]))),
     ['event-loop delay p99 / max', ...sizes.map(() => '')],
     row('  in process, cold index', (s) => eldCell(s.eventLoop.inProcessColdIndex)),
     row('  in process, rebuild + readers', (s) => eldCell(s.eventLoop.inProcessRebuildWithReaders)),

@@ -61,6 +61,12 @@ export const SIZE_TARGETS: readonly SizeTarget[] = [
     s.latency.inProcess.idle.page_first,
     s.latency.inProcess.idle.page_deep,
   ]),
+  // Issue 16: idle over HTTP, the page and the deep page (the report shows a bare node server's figure
+  // for the same bodies beside it, measured interleaved: what the machine and the client cost).
+  latency('http-page-idle-p99', 'GET /api/comics page of 100, p99 at offset 0 and near the end (HTTP, idle)', 'p99', 3, (s) => [
+    s.latency.http?.idle.page_first,
+    s.latency.http?.idle.page_deep,
+  ]),
   ...p99AndMax('http-page-%-rebuilding', 'GET /api/comics page of 100, % during a rebuild', { p99: 5, max: 50 }, (s) => [
     s.latency.http?.duringRebuild.page_first,
     s.latency.http?.duringRebuild.page_deep,
