@@ -2,22 +2,23 @@
 // unchanged rows, follow moves), read the rest with bounded concurrency, write the next generation
 // beside the live one, swap. The rows stream: each goes to the writer (store/next-generation.ts) as soon
 // as it is known, kept rows are read back one at a time by id, and what stays in JS for the whole
-// library is the walk, the live keys and the plan (a few small fields per file).
+// library is the walk and the plan, as columns (scan/walk.ts WalkedFiles, rebuild-plan.ts CompactPlan:
+// a path string and ≈ 45 bytes per file); the live keys stream into the plan in chunks.
 import { readdirSync, statSync } from 'node:fs';
 import { LongboxError } from '../../shared/errors.js';
 import type { RebuildPhase } from '../../shared/types.js';
 import { enrichFile, errorRow, type EnrichedFile } from './enrich.js';
 import { defaultEnrichThreads, EnrichPool, type EnrichPoolOptions } from './enrich-pool.js';
 import { goneFolders, readDeparted, updateDeparted, type DepartedIdentity } from './departed.js';
-import { planRebuild, isNoChange, type FileToRead, type PlannedRebuild } from './rebuild-plan.js';
+import { planRebuildColumns, isNoChange, PlanAction, type CompactPlan } from './rebuild-plan.js';
 import { IndexIo } from './index-io.js';
-import { walkLibrary, type WalkedFile } from './scan/walk.js';
+import { walkLibraryColumns, type WalkedFile } from './scan/walk.js';
 import { formatOfExtension } from './scan/library-files.js';
 import { openDatabase } from './store/open-database.js';
 import { limitRebuildDbMemory } from './worker-memory.js';
 import type { Db } from './store/db.js';
-import { dropLeftovers, markValidated, readLiveKeys, readMetaNumber, swapInNextGeneration } from './store/generation-writer.js';
-import { iterateLiveIdentities, liveIdentities, liveRowReader } from './store/live-rows.js';
+import { dropLeftovers, iterateLiveKeys, markValidated, readMetaNumber, swapInNextGeneration } from './store/generation-writer.js';
+import { liveIdentities, liveRowReader } from './store/live-rows.js';
 import { beginNextGeneration, type NextGeneration } from './store/next-generation.js';
 import { writeDeltaGeneration, type DeltaHooks } from './store/delta-writer.js';
 import type { EnrichedRow } from './store/comic-row.js';
@@ -53,7 +54,7 @@ export interface RebuildInput {
 export const DELTA_MAX_SHARE = 0.05;
 
 /** Rows a plan changes: files read, moved, removed, or rewritten for a new inode. */
-function changedRows(plan: PlannedRebuild): number {
+function changedRows(plan: CompactPlan): number {
   return plan.toRead.length + plan.moved + plan.removed + plan.inodesChanged;
 }
 
@@ -64,8 +65,8 @@ function changedRows(plan: PlannedRebuild): number {
  */
 export const FORMAT_WORKER_SLOTS = 6;
 
-function usesFormatWorker(file: WalkedFile): boolean {
-  const format = formatOfExtension(file.ext);
+function usesFormatWorker(ext: string): boolean {
+  const format = formatOfExtension(ext);
   return format === '7z' || format === 'pdf';
 }
 
@@ -139,7 +140,7 @@ class TurnGate {
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, in order of completion. */
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>, gate: TurnGate, signal?: AbortSignal): Promise<void> {
+async function forEachLimited<T>(items: ArrayLike<T>, limit: number, work: (item: T, index: number) => Promise<void>, gate: TurnGate, signal?: AbortSignal): Promise<void> {
   let next = 0;
   const runners = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
     while (next < items.length) {
@@ -168,18 +169,17 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
   try {
     limitRebuildDbMemory(db);
     progress('scanning', 0, 0);
-    const walk = walkLibrary(root, (found) => progress('scanning', found, 0));
+    const walk = walkLibraryColumns(root, (found) => progress('scanning', found, 0));
     throwIfAborted(signal);
-    // Only the keys first: a rescan that finds no change never loads the full rows.
-    const live = readLiveKeys(db);
+    // Only the keys, streamed into the plan: a rescan that finds no change never loads the full rows.
+    const plan = planRebuildColumns(iterateLiveKeys(db), walk, options);
     // Offline guard: an empty walk of a library that had files is an unmounted drive, not a deletion.
-    if (walk.files.length === 0 && live.length > 0) {
+    if (walk.files.length === 0 && plan.liveCount > 0) {
       throw new LongboxError('ROOT_UNREADABLE', `The library folder ${root} is empty: is the drive mounted? Showing the last known library.`);
     }
 
     for (const s of walk.skipped) input.onSkippedFolder?.(s.path, s.reason);
-    const plan = planRebuild(live, walk, options);
-    const { files: walkFiles, carried, kept, toRead } = plan;
+    const { files: walkFiles, carried, action, rowId, toRead } = plan;
 
     let nextId = readMetaNumber(db, 'next_id') ?? 1;
     const generation = (readMetaNumber(db, 'generation') ?? 0) + 1;
@@ -190,25 +190,21 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       // Nothing changed: the live generation is still exact. Record that it was checked, write nothing.
       const durationMs = Date.now() - started;
       markValidated(db, now(), durationMs);
-      return { generation: generation - 1, fileCount: live.length, durationMs, stats };
+      return { generation: generation - 1, fileCount: plan.liveCount, durationMs, stats };
     }
     // A small change is written as a delta: only the rows it touches are read and written, the others
     // stay where they are in the live generation.
-    const useDelta = live.length > 0 && changedRows(plan) <= (input.deltaMaxShare ?? DELTA_MAX_SHARE) * live.length;
+    const useDelta = plan.liveCount > 0 && changedRows(plan) <= (input.deltaMaxShare ?? DELTA_MAX_SHARE) * plan.liveCount;
     // Comics that left earlier, by fingerprint: a new path with one of them is that comic back.
     const departed = toRead.length > 0 ? readDeparted(db) : new Map<string, DepartedIdentity>();
     if (toRead.length > 0) {
       // Rows leaving in this very rebuild count too: a file moved and touched (not a plain move) is
-      // still the same comic when its content fingerprint matches.
-      // The rows leaving are the removed ones (a delta reads just those, in the same id order). The two
-      // sets (a whole library's ids and paths) are built only when some row is leaving: a touch has none.
-      let staying: Set<number> | null = null;
-      let walked: Set<string> | null = null;
-      const leaving = useDelta ? liveIdentities(db, [...plan.removedIds].sort((a, b) => a - b)).filter((row) => row.error_kind === null) : iterateLiveIdentities(db);
+      // still the same comic when its content fingerprint matches. The rows leaving are exactly the
+      // removed ones (a walked path keeps or replaces its row, a carried row stays, a vanished one moved
+      // or is removed), read by id in id order.
+      const leaving = liveIdentities(db, [...plan.removedIds].sort((a, b) => a - b)).filter((row) => row.error_kind === null);
       for (const row of leaving) {
-        staying ??= new Set<number>([...kept.map((k) => k.id), ...carried.map((c) => c.id)]);
-        walked ??= new Set(walkFiles.map((f) => f.path));
-        if (staying.has(row.id) || walked.has(row.path) || departed.has(row.fingerprint)) continue;
+        if (departed.has(row.fingerprint)) continue;
         departed.set(row.fingerprint, { id: row.id, added_at: row.added_at });
       }
     }
@@ -227,33 +223,36 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     if (!useDelta) startFullWrite();
     const changed: Array<{ row: EnrichedRow; seq: number }> = [];
     const liveRow = liveRowReader(db);
-    const finalIds = new Set<number>();
     let unreadable = 0;
     const write = (row: EnrichedRow, seq: number) => {
       if (row.error_kind !== null) stats.errors++;
       if (row.error_kind === 'unreadable') unreadable++;
-      finalIds.add(row.id);
       if (next) next.add(row, seq);
       else changed.push({ row, seq });
     };
     const returned: string[] = [];
-    for (const { index, id, file, isMove, inodeChanged } of kept) {
+    // Ids of rows that left (earlier or in this rebuild) and came back at a new path in this one.
+    const backIds = new Set<number>();
+    for (let index = 0; index < walkFiles.length; index++) {
+      const kind = action[index];
       // A delta leaves an unchanged row where it is.
-      if (useDelta && !isMove && !inodeChanged) continue;
-      const previous = liveRow(id);
-      if (!isMove) {
-        write(previous.inode === file.ino ? previous : { ...previous, inode: file.ino }, index);
+      if (kind === PlanAction.read || (useDelta && kind === PlanAction.keep)) continue;
+      const previous = liveRow(rowId[index]!);
+      const ino = walkFiles.ino(index);
+      if (kind !== PlanAction.move) {
+        write(previous.inode === ino ? previous : { ...previous, inode: ino }, index);
         continue;
       }
-      const slash = file.path.lastIndexOf('/');
+      const path = walkFiles.path(index);
+      const slash = path.lastIndexOf('/');
       write(
         {
           ...previous,
-          path: file.path,
-          folder: slash < 0 ? '' : file.path.slice(0, slash),
-          file_name: file.path.slice(slash + 1),
-          ext: file.ext,
-          inode: file.ino,
+          path,
+          folder: slash < 0 ? '' : path.slice(0, slash),
+          file_name: path.slice(slash + 1),
+          ext: walkFiles.ext(index),
+          inode: ino,
           changed_at: stamp,
         },
         index,
@@ -272,7 +271,7 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       pool = new EnrichPool({ root, size: threads, perThread, maxFileMs: options.maxFileMs, ...(input.enrichFaults ? { faults: input.enrichFaults } : {}) });
     }
     const io = new IndexIo();
-    const enrichOne = (file: (typeof toRead)[number]['file'], prior: EnrichedFile | undefined): Promise<EnrichedFile> =>
+    const enrichOne = (file: WalkedFile, prior: EnrichedFile | undefined): Promise<EnrichedFile> =>
       pool
         ? pool.enrich(file, prior)
         : withTimeout(enrichFile(root, file, io, prior), options.maxFileMs, () =>
@@ -282,16 +281,20 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     // clean and signed keeps that row's enrichment when its fresh listing gives the same signature.
     // Never in a forced rebuild (the user asked for everything to be read) nor for a file asked for.
     const rereadPaths = new Set(options.reread ?? []);
-    const priorOf = (file: WalkedFile, previous: FileToRead['previous']): EnrichedFile | undefined => {
-      if (options.force || previous === undefined || previous.error_kind !== null || rereadPaths.has(file.path)) return undefined;
-      const row = liveRow(previous.id);
-      return row.enrich_signature === null ? undefined : row;
+    const priorOf = (file: WalkedFile, previousId: number): EnrichedFile | undefined => {
+      if (options.force || previousId < 0 || rereadPaths.has(file.path)) return undefined;
+      const row = liveRow(previousId);
+      return row.error_kind !== null || row.enrich_signature === null ? undefined : row;
     };
     let metadataReused = 0;
-    const readOne = async ({ file, index, previous }: FileToRead): Promise<void> => {
+    const readOne = async (index: number): Promise<void> => {
+      const file = walkFiles.file(index);
+      // The live row this file replaces (same path), if any.
+      const previousId = rowId[index]!;
+      const previous = previousId < 0 ? undefined : { id: previousId, added_at: plan.previousAddedAt[index]! };
       input.onOpen?.(file.path);
       stats.opened++;
-      const prior = priorOf(file, previous);
+      const prior = priorOf(file, previousId);
       const enriched: EnrichedFile = await enrichOne(file, prior);
       // (A signature equal to the prior's means it was reused: a match always is.)
       if (prior !== undefined && enriched.enrich_signature === prior.enrich_signature) metadataReused++;
@@ -299,6 +302,7 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       if (back) {
         departed.delete(enriched.fingerprint);
         returned.push(enriched.fingerprint);
+        backIds.add(back.id);
       }
       write(
         {
@@ -319,8 +323,10 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     // Two lanes: the files the WASM format worker indexes (7z, PDF: one request at a time per worker,
     // milliseconds each) have their own few slots, so they never fill the slots of the other files
     // and leave this thread idle waiting on that worker's queue.
-    const inFormatWorker = toRead.filter((f) => usesFormatWorker(f.file));
-    const direct = inFormatWorker.length === 0 ? toRead : toRead.filter((f) => !usesFormatWorker(f.file));
+    const inFormatWorker: number[] = [];
+    const others: number[] = [];
+    for (const index of toRead) (usesFormatWorker(walkFiles.ext(index)) ? inFormatWorker : others).push(index);
+    const direct: ArrayLike<number> = inFormatWorker.length === 0 ? toRead : others;
     const directSlots = pool ? threads * Math.max(1, Math.ceil(options.concurrency / threads)) : options.concurrency;
     const gate = new TurnGate();
     await Promise.all([
@@ -344,7 +350,8 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
       }
     }
     // Who the leaving rows were (departed.ts), read while they are still the live generation.
-    const removedRows = liveIdentities(db, useDelta ? plan.removedIds : live.filter((key) => !finalIds.has(key.id)).map((key) => key.id));
+    // (A full write leaves every live row out that it did not write: the removed ones but those that came back.)
+    const removedRows = liveIdentities(db, useDelta || backIds.size === 0 ? plan.removedIds : plan.removedIds.filter((id) => !backIds.has(id)));
     progress('writing', 0, total);
     let durationMs = 0;
     let fileCount = 0;
@@ -366,7 +373,7 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
         stats.deltaError = err instanceof Error ? err.message : String(err);
         stats.errors = 0;
         const full = startFullWrite();
-        for (const { index, id, isMove, inodeChanged } of kept) if (!isMove && !inodeChanged) write(liveRow(id), index);
+        for (let index = 0; index < walkFiles.length; index++) if (action[index] === PlanAction.keep) write(liveRow(rowId[index]!), index);
         carried.forEach((key, i) => write(liveRow(key.id), walkFiles.length + i));
         for (const { row, seq } of changed) full.add(row, seq);
         for (const { row } of changed) if (row.error_kind !== null) stats.errors++;
@@ -386,7 +393,7 @@ export async function runRebuild(input: RebuildInput): Promise<RebuildResult> {
     }
     if (removedRows.length > 0 || returned.length > 0) updateDeparted(db, removedRows, returned, stamp);
     // (Folders of the whole walk are listed only when some row left.)
-    const gone = removedRows.length > 0 ? goneFolders(removedRows.map((row) => row.path), walkFiles.map((f) => f.path)) : [];
+    const gone = removedRows.length > 0 ? goneFolders(removedRows.map((row) => row.path), walkFiles.paths) : [];
     if (gone.length > 0) stats.goneFolders = gone;
     if (returned.length > 0) stats.returned = returned.length;
     return { generation, fileCount, durationMs, stats };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isNoChange, planRebuild } from './rebuild-plan.js';
-import type { WalkedFile } from './scan/walk.js';
+import { isNoChange, planRebuild, planRebuildColumns, PlanAction } from './rebuild-plan.js';
+import { WalkedFiles, type WalkedFile } from './scan/walk.js';
 import type { LiveKey } from './store/generation-writer.js';
 
 function file(path: string, size: number, mtimeMs: number, ino: number): WalkedFile {
@@ -64,5 +64,56 @@ describe('planRebuild', () => {
   it('an unchanged walk is no change', () => {
     const live = [row(1, 'a.cbz', 10, 100, 1)];
     expect(isNoChange(planRebuild(live, { files: [file('a.cbz', 10, 100, 1)], skipped: [] }, { force: false }))).toBe(true);
+  });
+});
+
+describe('planRebuildColumns (the form the rebuild holds)', () => {
+  it('reads the live keys once as a stream and answers in columns: an action, a row id and a previous added_at per file', () => {
+    let reads = 0;
+    function* live(): Generator<LiveKey> {
+      reads++;
+      yield { ...row(1, 'a.cbz', 10, 100, 1), added_at: 11 };
+      yield { ...row(2, 'old/b.cbz', 20, 200, 2), added_at: 22 };
+      yield { ...row(3, 'c.cbz', 30, 300, 3), added_at: 33 };
+      yield { ...row(4, 'restored.cbz', 40, 400, 4), added_at: 44 };
+      yield { ...row(5, 'gone.cbz', 50, 500, 5), added_at: 55 };
+    }
+    const walk = {
+      files: WalkedFiles.of([
+        file('a.cbz', 10, 100, 1),
+        file('new/b.cbz', 20, 200, 2),
+        file('c.cbz', 31, 301, 3),
+        file('restored.cbz', 40, 400, 9),
+        file('d.cbz', 60, 600, 6),
+      ]),
+      skipped: [],
+    };
+    const plan = planRebuildColumns(live(), walk, { force: false });
+    expect(reads).toBe(1);
+    expect([...plan.action]).toEqual([PlanAction.keep, PlanAction.move, PlanAction.read, PlanAction.keepNewInode, PlanAction.read]);
+    expect([...plan.rowId]).toEqual([1, 2, 3, 4, -1]);
+    expect([...plan.previousAddedAt]).toEqual([NaN, NaN, 33, NaN, NaN]);
+    expect(plan.toRead).toBeInstanceOf(Uint32Array);
+    expect([...plan.toRead]).toEqual([2, 4]);
+    expect({ liveCount: plan.liveCount, reused: plan.reused, moved: plan.moved, removed: plan.removed, inodesChanged: plan.inodesChanged }).toEqual({
+      liveCount: 5,
+      reused: 2,
+      moved: 1,
+      removed: 1,
+      inodesChanged: 1,
+    });
+    expect(plan.removedIds).toEqual([5]);
+  });
+
+  it('keeps the walk as columns: grows past its first capacity, filters, and gives each file back as it was walked', () => {
+    const walked = Array.from({ length: 3000 }, (_, i) => file(`f${i}.${i % 3 === 0 ? 'cb7' : 'cbz'}`, i, 1_700_000_000_000 + i, 2 ** 40 + i));
+    const files = WalkedFiles.of(walked);
+    expect(files.length).toBe(3000);
+    expect(files.toArray()).toEqual(walked);
+    expect(files.file(2999)).toEqual(walked[2999]);
+    expect(files.ext(3)).toBe('.cb7');
+    const odd = files.filter((i) => i % 2 === 1);
+    expect(odd.paths).toEqual(walked.filter((_, i) => i % 2 === 1).map((f) => f.path));
+    expect(odd.ino(0)).toBe(2 ** 40 + 1);
   });
 });

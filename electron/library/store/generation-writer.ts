@@ -127,8 +127,23 @@ export function readMetaNumber(db: Db, key: string): number | null {
 /** What the rescan compares a walked file with. */
 export type LiveKey = Pick<StoredRow, 'id' | 'path' | 'size' | 'mtime_ms' | 'inode' | 'error_kind' | 'added_at'>;
 
-export function readLiveKeys(db: Db): LiveKey[] {
-  return db.prepare('SELECT id, path, size, mtime_ms, inode, error_kind, added_at FROM comics').all() as LiveKey[];
+/** Live keys per chunk of iterateLiveKeys: large enough for `all()`'s speed, small enough to be young garbage. */
+export const LIVE_KEY_CHUNK = 4096;
+
+/**
+ * The live keys in id order, read in chunks of `chunk` rows (keyset pages by id): the plan consumes them
+ * as a stream (rebuild-plan.ts), so no array of the whole generation's keys is ever held. Nothing else
+ * may write the connection's comics table until the iteration ends.
+ */
+export function* iterateLiveKeys(db: Db, chunk = LIVE_KEY_CHUNK): Generator<LiveKey> {
+  const page = db.prepare('SELECT id, path, size, mtime_ms, inode, error_kind, added_at FROM comics WHERE id > ? ORDER BY id LIMIT ?');
+  let after = Number.MIN_SAFE_INTEGER;
+  for (;;) {
+    const rows = page.all(after, chunk) as LiveKey[];
+    yield* rows;
+    if (rows.length < chunk) return;
+    after = rows[rows.length - 1]!.id;
+  }
 }
 
 /** The live rows with these ids (a delta rebuild loads only the rows it touches). */

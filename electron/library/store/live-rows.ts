@@ -14,13 +14,6 @@ export function liveRowReader(db: Db): (id: number) => StoredRow {
   };
 }
 
-/** Readable live rows' identities, streamed (the connection runs nothing else until the loop ends). */
-export function iterateLiveIdentities(db: Db): IterableIterator<Pick<StoredRow, 'id' | 'path' | 'fingerprint' | 'added_at'>> {
-  return db.prepare('SELECT id, path, fingerprint, added_at FROM comics WHERE error_kind IS NULL').iterate() as IterableIterator<
-    Pick<StoredRow, 'id' | 'path' | 'fingerprint' | 'added_at'>
-  >;
-}
-
 /** The identities of the given live rows (those leaving in this rebuild), in the order of `ids`. */
 export function liveIdentities(db: Db, ids: readonly number[]): LeavingRow[] {
   const get = db.prepare('SELECT id, path, fingerprint, added_at, error_kind FROM comics WHERE id = ?');
