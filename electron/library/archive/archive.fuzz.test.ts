@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildRar } from '../../../scripts/testing/rar-writer.js';
 import { buildZip, type ZipEntryInput } from '../../../scripts/testing/zip-writer.js';
+import { withinTime } from '../testing/fuzz.js';
 import { memoryFile } from '../testing/memory-file.js';
 import { readArchiveEntry } from './extract.js';
 import { readArchiveIndex } from './read-index.js';
@@ -105,22 +106,10 @@ const mutated = (seeds: Buffer[]) =>
     return { seed, applied, data };
   });
 
-async function withinTime<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`HANG: ${what} did not finish in ${HANG_MS} ms`)), HANG_MS);
-  });
-  try {
-    return await Promise.race([work, hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Runs `work`; any throw other than ArchiveError fails the property. */
 async function onlyArchiveErrors<T>(work: () => Promise<T>, what: string): Promise<T | ArchiveError> {
   try {
-    return await withinTime(work(), what);
+    return await withinTime(work(), what, HANG_MS);
   } catch (err) {
     if (err instanceof ArchiveError) {
       expect(err.message.length).toBeGreaterThan(0);

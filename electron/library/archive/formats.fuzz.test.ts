@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildZip } from '../../../scripts/testing/zip-writer.js';
+import { applyMutations, byteMutation } from '../testing/fuzz.js';
 import { parseMetronInfo } from '../metadata/metroninfo.js';
 import { buildCb7 } from '../sample/cb7-writer.js';
 import { buildPdf } from '../sample/pdf-writer.js';
@@ -26,20 +27,7 @@ const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const OPF = `<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>T</dc:title><dc:creator id="c">A</dc:creator><meta refines="#c" property="role">aut</meta><meta property="belongs-to-collection" id="s">S</meta><meta refines="#s" property="group-position">2</meta><meta name="cover" content="i1"/><meta property="rendition:layout">pre-paginated</meta></metadata><manifest><item id="p1" href="p1.xhtml" media-type="application/xhtml+xml"/><item id="i1" href="i/1.png" media-type="image/png" properties="cover-image"/></manifest><spine><itemref idref="p1"/></spine></package>`;
 const METRON = '<MetronInfo><Series lang="en"><Name>S</Name><Volume>2</Volume></Series><Number>1</Number><CoverDate>2020-02-01</CoverDate><Credits><Credit><Creator>W</Creator><Roles><Role>Writer</Role></Roles></Credit></Credits><Genres><Genre>G</Genre></Genres></MetronInfo>';
 
-type Mutation = { kind: 'flip' | 'byte' | 'truncate' | 'insert'; at: number; value: number };
-const mutation = fc.record({ kind: fc.constantFrom('flip', 'byte', 'truncate', 'insert') as fc.Arbitrary<Mutation['kind']>, at: fc.double({ min: 0, max: 1, noNaN: true }), value: fc.integer({ min: 0, max: 255 }) });
-
-function apply(input: Buffer, mutations: Array<{ kind: Mutation['kind']; at: number; value: number }>): Buffer {
-  let b = Buffer.from(input);
-  for (const m of mutations) {
-    const at = Math.min(Math.floor(m.at * b.length), Math.max(0, b.length - 1));
-    if (m.kind === 'flip' && b.length > 0) b[at] = b[at]! ^ (1 << (m.value % 8));
-    else if (m.kind === 'byte' && b.length > 0) b[at] = m.value;
-    else if (m.kind === 'truncate') b = b.subarray(0, at);
-    else if (m.kind === 'insert') b = Buffer.concat([b.subarray(0, at), Buffer.from([m.value, m.value ^ 0xff]), b.subarray(at)]);
-  }
-  return b;
-}
+const mutation = byteMutation();
 
 async function onlyArchiveErrors<T>(work: () => Promise<T>, what: string): Promise<T | ArchiveError> {
   let timer: NodeJS.Timeout | undefined;
@@ -84,7 +72,7 @@ describe('7z, PDF and EPUB readers on mutated files (fuzz)', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 2 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (seed, mutations) => {
         const file = join(dir, `case-${counter++}.bin`);
-        writeFileSync(file, apply(seeds[seed]!, mutations));
+        writeFileSync(file, applyMutations(seeds[seed]!, mutations));
         const index = await onlyArchiveErrors(() => readArchiveIndex(file, { limits: { maxEntries: 500 } }), 'readArchiveIndex');
         if (index instanceof ArchiveError) {
           expect(index.message.length).toBeGreaterThan(0);

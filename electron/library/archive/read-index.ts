@@ -94,7 +94,8 @@ export async function readArchiveIndex(filePath: string, options: ReadArchiveInd
       case '7z': {
         // The listing and the entry are keyed by the size and mtime of the file opened here: no stat.
         const known = { size, mtimeMs };
-        const index = await readSevenZipIndex(filePath, limits, known);
+        // Listed from the headers through this handle; only the entry's extraction goes to 7-Zip WASM.
+        const index = await readSevenZipIndex(filePath, limits, known, { handle, size, head: whole ?? head });
         return await withEntry(index, options, maxEntryBytes, (chosen) => readSevenZipEntry(filePath, chosen.name, maxEntryBytes, { maxEntries: limits.maxEntries, keep: false, known }));
       }
       case 'pdf': {

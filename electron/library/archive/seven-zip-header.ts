@@ -718,8 +718,7 @@ async function readHeaders(handle: ReadableFile, size: number, options: SevenZip
   if (nextHeaderOffset + nextHeaderSize > size - START_HEADER_BYTES) {
     throw new ArchiveError('truncated', 'The 7z archive ends early (truncated or still downloading).', '7z');
   }
-  // 7-Zip warns about bytes after the archive; its listing decides what they mean.
-  if (headerStart + nextHeaderSize !== size) throw new Unsupported('data after the archive');
+  // Bytes after the archive (padding, a second copy's tail…): 7-Zip lists it with a warning, so do we.
   if (nextHeaderSize > MAX_HEADER_BYTES) throw new ArchiveError('too-large', `The 7z header is over ${MAX_HEADER_BYTES} bytes.`, '7z');
   // One read for the next header and the bytes before it, where an encoded header's packed bytes are
   // (none when the caller's head holds the whole file).

@@ -58,7 +58,9 @@ export function parseSevenZipListing(lines: readonly string[], maxEntries: numbe
       size: size(fields.get('Size')),
       compressedSize: size(fields.get('Packed Size')),
       crc32: hexCrc(fields.get('CRC')),
-      isDirectory: fields.get('Folder') === '+' || attributes.startsWith('D'),
+      // 7-Zip prints the Windows attribute letters first ("RHS8DA…", then a space and the POSIX mode):
+      // a 'D' among them is the directory bit, wherever it stands (a read-only folder is "RD").
+      isDirectory: fields.get('Folder') === '+' || /^[^ ]*D/.test(attributes),
       isEncrypted: fields.get('Encrypted') === '+',
       block: block !== undefined && /^\d{1,9}$/.test(block) ? Number(block) : null,
     });

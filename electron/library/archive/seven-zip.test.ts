@@ -1,19 +1,19 @@
 // 7z / CB7 through 7z-wasm, against archives made by the real `7z` command (p7zip-full in CI).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { enrichFile } from '../enrich.js';
 import { readArchiveEntry } from './extract.js';
 import { fingerprintFromIndex } from './fingerprint.js';
 import { listPages } from './pages.js';
 import { readArchiveIndex } from './read-index.js';
-import { keptEntryBytes } from './seven-zip.js';
-import { closeWasmWorker, wasmWorker } from './wasm-worker.js';
+import { keptEntryBytes, sevenZipListings } from './seven-zip.js';
+import { closeWasmWorker, wasmWorker, WasmWorkerPool } from './wasm-worker.js';
 import { parseSevenZipListing, sevenZipFailure } from './seven-zip-listing.js';
 import { sevenZipCreate, sevenZipExtract, sevenZipList } from './seven-zip-wasm.js';
-import { ArchiveError } from './types.js';
+import { ArchiveError, type ArchiveEntry } from './types.js';
 import { rejectionOf } from '../testing/rejections.js';
 import { tempDirForAll } from '../testing/temp-dir.js';
 import { toolForTests } from '../testing/tools.js';
@@ -101,6 +101,68 @@ describe.skipIf(!available)('7z archives (7z-wasm)', () => {
     expect(listPages((await readArchiveIndex(path)).entries)).toEqual(pages.map((p) => p.name));
   });
 
+  describe('the format worker only extracts', () => {
+    afterEach(() => vi.restoreAllMocks());
+    const comicInfo = (entries: readonly ArchiveEntry[]) => entries.find((e) => e.name === 'ComicInfo.xml');
+
+    it('the index pass lists a CB7 in TypeScript: without a metadata entry no format-worker call, with one only its extract', async () => {
+      const run = vi.spyOn(WasmWorkerPool.prototype, 'run');
+      const listedBefore = sevenZipListings.typescript;
+      const withoutInfo = join(dir, 'no-info.cb7');
+      execFileSync('7z', ['a', withoutInfo, 'Chapter 1'], { cwd: src, stdio: 'ignore' });
+      const bare = await readArchiveIndex(withoutInfo, { readEntry: comicInfo });
+      expect(listPages(bare.entries)).toEqual(pages.map((p) => p.name));
+      expect(bare.entry).toBeUndefined();
+      expect(run).not.toHaveBeenCalled();
+      const withInfo = await readArchiveIndex(make('with-info.cb7', ['-ms=on']), { readEntry: comicInfo });
+      expect(withInfo.entry?.data?.toString()).toContain('<Series>Seven</Series>');
+      expect(run.mock.calls.map(([request]) => request.op)).toEqual(['7z-extract']);
+      expect(sevenZipListings.typescript - listedBefore).toBe(2);
+    });
+
+    it('a reader lists once per file version (the listing cache), then extracts', async () => {
+      const path = make('cached.cb7', ['-ms=off']);
+      const before = { ...sevenZipListings };
+      await readArchiveEntry(path, '7z', pages[0]!.name);
+      await readArchiveEntry(path, '7z', pages[5]!.name);
+      expect(sevenZipListings.typescript - before.typescript + sevenZipListings.wasm - before.wasm).toBe(1);
+    });
+
+    it('what the TypeScript reader refuses or leaves aside gets 7-Zip’s verdict, as before', async () => {
+      const whole = readFileSync(make('verdicts.cb7', ['-ms=off']));
+      const zeroedStart = Buffer.from(whole);
+      zeroedStart.fill(0, 8, 32);
+      const badNextCrc = Buffer.from(whole);
+      badNextCrc[badNextCrc.length - 1] ^= 0x40;
+      const variants: Array<[string, Buffer]> = [
+        ['intact', whole],
+        ['zeroed start header', zeroedStart],
+        ['bad next-header CRC', badNextCrc],
+        ['trailing bytes', Buffer.concat([whole, Buffer.from('junk')])],
+      ];
+      const seen: string[] = [];
+      for (const [label, bytes] of variants) {
+        const path = join(dir, `verdict-${label.replace(/\W+/g, '-')}.cb7`);
+        writeFileSync(path, bytes);
+        // 7-Zip alone, in the format worker (a module that throws ends there as a 'corrupt' reply).
+        const expected = await wasmWorker()
+          .run({ op: '7z-list', path })
+          .then(({ rc, out, err }) => {
+            const wasmFailure = sevenZipFailure(rc, out, err);
+            return wasmFailure ? { error: wasmFailure.kind } : { entries: parseSevenZipListing(out, 20_000) };
+          })
+          .catch((error: unknown) => ({ error: (error as ArchiveError).kind }));
+        const got = await readArchiveIndex(path).then(
+          (index) => ({ entries: index.entries }),
+          (error: unknown) => ({ error: (error as ArchiveError).kind }),
+        );
+        expect(got, label).toEqual(expected);
+        seen.push(`${label}: ${'error' in got ? got.error : 'listed'}`);
+      }
+      expect(seen).toEqual(['intact: listed', 'zeroed start header: corrupt', 'bad next-header CRC: corrupt', 'trailing bytes: listed']);
+    });
+  });
+
   it('encrypted data: listed, every page encrypted → an encrypted row', async () => {
     make('enc.cb7', ['-psecret']);
     const index = await readArchiveIndex(join(dir, 'enc.cb7'));
@@ -173,13 +235,14 @@ describe('7z-wasm over many calls', () => {
 
 describe('7z listing parser', () => {
   it('parses entries after the separator and refuses too many', () => {
-    const lines = ['Path = x.7z', 'Type = 7z', '', '----------', 'Path = a.jpg', 'Size = 10', 'Packed Size = 4', 'CRC = 0000000A', 'Encrypted = -', 'Block = 0', '', 'Path = d', 'Folder = +', 'Size = 0', ''];
+    const lines = ['Path = x.7z', 'Type = 7z', '', '----------', 'Path = a.jpg', 'Size = 10', 'Packed Size = 4', 'CRC = 0000000A', 'Attributes = A -rw-r--r--', 'Encrypted = -', 'Block = 0', '', 'Path = d', 'Folder = +', 'Size = 0', '', 'Path = ro', 'Attributes = RD drwxr-xr-x', ''];
     const entries = parseSevenZipListing(lines, 10);
     expect(entries).toEqual([
       { name: 'a.jpg', size: 10, compressedSize: 4, crc32: 10, isDirectory: false, isEncrypted: false, block: 0 },
       { name: 'd', size: 0, compressedSize: 0, crc32: 0, isDirectory: true, isEncrypted: false, block: null },
+      { name: 'ro', size: 0, compressedSize: 0, crc32: 0, isDirectory: true, isEncrypted: false, block: null },
     ]);
-    expect(() => parseSevenZipListing(lines, 1)).toThrow(/more than 1 entries/);
+    expect(() => parseSevenZipListing(lines, 2)).toThrow(/more than 2 entries/);
   });
   it('maps 7-Zip messages to row kinds', () => {
     expect(sevenZipFailure(2, [], ['ERROR: x : Cannot open encrypted archive. Wrong password?'])?.kind).toBe('encrypted');

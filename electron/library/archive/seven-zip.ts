@@ -1,11 +1,15 @@
-// 7z / CB7: listing and single-entry extraction through 7-Zip in the WASM format worker.
+// 7z / CB7: listing from the headers in TypeScript (seven-zip-header.ts), on the caller's thread; 7-Zip in
+// the WASM format worker only extracts, and lists what the TypeScript reader leaves to it.
 //
 // Solid archives compress many pages as one stream (a "block"): reaching page 40 means decoding pages
 // 1–39 first. So a read from a solid block also extracts the next few pages of that block in the same
 // decode and keeps them in a small byte-bounded cache: a reader turning pages pays one decode per
 // window, not one per page.
 import { stat } from 'node:fs/promises';
+import type { ReadableFile } from './file-io.js';
+import { openArchiveFile } from './open-file.js';
 import { listPages } from './pages.js';
+import { readSevenZipHeader } from './seven-zip-header.js';
 import { parseSevenZipListing, sevenZipFailure, type SevenZipEntry } from './seven-zip-listing.js';
 import { ArchiveError, type ArchiveIndex, type ArchiveLimits } from './types.js';
 import { wasmWorker } from './wasm-worker.js';
@@ -66,20 +70,62 @@ async function fileKey(filePath: string, known?: KnownStat): Promise<string> {
   return `${filePath}\0${stats.size}\0${stats.mtimeMs}`;
 }
 
-async function listEntries(filePath: string, key: string, maxEntries: number): Promise<SevenZipEntry[]> {
-  const cached = listings.get(key);
-  if (cached && cached.length <= maxEntries) return cached;
+/** The file already open (the index pass): the TypeScript listing reads through it. */
+export interface OpenSevenZip {
+  handle: ReadableFile;
+  size: number;
+  /** The first bytes of the file, when the caller has read them (the start header is there). */
+  head?: Buffer;
+}
+
+/** 7-Zip WASM's listing: the fallback, in the format worker. */
+async function wasmListing(filePath: string, maxEntries: number): Promise<SevenZipEntry[]> {
   const { rc, out, err } = await wasmWorker().run({ op: '7z-list', path: filePath });
   const failure = sevenZipFailure(rc, out, err);
   if (failure) throw failure;
-  const entries = parseSevenZipListing(out, maxEntries);
+  return parseSevenZipListing(out, maxEntries);
+}
+
+/**
+ * The TypeScript listing, or null when 7-Zip should list the file: the reader said 'unsupported' (a
+ * header coder it does not decode, an encrypted header, trailing data…), or found the header damaged
+ * ('corrupt', 'truncated'): 7-Zip tolerates some damage (it searches for a moved signature header,
+ * recovers a zeroed one), so its verdict is the row's, as before. Too many entries, or a header over
+ * the size cap, is final: 7-Zip would list them only to be refused.
+ */
+async function headerListing(filePath: string, maxEntries: number, open: OpenSevenZip | undefined): Promise<SevenZipEntry[] | null> {
+  const opened = open ?? (await openArchiveFile(filePath));
+  try {
+    const result = await readSevenZipHeader(opened.handle, opened.size, { maxEntries, head: open?.head });
+    return result.kind === 'listed' ? result.entries : null;
+  } catch (error) {
+    if (error instanceof ArchiveError && error.kind !== 'too-large') return null;
+    throw error;
+  } finally {
+    if (!open) await opened.handle.close().catch(() => undefined);
+  }
+}
+
+/** Listings that came from each reader in this process (tests, profiles). */
+export const sevenZipListings = { typescript: 0, wasm: 0 };
+
+async function listEntries(filePath: string, key: string, maxEntries: number, open?: OpenSevenZip): Promise<SevenZipEntry[]> {
+  const cached = listings.get(key);
+  if (cached && cached.length <= maxEntries) return cached;
+  let entries = await headerListing(filePath, maxEntries, open);
+  if (entries) sevenZipListings.typescript++;
+  else {
+    entries = await wasmListing(filePath, maxEntries);
+    sevenZipListings.wasm++;
+  }
   listings.set(key, entries);
   if (listings.size > LISTINGS_KEPT) listings.delete(listings.keys().next().value!);
   return entries;
 }
 
-export async function readSevenZipIndex(filePath: string, limits: ArchiveLimits, known?: KnownStat): Promise<ArchiveIndex> {
-  const entries = await listEntries(filePath, await fileKey(filePath, known), limits.maxEntries);
+/** Lists a 7z archive; `open`: the file the caller has open (no second open, no stat then). */
+export async function readSevenZipIndex(filePath: string, limits: ArchiveLimits, known?: KnownStat, open?: OpenSevenZip): Promise<ArchiveIndex> {
+  const entries = await listEntries(filePath, await fileKey(filePath, known), limits.maxEntries, open);
   return { format: '7z', entries, comment: null };
 }
 
