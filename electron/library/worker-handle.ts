@@ -6,7 +6,7 @@ import type { Logger } from './logger.js';
 import { isWorkerMessage, type WorkerHandle, type WorkerMessage, type WorkerRequest } from './worker-protocol.js';
 import { messageOf } from '../../shared/errors.js';
 import { WORKER_THREAD_PRIORITY_ENV, workerPriorityFor } from './worker-priority.js';
-import { CACHE_KIB_ENV, HEAP_GROWING_ENV } from './worker-memory.js';
+import { CACHE_KIB_ENV, HEAP_GROWING_ENV, MALLOC_ARENAS_ENV, WORKER_MALLOC_ARENAS } from './worker-memory.js';
 
 /** Variables the worker may inherit. Everything else (NODE_OPTIONS, ELECTRON_RUN_AS_NODE, tokens…) is dropped. */
 const COMMON_KEYS = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'LC_CTYPE'] as const;
@@ -48,6 +48,8 @@ export function workerEnv(source: Readonly<Record<string, string | undefined>> =
   if (priority !== null) env[WORKER_THREAD_PRIORITY_ENV] = String(priority);
   // The worker's memory settings and its format-thread count, when the host's environment sets them.
   for (const key of [HEAP_GROWING_ENV, CACHE_KIB_ENV, FORMAT_THREADS_ENV]) if (source[key] !== undefined) env[key] = source[key];
+  // Few malloc arenas (worker-memory.ts): the freed native memory of its many threads is not kept per thread.
+  if (platform === 'linux') env[MALLOC_ARENAS_ENV] = source[MALLOC_ARENAS_ENV] ?? String(WORKER_MALLOC_ARENAS);
   return env;
 }
 
