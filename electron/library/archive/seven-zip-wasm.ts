@@ -87,6 +87,11 @@ function load(): Promise<Instance> {
       },
     };
     const module = await SevenZip(options as unknown as Parameters<typeof SevenZip>[0]);
+    // 7-Zip restores each entry's stored Unix mode, and archives made from files with mode 000 (or a
+    // read-only folder without x) are common enough: Emscripten's permission checks would then refuse
+    // to read back the page just extracted. Only the in-memory /out is ever read or written through it;
+    // the real disk's permissions still apply to the NODEFS mount, whose writes are refused below.
+    (module.FS as unknown as { ignorePermissions: boolean }).ignorePermissions = true;
     refuseNodefsWrites(module);
     module.FS.mkdir(MOUNT);
     module.FS.mkdir(OUT);

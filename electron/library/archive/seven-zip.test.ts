@@ -1,6 +1,6 @@
 // 7z / CB7 through 7z-wasm, against archives made by the real `7z` command (p7zip-full in CI).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -63,6 +63,26 @@ describe.skipIf(!available)('7z archives (7z-wasm)', () => {
       expect((await readArchiveEntry(path, '7z', pages[9]!.name)).equals(pages[9]!.data)).toBe(true);
     });
   }
+
+  it('extracts entries stored with Unix mode 000, also inside a folder without permissions', async () => {
+    // Archives made from files with no permission bits (e.g. unpacked from a ZIP that stored none)
+    // carry mode 000; 7-Zip restores it on extraction and the page must still be read back.
+    const locked = join(dir, 'locked-src');
+    mkdirSync(join(locked, 'Chapter 1'), { recursive: true });
+    writeFileSync(join(locked, 'Chapter 1', 'page1.jpg'), pages[0]!.data);
+    writeFileSync(join(locked, 'page2.jpg'), pages[1]!.data);
+    chmodSync(join(locked, 'Chapter 1', 'page1.jpg'), 0);
+    chmodSync(join(locked, 'page2.jpg'), 0);
+    chmodSync(join(locked, 'Chapter 1'), 0);
+    const path = join(dir, 'locked.cb7');
+    try {
+      execFileSync('7z', ['a', '-ms=on', path, '.'], { cwd: locked, stdio: 'ignore' });
+    } finally {
+      chmodSync(join(locked, 'Chapter 1'), 0o755);
+    }
+    expect((await readArchiveEntry(path, '7z', 'page2.jpg')).equals(pages[1]!.data)).toBe(true);
+    expect((await readArchiveEntry(path, '7z', 'Chapter 1/page1.jpg')).equals(pages[0]!.data)).toBe(true);
+  });
 
   it('fingerprints from sizes and CRCs without decompressing, equal for a solid and a non-solid copy', async () => {
     const a = await readArchiveIndex(make('fa.cb7', ['-ms=on']));
