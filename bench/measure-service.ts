@@ -163,7 +163,8 @@ export async function measureInProcess(options: InProcessOptions): Promise<InPro
     const idle = await measureIdle(reader, total, terms, budget);
     queries = { common: { q: terms.common, total: idle.totals.search_common }, rare: { q: terms.rare, total: idle.totals.search_rare } };
 
-    // 4. Latency during a forced rebuild: every file touched, so the worker re-reads all of them.
+    // 4. Latency during a forced rebuild: every file touched, so the worker opens and lists all of them
+    //    (their metadata is reused when the listing is unchanged: enrich-signature.ts).
     touchEvery(library.root, library.paths, 1);
     let rebuilding = true;
     const eld = startEventLoopMonitor();

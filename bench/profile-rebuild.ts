@@ -1,7 +1,8 @@
 // Profiles one rebuild in this process (runRebuild, no worker), phase by phase, with the V8 CPU profiler
 // running only around the measured rebuild:
-//   npx tsx bench/profile-rebuild.ts [--files 20000] [--mode cold|no-change|touch1|forced] [--out .tmp/rebuild.cpuprofile|none] [--delta-max-share 0.05]
-// (--delta-max-share 0 forces the full write, to compare it with a delta generation; --out none: no CPU
+//   npx tsx bench/profile-rebuild.ts [--files 20000] [--mode cold|no-change|touch1|forced|reread] [--out .tmp/rebuild.cpuprofile|none] [--delta-max-share 0.05]
+// (`forced` is the bench's: every file touched, metadata reused where the listing is unchanged; `reread`:
+// the same with `force`, every file read in full; --delta-max-share 0 forces the full write, to compare it with a delta generation; --out none: no CPU
 // profiler, for memory figures). The heap setting is the worker's (worker-entry.ts: from the enriching
 // phase on, for a pass that reads ≥ HEAP_LIMIT_MIN_FILES), and the memory is printed per phase
 // (bench/memory-sampler.ts: peak RSS and what it consisted of) with the process's VmHWM at the end;
@@ -35,15 +36,15 @@ async function main(): Promise<void> {
     },
   });
   const mode = values.mode;
-  if (mode !== 'cold' && mode !== 'no-change' && mode !== 'touch1' && mode !== 'forced') throw new Error('--mode: cold, no-change, touch1 or forced');
+  if (mode !== 'cold' && mode !== 'no-change' && mode !== 'touch1' && mode !== 'forced' && mode !== 'reread') throw new Error('--mode: cold, no-change, touch1, forced or reread');
   const library = await ensureLibrary(REPO_ROOT, Number(values.files));
   // Warm the page cache as the bench does, so the profile shows CPU, not the disk.
   const walked = rawWalk(library.root);
   await tailReadAll(walked.files, walked.sizes, 16);
   const dir = mkdtempSync(join(os.tmpdir(), 'longbox-profile-'));
   const dbPath = join(dir, 'library.db');
-  const rebuild = (onProgress?: (phase: RebuildPhase, done: number, total: number) => void): Promise<RebuildResult> =>
-    runRebuild({ root: library.root, dbPath, options: { concurrency: Number(values.concurrency), maxFileMs: 30_000, force: false }, ...(onProgress ? { onProgress } : {}), ...(values['delta-max-share'] !== undefined ? { deltaMaxShare: Number(values['delta-max-share']) } : {}) });
+  const rebuild = (onProgress?: (phase: RebuildPhase, done: number, total: number) => void, force = false): Promise<RebuildResult> =>
+    runRebuild({ root: library.root, dbPath, options: { concurrency: Number(values.concurrency), maxFileMs: 30_000, force }, ...(onProgress ? { onProgress } : {}), ...(values['delta-max-share'] !== undefined ? { deltaMaxShare: Number(values['delta-max-share']) } : {}) });
   // As the worker does (worker-entry.ts): V8's heap factor 1.2 from the enriching phase on for a pass
   // that reads many files, released when the rebuild ends.
   const workerHeap = (onProgress?: (phase: RebuildPhase, done: number, total: number) => void) => {
@@ -60,8 +61,8 @@ async function main(): Promise<void> {
     if (mode !== 'cold') {
       await rebuild(workerHeap()).finally(releaseWorkerHeapSettings);
       if (mode === 'touch1') touchEvery(library.root, library.paths, 100);
-      // The bench's forced rebuild: every file's mtime changes, so every file is read again.
-      if (mode === 'forced') touchEvery(library.root, library.paths, 1);
+      // The bench's forced rebuild: every file's mtime changes, so every file is opened again.
+      if (mode === 'forced' || mode === 'reread') touchEvery(library.root, library.paths, 1);
     }
     const profiling = values.out !== 'none';
     const session = new Session();
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
           memory.phase(phase);
         }
       }),
+      mode === 'reread',
     );
     const end = performance.now() - started;
     const cpu = process.cpuUsage(cpuStart);
