@@ -88,10 +88,11 @@ async function wasmListing(filePath: string, maxEntries: number): Promise<SevenZ
 
 /**
  * The TypeScript listing, or null when 7-Zip should list the file: the reader said 'unsupported' (a
- * header coder it does not decode, an encrypted header, trailing data…), or found the header damaged
+ * header coder it does not decode, an encrypted header, an unusual name…), or found the header damaged
  * ('corrupt', 'truncated'): 7-Zip tolerates some damage (it searches for a moved signature header,
  * recovers a zeroed one), so its verdict is the row's, as before. Too many entries, or a header over
- * the size cap, is final: 7-Zip would list them only to be refused.
+ * the size cap, is final (7-Zip would list them only to be refused), and so is a file that cannot be
+ * opened or read.
  */
 async function headerListing(filePath: string, maxEntries: number, open: OpenSevenZip | undefined): Promise<SevenZipEntry[] | null> {
   const opened = open ?? (await openArchiveFile(filePath));
@@ -99,7 +100,8 @@ async function headerListing(filePath: string, maxEntries: number, open: OpenSev
     const result = await readSevenZipHeader(opened.handle, opened.size, { maxEntries, head: open?.head });
     return result.kind === 'listed' ? result.entries : null;
   } catch (error) {
-    if (error instanceof ArchiveError && error.kind !== 'too-large') return null;
+    if (error instanceof ArchiveError && (error.kind === 'corrupt' || error.kind === 'truncated')) return null;
+    // too-large, or the file could not be opened or read (unreadable, an OS error): that is the answer.
     throw error;
   } finally {
     if (!open) await opened.handle.close().catch(() => undefined);
