@@ -122,14 +122,32 @@ describe('rebuild job', () => {
     await rebuild();
     const before = rows().find((r) => r.path === first)!;
     mkdirSync(join(root, 'Moved'));
-    renameSync(join(root, first!), join(root, 'Moved/renamed.cbz'));
+    const name = first!.slice(first!.lastIndexOf('/') + 1);
+    renameSync(join(root, first!), join(root, 'Moved', name));
     const result = await rebuild();
     expect(result.opened).toEqual([]);
     expect(result.stats.moved).toBe(1);
-    const moved = rows().find((r) => r.path === 'Moved/renamed.cbz')!;
+    const moved = rows().find((r) => r.path === `Moved/${name}`)!;
     expect(moved.id).toBe(before.id);
     expect(moved.fingerprint).toBe(before.fingerprint);
     expect(moved.added_at).toBe(before.added_at);
+  });
+
+  it('reads a renamed file again (the name gives series, number, year) and keeps its row (id, added time)', async () => {
+    writeFileSync(join(root, 'Saga 001.cbz'), buildZip([{ name: 'p1.png', data: Buffer.from('png') }]));
+    await rebuild();
+    const before = rows().find((r) => r.path === 'Saga 001.cbz')!;
+    expect([before.series, before.number]).toEqual(['Saga', '1']);
+    mkdirSync(join(root, 'Moved'));
+    renameSync(join(root, 'Saga 001.cbz'), join(root, 'Moved/Paper Girls 007 (2016).cbz'));
+    const result = await rebuild();
+    expect(result.opened).toEqual(['Moved/Paper Girls 007 (2016).cbz']);
+    expect(rows()).toHaveLength(1);
+    const renamed = rows()[0]!;
+    expect([renamed.path, renamed.series, renamed.number, renamed.year]).toEqual(['Moved/Paper Girls 007 (2016).cbz', 'Paper Girls', '7', 2016]);
+    expect(renamed.id).toBe(before.id);
+    expect(renamed.fingerprint).toBe(before.fingerprint);
+    expect(renamed.added_at).toBe(before.added_at);
   });
 
   it('turns each broken file into one error row and still completes', async () => {

@@ -36,6 +36,17 @@ describe('planRebuild', () => {
     expect(isNoChange(plan)).toBe(false);
   });
 
+  it('a file that comes back under another name keeps its row but is read again (its name is a metadata source)', () => {
+    const live = [row(1, 'Saga 001.cbz', 10, 100, 1), row(2, 'old/Saga 002.cbz', 20, 200, 2)];
+    const walk = { files: [file('Saga v01 001 (2012).cbz', 10, 100, 1), file('new/Saga 002.cbz', 20, 200, 2)], skipped: [] };
+    const plan = planRebuild(live, walk, { force: false });
+    expect(plan.toRead.map((t) => [t.file.path, t.previous?.id])).toEqual([['Saga v01 001 (2012).cbz', 1]]);
+    expect(plan.kept.map((k) => [k.id, k.isMove])).toEqual([[2, true]]);
+    expect({ moved: plan.moved, removed: plan.removed, removedIds: plan.removedIds }).toEqual({ moved: 1, removed: 0, removedIds: [] });
+    const columns = planRebuildColumns(live, { files: WalkedFiles.of(walk.files), skipped: [] }, { force: false });
+    expect([...columns.previousAddedAt]).toEqual([1, NaN]);
+  });
+
   it('carries the rows of a folder the walk could not list instead of removing them', () => {
     const live = [row(1, 'locked/x.cbz', 10, 100, 1), row(2, 'open/y.cbz', 20, 200, 2)];
     const plan = planRebuild(live, { files: [file('open/y.cbz', 20, 200, 2)], skipped: [{ path: 'locked', reason: 'EACCES' }] }, { force: false });

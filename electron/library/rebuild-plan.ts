@@ -19,7 +19,7 @@ export const PlanAction = {
   keep: 1,
   /** Same path, size and mtime but another inode (a restore from backup): the row is rewritten, not re-read. */
   keepNewInode: 2,
-  /** A vanished row's file at a new path (same size, mtime and inode): the row moves. */
+  /** A vanished row's file at a new path (same size, mtime and inode) under the same file name: the row moves. */
   move: 3,
 } as const;
 const UNMATCHED = 255;
@@ -31,7 +31,10 @@ export interface CompactPlan {
   carried: LiveKey[];
   /** Per file (its index in `files`): a PlanAction. */
   action: Uint8Array;
-  /** Per file: the live row it keeps or moves, or the one it replaces when read (same path); -1 for none. */
+  /**
+   * Per file: the live row it keeps or moves, or the one it replaces when read (same path, or a
+   * vanished row whose file came back renamed: read again, the row's id and added date kept); -1 for none.
+   */
   rowId: Float64Array;
   /** Per file read that replaces a live row: that row's added_at (NaN otherwise). */
   previousAddedAt: Float64Array;
@@ -49,6 +52,14 @@ export interface CompactPlan {
 }
 
 const moveKey = (size: number, mtimeMs: number, inode: number) => `${size}:${mtimeMs}:${inode}`;
+const fileNameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/** A live row whose path the walk did not find: a file at a new path with its move key takes it over. */
+interface VanishedRow {
+  id: number;
+  name: string;
+  addedAt: number;
+}
 
 /** True when the plan changes nothing: the live generation is still exact. */
 export function isNoChange(plan: Pick<CompactPlan, 'moved' | 'removed' | 'inodesChanged'> & { toRead: ArrayLike<unknown> }): boolean {
@@ -74,7 +85,7 @@ export function planRebuildColumns(live: Iterable<LiveKey>, walk: WalkColumns, o
   const carried: LiveKey[] = [];
   // Rows whose path vanished, by (size, mtime, inode): a new path with the same triple is a move (the
   // last such row wins, as a Map built in live order), and their ids in live order.
-  const vanished = new Map<string, number>();
+  const vanished = new Map<string, VanishedRow>();
   const vanishedIds: number[] = [];
   let liveCount = 0;
   let kept = 0;
@@ -86,7 +97,7 @@ export function planRebuildColumns(live: Iterable<LiveKey>, walk: WalkColumns, o
       if (unlisted.length > 0 && isUnlisted(row.path)) {
         carried.push({ id: row.id, path: row.path, size: row.size, mtime_ms: row.mtime_ms, inode: row.inode, error_kind: row.error_kind, added_at: row.added_at });
       } else {
-        vanished.set(moveKey(row.size, row.mtime_ms, row.inode), row.id);
+        vanished.set(moveKey(row.size, row.mtime_ms, row.inode), { id: row.id, name: fileNameOf(row.path), addedAt: row.added_at });
         vanishedIds.push(row.id);
       }
       continue;
@@ -112,16 +123,21 @@ export function planRebuildColumns(live: Iterable<LiveKey>, walk: WalkColumns, o
   for (let i = 0; i < n; i++) {
     if (action[i] === UNMATCHED) {
       const key = options.force || vanished.size === 0 ? undefined : moveKey(files.size(i), files.mtimeMs(i), files.ino(i));
-      const movedId = key === undefined ? undefined : vanished.get(key);
-      if (key !== undefined && movedId !== undefined) {
+      const from = key === undefined ? undefined : vanished.get(key);
+      if (key !== undefined && from !== undefined) {
         vanished.delete(key);
-        movedIds.add(movedId);
-        action[i] = PlanAction.move;
-        rowId[i] = movedId;
-        moved++;
-        continue;
-      }
-      action[i] = PlanAction.read;
+        movedIds.add(from.id);
+        rowId[i] = from.id;
+        if (from.name === fileNameOf(files.path(i))) {
+          action[i] = PlanAction.move;
+          moved++;
+          continue;
+        }
+        // Renamed: the row (id, added date, user data) follows the file, but the name is one of the
+        // enrichment's sources (series, number, year parsed from it), so the file is read again.
+        action[i] = PlanAction.read;
+        previousAddedAt[i] = from.addedAt;
+      } else action[i] = PlanAction.read;
     }
     if (action[i] === PlanAction.read) readCount++;
   }
@@ -155,7 +171,7 @@ export interface KeptFile {
   inodeChanged: boolean;
 }
 
-/** A walked file that is opened and read; `previous` is the row it replaces (same path), if any. */
+/** A walked file that is opened and read; `previous` is the row it replaces (same path, or the row of a file that came back renamed), if any. */
 export interface FileToRead {
   index: number;
   file: WalkedFile;
