@@ -9,7 +9,7 @@ import { readArchiveEntry } from './extract.js';
 import { fingerprintFromIndex } from './fingerprint.js';
 import { listPages } from './pages.js';
 import { readArchiveIndex } from './read-index.js';
-import { keptEntryBytes, sevenZipListings } from './seven-zip.js';
+import { keptEntryBytes, SEVEN_ZIP_LISTING_ENV, sevenZipListings } from './seven-zip.js';
 import { closeWasmWorker, wasmWorker, WasmWorkerPool } from './wasm-worker.js';
 import { parseSevenZipListing, sevenZipFailure } from './seven-zip-listing.js';
 import { sevenZipCreate, sevenZipExtract, sevenZipList } from './seven-zip-wasm.js';
@@ -138,6 +138,22 @@ describe.skipIf(!available)('7z archives (7z-wasm)', () => {
       expect(withInfo.entry?.data?.toString()).toContain('<Series>Seven</Series>');
       expect(run.mock.calls.map(([request]) => request.op)).toEqual(['7z-extract']);
       expect(sevenZipListings.typescript - listedBefore).toBe(2);
+    });
+
+    it('LONGBOX_7Z_LISTING=wasm lists through 7-Zip WASM, the same entries', async () => {
+      const path = make('env-wasm.cb7', ['-ms=off']);
+      const ts = await readArchiveIndex(path);
+      const before = { ...sevenZipListings };
+      vi.stubEnv(SEVEN_ZIP_LISTING_ENV, 'wasm');
+      try {
+        const copy = join(dir, 'env-wasm-copy.cb7'); // another path: another listing-cache key
+        writeFileSync(copy, readFileSync(path));
+        expect((await readArchiveIndex(copy)).entries).toEqual(ts.entries);
+      } finally {
+        vi.unstubAllEnvs();
+      }
+      expect(sevenZipListings.wasm - before.wasm).toBe(1);
+      expect(sevenZipListings.typescript - before.typescript).toBe(0);
     });
 
     it('a reader lists once per file version (the listing cache), then extracts', async () => {

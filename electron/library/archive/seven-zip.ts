@@ -111,10 +111,16 @@ async function headerListing(filePath: string, maxEntries: number, open: OpenSev
 /** Listings that came from each reader in this process (tests, profiles). */
 export const sevenZipListings = { typescript: 0, wasm: 0 };
 
+/**
+ * `LONGBOX_7Z_LISTING=wasm`: every 7z listed by 7-Zip WASM, as before the TypeScript reader (A/B
+ * measurements in one checkout; a way out if the reader ever lists a file wrongly).
+ */
+export const SEVEN_ZIP_LISTING_ENV = 'LONGBOX_7Z_LISTING';
+
 async function listEntries(filePath: string, key: string, maxEntries: number, open?: OpenSevenZip): Promise<SevenZipEntry[]> {
   const cached = listings.get(key);
   if (cached && cached.length <= maxEntries) return cached;
-  let entries = await headerListing(filePath, maxEntries, open);
+  let entries = process.env[SEVEN_ZIP_LISTING_ENV] === 'wasm' ? null : await headerListing(filePath, maxEntries, open);
   if (entries) sevenZipListings.typescript++;
   else {
     entries = await wasmListing(filePath, maxEntries);
