@@ -67,9 +67,20 @@ export const FORMAT_LABELS: Record<ComicFormat, string> = {
   unknown: 'Unknown',
 };
 
-/** The line a comic is known by: "Saga #12", else its title, else the file name. */
-export function displayTitle(comic: Pick<ComicSummary, 'series' | 'number' | 'title' | 'fileName'>): string {
-  if (comic.series) return comic.number ? `${comic.series} #${comic.number}` : comic.series;
+type Numbered = Pick<ComicSummary, 'number'> & Partial<Pick<ComicSummary, 'volume'>>;
+
+/**
+ * Which one of its series a comic is: "#12", else "Vol. 3" for a book known only by its volume (manga
+ * tankōbon, "Series v03"), else null. (With an issue number the volume is the series' own.)
+ */
+export function issueLabel(comic: Numbered): string | null {
+  if (comic.number) return `#${comic.number}`;
+  return comic.volume !== null && comic.volume !== undefined ? `Vol. ${comic.volume}` : null;
+}
+
+/** The line a comic is known by: "Saga #12" (or "Berserk Vol. 3"), else its title, else the file name. */
+export function displayTitle(comic: Pick<ComicSummary, 'series' | 'title' | 'fileName'> & Numbered): string {
+  if (comic.series) return seriesAndNumber(comic)!;
   if (comic.title) return comic.title;
   return comic.fileName;
 }
@@ -85,10 +96,11 @@ export function displaySubtitle(comic: Pick<ComicSummary, 'series' | 'title' | '
   return parts.join(' · ');
 }
 
-/** "Saga #12", "Saga" — or null without a series. */
-export function seriesAndNumber(comic: Pick<ComicSummary, 'series' | 'number'>): string | null {
+/** "Saga #12", "Berserk Vol. 3", "Saga" — or null without a series. */
+export function seriesAndNumber(comic: Pick<ComicSummary, 'series'> & Numbered): string | null {
   if (!comic.series) return null;
-  return comic.number ? `${comic.series} #${comic.number}` : comic.series;
+  const issue = issueLabel(comic);
+  return issue ? `${comic.series} ${issue}` : comic.series;
 }
 
 /**
@@ -102,13 +114,14 @@ export function titleSortText(comic: Pick<ComicSummary, 'series' | 'title' | 'fi
 /** The two caption lines under a cover: the series (or title, or file name) keeps its own line so a
  * long series name never hides the issue number, which leads the second line. Sorted by Title, the
  * title leads (the bold line is what the order follows) and the series and number follow. */
-export function gridCaption(comic: Pick<ComicSummary, 'series' | 'number' | 'title' | 'fileName' | 'year' | 'writer'>, sort?: SortKey): { title: string; subtitle: string } {
+export function gridCaption(comic: Pick<ComicSummary, 'series' | 'title' | 'fileName' | 'year' | 'writer'> & Numbered, sort?: SortKey): { title: string; subtitle: string } {
   if (sort === 'title' && comic.title) {
     return { title: comic.title, subtitle: seriesAndNumber(comic) ?? displaySubtitle({ ...comic, series: null }) };
   }
   if (comic.series) {
     const parts: string[] = [];
-    if (comic.number) parts.push(`#${comic.number}`);
+    const issue = issueLabel(comic);
+    if (issue) parts.push(issue);
     if (comic.title) parts.push(comic.title);
     else if (comic.year) parts.push(String(comic.year));
     return { title: comic.series, subtitle: parts.join(' · ') };
