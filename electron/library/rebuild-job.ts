@@ -59,8 +59,8 @@ function changedRows(plan: CompactPlan): number {
 }
 
 /**
- * Files of the formats the WASM format worker lists (archive/wasm-worker.ts) in flight at once per
- * worker. Each needs a few event-loop turns (stats, the worker's replies: one per YIELD_MS while the
+ * Files of the formats that may need the WASM format worker (archive/wasm-worker.ts: a PDF's index, a
+ * CB7's ComicInfo.xml extract; CB7s are listed in TypeScript) in flight at once per worker. Each needs a few event-loop turns (stats, the worker's replies: one per YIELD_MS while the
  * other files are read), so several in flight keep the worker's queue from running dry between turns.
  */
 export const FORMAT_WORKER_SLOTS = 6;
