@@ -256,7 +256,7 @@ export function writeDeltaGeneration(db: Db, delta: GenerationDelta, meta: Gener
     }
 
     // A row that keeps its key in every order and its series key (a touched file, a new inode, a fixed
-    // page count) stays where it is: the shift below moves its ranks as any staying row's, and only its
+    // page count) stays where it is: the shift below moves its ranks like those of every staying row, and only its
     // columns that differ are updated, so the rank, path and series indexes and (unless a search column
     // changed) its FTS entry are not touched. Every other written row is deleted and inserted again.
     const seriesKeyOf = (row: EnrichedRow) => seriesIdentity(row.series ?? row.file_name, volumeOf.get(row.id) ?? null);
