@@ -9,8 +9,10 @@ import type { ComicFormat } from '../../../shared/types.js';
 import { buildRar } from '../../../scripts/testing/rar-writer.js';
 import { buildZip } from '../../../scripts/testing/zip-writer.js';
 import { rejectionOf } from '../testing/rejections.js';
+import { toolForTests } from '../testing/tools.js';
 import { createPageServer, type PageServer, type PageSource } from './page-server.js';
 
+const has7z = toolForTests('7z', ['i'], 'the CB7 page-worker test', 'p7zip-full');
 let tmp: string;
 const servers: PageServer[] = [];
 
@@ -95,6 +97,21 @@ describe('page server: order and bytes', () => {
     expect((await pages.listPages(source(zip(), 'zip', { manga: 'YesAndRightToLeft' }))).direction).toBe('rtl');
     expect((await pages.listPages(source(zip(), 'zip', { manga: 'Yes' }))).direction).toBe('ltr');
   });
+});
+
+describe.skipIf(!has7z)('page server: pages served twice through the worker threads', () => {
+  it('a CB7 page read again (from the solid window cache) is the same bytes, not a hung request', async () => {
+    const src = path.join(tmp, 'cb7-src');
+    mkdirSync(src, { recursive: true });
+    for (const name of ORDER) writeFileSync(path.join(src, name), bytesOf(name));
+    const file = path.join(tmp, `comic-${++fileCount}.cb7`);
+    execFileSync('7z', ['a', '-ms=on', file, ...ORDER], { cwd: src, stdio: 'ignore' });
+    const comic: PageSource = { id: fileCount, file, root: tmp, format: '7z', fingerprint: `fp${fileCount}`, manga: null, errorKind: null, errorMessage: null };
+    const pages = server(1);
+    for (let round = 0; round < 3; round++) {
+      for (const [index, name] of ORDER.entries()) expect((await pages.getPage(comic, index)).data.equals(bytesOf(name))).toBe(true);
+    }
+  }, 20_000);
 });
 
 describe('page server: failures are clear errors', () => {

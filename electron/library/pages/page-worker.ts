@@ -10,14 +10,16 @@ const options = (workerData ?? {}) as { maxOpen?: number; solidCacheBytes?: numb
 const reader = new PageReader(options);
 
 port.on('message', (request: PageWorkerRequest) => {
+  // The page's bytes are copied to the host (structured clone), never transferred: the archive layers
+  // keep pages they decoded together in caches (a 7z solid window, a solid RAR's pass), and a
+  // transferred buffer is detached on this side, so the next read of that page from the cache was an
+  // empty buffer whose transfer threw and left the request unanswered (the reader hung on it). A copy
+  // costs about a millisecond for a few MB; a reply that still cannot be posted becomes an error reply.
   void answer(request).then((response) => {
-    if ('data' in response && response.ok) {
-      const data = response.data;
-      // Hand the bytes over without a copy when they own their whole buffer.
-      const transferable = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
-      port.postMessage(response, transferable ? [data.buffer as ArrayBuffer] : []);
-    } else {
+    try {
       port.postMessage(response);
+    } catch (error) {
+      port.postMessage({ id: request.id, ok: false, failure: serializeFailure(error) } satisfies PageWorkerResponse);
     }
   });
 });
